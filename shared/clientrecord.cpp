@@ -1,0 +1,117 @@
+#include "shared/clientrecord.h"
+
+#include "shared/serverrecordencoder.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+
+namespace flack::protocol {
+
+namespace {
+
+ClientDecodeResult fail(ErrorCode code, QString reason)
+{
+    ClientDecodeResult result;
+    result.error = code;
+    result.reason = std::move(reason);
+    return result;
+}
+
+// Reads a required non-empty string field; false when absent, wrong-typed or empty.
+bool nonEmptyString(const QJsonObject &object, QLatin1StringView key, QString &out)
+{
+    const QJsonValue value = object.value(key);
+    if (!value.isString())
+        return false;
+    out = value.toString();
+    return !out.isEmpty();
+}
+
+} // namespace
+
+QLatin1StringView clientRecordName(ClientRecordType type)
+{
+    switch (type) {
+    case ClientRecordType::ClientHello: return QLatin1StringView("client_hello");
+    case ClientRecordType::Authenticate: return QLatin1StringView("authenticate");
+    case ClientRecordType::JoinChat: return QLatin1StringView("join_chat");
+    case ClientRecordType::ChatMessage: return QLatin1StringView("chat_message");
+    case ClientRecordType::LeaveChat: return QLatin1StringView("leave_chat");
+    case ClientRecordType::Ping: return QLatin1StringView("ping");
+    case ClientRecordType::ClientGoodbye: return QLatin1StringView("client_goodbye");
+    }
+    return QLatin1StringView("unknown");
+}
+
+ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document =
+        QJsonDocument::fromJson(QByteArray::fromRawData(utf8Json.data(), utf8Json.size()),
+                                &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(ErrorCode::Malformed,
+                    QStringLiteral("message is not valid JSON: ") + parseError.errorString());
+    if (!document.isObject())
+        return fail(ErrorCode::Malformed, QStringLiteral("message is not a JSON object"));
+    const QJsonObject object = document.object();
+    const QJsonValue recordValue = object.value(QLatin1StringView("record"));
+    if (!recordValue.isString())
+        return fail(ErrorCode::Malformed, QStringLiteral("message has no string field 'record'"));
+    const QString name = recordValue.toString();
+
+    ClientDecodeResult result;
+    result.ok = true;
+    ClientRecord &record = result.record;
+    if (name == u"client_hello") {
+        record.type = ClientRecordType::ClientHello;
+        const QJsonValue version = object.value(QLatin1StringView("protocol_version"));
+        if (!version.isString())
+            return fail(ErrorCode::InvalidHello,
+                        QStringLiteral("client_hello needs a string protocol_version"));
+        record.protocolVersion = version.toString();
+    } else if (name == u"authenticate") {
+        record.type = ClientRecordType::Authenticate;
+        if (!nonEmptyString(object, QLatin1StringView("user_name"), record.userName))
+            return fail(ErrorCode::InvalidUserName,
+                        QStringLiteral("authenticate needs a non-empty string user_name"));
+        const QJsonValue id = object.value(QLatin1StringView("user_id"));
+        if (!id.isUndefined() && !id.isString())
+            return fail(ErrorCode::Malformed,
+                        QStringLiteral("authenticate user_id must be a string"));
+        record.userId = id.toString();
+    } else if (name == u"join_chat") {
+        record.type = ClientRecordType::JoinChat;
+        if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
+            return fail(ErrorCode::InvalidChatName,
+                        QStringLiteral("join_chat needs a non-empty string chat_name"));
+    } else if (name == u"chat_message") {
+        record.type = ClientRecordType::ChatMessage;
+        if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
+            return fail(ErrorCode::InvalidChatMessage,
+                        QStringLiteral("chat_message needs a non-empty string chat_name"));
+        const QJsonValue mime = object.value(QLatin1StringView("mime_type"));
+        if (!mime.isString() || mime.toString() != kTextPlain)
+            return fail(ErrorCode::InvalidChatMessage,
+                        QStringLiteral("chat_message mime_type must be \"text/plain\""));
+        record.mimeType = mime.toString();
+        if (!nonEmptyString(object, QLatin1StringView("message"), record.message))
+            return fail(ErrorCode::InvalidChatMessage,
+                        QStringLiteral("chat_message needs a non-empty string message"));
+    } else if (name == u"leave_chat") {
+        record.type = ClientRecordType::LeaveChat;
+        if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
+            return fail(ErrorCode::NotJoined,
+                        QStringLiteral("leave_chat needs the non-empty chat_name of a joined chat"));
+    } else if (name == u"ping") {
+        record.type = ClientRecordType::Ping;
+    } else if (name == u"client_goodbye") {
+        record.type = ClientRecordType::ClientGoodbye;
+    } else {
+        return fail(ErrorCode::Malformed, QStringLiteral("unknown record '%1'").arg(name.left(64)));
+    }
+    return result;
+}
+
+} // namespace flack::protocol

@@ -1,0 +1,70 @@
+#include "shared/timestamp.h"
+
+
+
+#include <cstdio>
+#include <ctime>
+
+namespace flack::protocol {
+
+QByteArray formatTimestamp(const QDateTime &time)
+{
+    const QDateTime utc = time.toUTC();
+    const QDate d = utc.date();
+    const QTime t = utc.time();
+    char buffer[32];
+    const int n = std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year(),
+                                d.month(), d.day(), t.hour(), t.minute(), t.second());
+    return QByteArray(buffer, n);
+}
+
+QByteArray currentTimestamp()
+{
+    // Every room event carries a timestamp; formatting one per event would be wasted work when
+    // thousands of events share the same second. thread_local keeps it safe for worker threads.
+    thread_local std::time_t cachedSecond = -1;
+    thread_local QByteArray cached;
+    const std::time_t now = std::time(nullptr);
+    if (now != cachedSecond) {
+        std::tm parts{};
+        gmtime_r(&now, &parts);
+        char buffer[32];
+        const size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+        cached = QByteArray(buffer, qsizetype(n));
+        cachedSecond = now;
+    }
+    return cached;
+}
+
+static bool digitsAt(QStringView text, qsizetype from, qsizetype count)
+{
+    for (qsizetype i = from; i < from + count; ++i) {
+        if (text[i] < u'0' || text[i] > u'9')
+            return false;
+    }
+    return true;
+}
+
+QDateTime parseTimestamp(QStringView text)
+{
+    if (text.size() != 20 || !digitsAt(text, 0, 4) || text[4] != u'-' || !digitsAt(text, 5, 2)
+        || text[7] != u'-' || !digitsAt(text, 8, 2) || text[10] != u'T' || !digitsAt(text, 11, 2)
+        || text[13] != u':' || !digitsAt(text, 14, 2) || text[16] != u':' || !digitsAt(text, 17, 2)
+        || text[19] != u'Z')
+        return {};
+    const auto num = [&](qsizetype from, qsizetype count) {
+        return text.mid(from, count).toInt();
+    };
+    const QDate date(num(0, 4), num(5, 2), num(8, 2));
+    const QTime time(num(11, 2), num(14, 2), num(17, 2));
+    if (!date.isValid() || !time.isValid())
+        return {};
+    return QDateTime(date, time, Qt::UTC);
+}
+
+bool isValidTimestamp(QStringView text)
+{
+    return parseTimestamp(text).isValid();
+}
+
+} // namespace flack::protocol
