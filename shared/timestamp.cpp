@@ -1,5 +1,7 @@
 #include "shared/timestamp.h"
 
+#include <QTimeZone>
+
 
 
 #include <cstdio>
@@ -59,7 +61,11 @@ QDateTime parseTimestamp(QStringView text)
     const QTime time(num(11, 2), num(14, 2), num(17, 2));
     if (!date.isValid() || !time.isValid())
         return {};
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    return QDateTime(date, time, QTimeZone::UTC);
+#else
     return QDateTime(date, time, Qt::UTC);
+#endif
 }
 
 bool isValidTimestamp(QStringView text)

@@ -6,7 +6,7 @@
 // same user_id and joins them again. It touches no DOM: the socket factory and
 // the clock are passed in, so tests run it with a fake socket and a fake clock.
 
-import { ProtocolMachine, State } from './protocol.js';
+import { ProtocolMachine } from './protocol.js';
 import * as rec from './records.js';
 import { Backoff } from './reconnect.js';
 
@@ -145,7 +145,6 @@ export class ChatClient {
     }
     this.socket = socket;
     this.joinedHere.clear();
-    this.leaving.clear();
     socket.onopen = () => {
       if (socket !== this.socket) return;
       this.machine.opened().forEach((r) => this.send(r));
@@ -224,6 +223,11 @@ export class ChatClient {
     this.clearTimer('ping');
     this.clearTimer('pong');
     this.clearTimer('goodbye');
+    this.joinedHere.clear();
+    // A leave the server never confirmed is still a leave: the person asked
+    // for it, and the next connection will not rejoin the room.
+    for (const chatName of this.leaving) this.emit({ type: 'room_dropped', chatName });
+    this.leaving.clear();
     if (this.status === Status.LoggedOut) return;
     if (wasProtocolError) {
       // The server rejected what we said; saying it again would fail again.
@@ -279,7 +283,7 @@ export class ChatClient {
   // send pushes the ping back.
   armPing() {
     this.clearTimer('ping');
-    if (this.machine.state !== State.Ready && this.machine.state !== State.Greeting && this.machine.state !== State.Authenticating) return;
+    if (!this.socket) return;
     this.timers.ping = this.clock.setTimeout(() => {
       this.timers.ping = null;
       if (!this.machine.ready) return;

@@ -1,0 +1,84 @@
+#include "tests/support/serverprocess.h"
+
+#include <QDeadlineTimer>
+#include <QRegularExpression>
+
+namespace flack::test {
+
+ServerProcess::ServerProcess(QStringList extraArguments)
+    : m_arguments(std::move(extraArguments))
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+ServerProcess::~ServerProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+QString ServerProcess::binaryPath()
+{
+    const QByteArray fromEnv = qgetenv("FLACK_SERVER");
+    if (!fromEnv.isEmpty())
+        return QString::fromLocal8Bit(fromEnv);
+    return QStringLiteral(FLACK_SERVER_BINARY);
+}
+
+bool ServerProcess::start(int timeoutMs)
+{
+    QStringList arguments{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--bind"),
+                          QStringLiteral("127.0.0.1")};
+    arguments += m_arguments;
+    m_process.start(binaryPath(), arguments);
+    if (!m_process.waitForStarted(timeoutMs))
+        return false;
+    // The start-up line names the URL served: "... http://127.0.0.1:PORT/ ...".
+    static const QRegularExpression urlPattern(QStringLiteral("http://[^\\s/]+:(\\d+)/"));
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        const QRegularExpressionMatch match = urlPattern.match(QString::fromUtf8(output()));
+        if (match.hasMatch()) {
+            m_port = quint16(match.captured(1).toUInt());
+            return true;
+        }
+        if (m_process.state() == QProcess::NotRunning)
+            return false;
+        m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+    }
+    return false;
+}
+
+int ServerProcess::terminate(int timeoutMs)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    m_process.terminate();
+    if (!m_process.waitForFinished(timeoutMs)) {
+        m_process.kill();
+        m_process.waitForFinished(timeoutMs);
+        return -1;
+    }
+    output();
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+QUrl ServerProcess::chatUrl() const
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1/chat-server").arg(m_port));
+}
+
+QUrl ServerProcess::httpUrl(const QString &path) const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
+}
+
+QByteArray ServerProcess::output()
+{
+    m_output += m_process.readAll();
+    return m_output;
+}
+
+} // namespace flack::test

@@ -1,0 +1,43 @@
+#pragma once
+// Starts the real flack-server binary on a free loopback port for integration tests and stops
+// it again. The server is told --port 0 and reports the port it bound in its start-up line.
+
+#include <QProcess>
+#include <QStringList>
+#include <QUrl>
+
+namespace flack::test {
+
+class ServerProcess
+{
+public:
+    explicit ServerProcess(QStringList extraArguments = {});
+    ~ServerProcess();
+    ServerProcess(const ServerProcess &) = delete;
+    ServerProcess &operator=(const ServerProcess &) = delete;
+
+    // Starts the server and waits (bounded) for its start-up line. False with the output in
+    // output() when it did not come up.
+    bool start(int timeoutMs = 15000);
+
+    // Sends SIGTERM and waits for exit; returns the exit code, or -1 if it had to be killed.
+    int terminate(int timeoutMs = 15000);
+
+    quint16 port() const { return m_port; }
+    QUrl chatUrl() const;
+    QUrl httpUrl(const QString &path = QStringLiteral("/")) const;
+    QProcess &process() { return m_process; }
+    // Everything the server printed so far (stdout and stderr merged).
+    QByteArray output();
+
+    // Path of the flack-server binary under test (the build's, or $FLACK_SERVER).
+    static QString binaryPath();
+
+private:
+    QStringList m_arguments;
+    QProcess m_process;
+    QByteArray m_output;
+    quint16 m_port = 0;
+};
+
+} // namespace flack::test
