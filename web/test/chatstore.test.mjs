@@ -101,7 +101,9 @@ test('after a reconnect the new membership is a new epoch below the old history'
   const s = joinedStore();
   const room = s.rooms.get('r');
   s.apply(msg('r', 'bo', 'before', 50));
-  s.connectionLost();
+  const lost = s.connectionLost();
+  assert.equal(lost.length, 1);
+  assert.equal(lost[0].added[0].index, room.events.length - 1);
   assert.equal(room.status, RoomStatus.Offline);
   assert.deepEqual(room.members('me', s.names), []);
   // The restarted server counts from 1 again.
@@ -110,6 +112,7 @@ test('after a reconnect the new membership is a new epoch below the old history'
   s.apply(joined('r', 'me', 'Ann', 1));
   s.apply(msg('r', 'cy', 'after', 2));
   assert.deepEqual(texts(room), ['before', 'after']);
+  assert.deepEqual(room.events.map((e) => e.kind), ['joined', 'present', 'message', 'notice', 'joined', 'present', 'message']);
   assert.deepEqual(room.members('me', s.names).map((m) => m.userName), ['Ann', 'Cy']);
 });
 

@@ -110,10 +110,20 @@ export class ChatStore {
   }
 
   // The connection dropped: memberships are gone until the rooms are rejoined.
-  connectionLost() {
+  // Each joined room gets a notice line after everything of its current
+  // epoch, so the gap in the conversation is visible. Returns the changes.
+  connectionLost(text = 'Connection lost') {
+    const changes = [];
     for (const room of this.rooms.values()) {
-      if (room.status === RoomStatus.Joined || room.status === RoomStatus.Joining) room.status = RoomStatus.Offline;
+      if (room.status !== RoomStatus.Joined && room.status !== RoomStatus.Joining) continue;
+      room.status = RoomStatus.Offline;
+      const key = [room.epoch, Infinity, room.events.length];
+      const index = insertionIndex(room.events, key);
+      const event = { key, kind: 'notice', text };
+      room.events.splice(index, 0, event);
+      changes.push({ room, added: [{ event, index }], membersChanged: true, roomStatusChanged: true });
     }
+    return changes;
   }
 
   // A room was left without the server's word (it was offline at the time).

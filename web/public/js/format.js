@@ -14,10 +14,22 @@ export function joinNames(names) {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-// The line under "you joined" saying who was already in the room.
+// The line under "you joined" saying who was already in the room, as parts:
+// { name } for a person (the page isolates each name for bidi text) and plain
+// strings for the words around them.
+export function presentParts(names) {
+  if (names.length === 0) return ['Nobody else is in the room'];
+  const parts = [];
+  names.forEach((name, i) => {
+    if (i > 0) parts.push(i === names.length - 1 ? ' and ' : ', ');
+    parts.push({ name });
+  });
+  parts.push(names.length === 1 ? ' is in the room' : ' are in the room');
+  return parts;
+}
+
 export function presentLine(names) {
-  if (names.length === 0) return 'Nobody else is in the room';
-  return `${joinNames(names)} ${names.length === 1 ? 'is' : 'are'} in the room`;
+  return presentParts(names).map((p) => (typeof p === 'string' ? p : p.name)).join('');
 }
 
 // Fallback name for a user whose joined we never saw (e.g. a message that
