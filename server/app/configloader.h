@@ -1,0 +1,32 @@
+#pragma once
+// Turns the command line, the environment and an optional INI file into a ServerConfig.
+// Precedence: command line > FLACK_* environment > config file > default. Pure apart from
+// reading the config file, so every rule is unit-testable.
+
+#include "server/app/serverconfig.h"
+
+#include <QProcessEnvironment>
+#include <QStringList>
+
+namespace flack::server::app {
+
+struct ConfigResult
+{
+    enum class Outcome {
+        Run,       // config is valid: start the server
+        ShowText,  // --help or --version: print text, exit 0
+        Error,     // print error (one line), exit 1
+    };
+    Outcome outcome = Outcome::Error;
+    ServerConfig config;
+    QString text; // help/version text, or the error line
+};
+
+class ConfigLoader
+{
+public:
+    // arguments include the program name, as QCoreApplication::arguments() does.
+    static ConfigResult load(const QStringList &arguments, const QProcessEnvironment &environment);
+};
+
+} // namespace flack::server::app

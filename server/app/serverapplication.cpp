@@ -1,0 +1,116 @@
+#include "server/app/serverapplication.h"
+
+#include "server/app/unixsignalwatcher.h"
+#include "server/net/chatendpoint.h"
+#include "server/net/httplistener.h"
+#include "server/rooms/roomdirectory.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QTimer>
+
+#include <cstdio>
+#include <sys/resource.h>
+
+namespace flack::server::app {
+
+namespace {
+// Bounded wait for clients to answer our close frames before exiting anyway.
+constexpr int kShutdownGraceMs = 3000;
+
+void raiseOpenFileLimit()
+{
+    // Every connection is a file descriptor; the soft limit (often 1024) would cap users long
+    // before --max-connections does.
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+} // namespace
+
+ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+{
+    applyLogLevel();
+    raiseOpenFileLimit();
+
+    m_directory = std::make_unique<rooms::RoomDirectory>();
+
+    net::ChatEndpointSettings chatSettings;
+    chatSettings.maxMessageBytes = m_config.maxMessageBytes;
+    chatSettings.idleTimeoutSeconds = m_config.idleTimeoutSeconds;
+    chatSettings.limits.maxNameBytes = m_config.maxNameBytes;
+    chatSettings.limits.maxChatsPerConnection = m_config.maxChatsPerConnection;
+    chatSettings.limits.maxQueuedBytes = m_config.maxQueuedBytes;
+    m_chat = std::make_unique<net::ChatEndpoint>(chatSettings, m_directory.get());
+
+    net::HttpListenerSettings httpSettings;
+    if (!m_config.webRoot.isEmpty())
+        httpSettings.webRoot = m_config.webRoot;
+    httpSettings.maxConnections = m_config.maxConnections;
+    m_listener = std::make_unique<net::HttpListener>(httpSettings, m_chat.get());
+
+    m_signals = std::make_unique<UnixSignalWatcher>();
+    connect(m_signals.get(), &UnixSignalWatcher::terminationRequested, this,
+            &ServerApplication::stop);
+}
+
+ServerApplication::~ServerApplication()
+{
+    // Sessions first (they leave rooms), then the listener, then the rooms themselves.
+    m_chat.reset();
+    m_listener.reset();
+    m_directory.reset();
+}
+
+bool ServerApplication::start(QString *error)
+{
+    if (!m_listener->listen(m_config.bindAddress, m_config.port, error)) {
+        *error = QStringLiteral("cannot listen on %1 port %2: %3")
+                     .arg(m_config.bindAddress.toString())
+                     .arg(m_config.port)
+                     .arg(*error);
+        return false;
+    }
+    const bool anyAddress = m_config.bindAddress == QHostAddress(QHostAddress::Any)
+                            || m_config.bindAddress == QHostAddress(QHostAddress::AnyIPv4)
+                            || m_config.bindAddress == QHostAddress(QHostAddress::AnyIPv6);
+    QString host = anyAddress ? QStringLiteral("localhost") : m_config.bindAddress.toString();
+    if (m_config.bindAddress.protocol() == QAbstractSocket::IPv6Protocol && !anyAddress)
+        host = QStringLiteral("[%1]").arg(host);
+    const QString base = QStringLiteral("%1:%2").arg(host).arg(m_listener->port());
+    std::printf("flack-server %s serving http://%s/ (chat websocket: ws://%s/chat-server)\n",
+                FLACK_VERSION, qPrintable(base), qPrintable(base));
+    std::fflush(stdout);
+    return true;
+}
+
+void ServerApplication::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_listener->close();
+    connect(m_chat.get(), &net::ChatEndpoint::drained, this, [] { QCoreApplication::exit(0); });
+    QTimer::singleShot(kShutdownGraceMs, this, [] { QCoreApplication::exit(0); });
+    m_chat->shutdown();
+}
+
+void ServerApplication::applyLogLevel()
+{
+    // Levels below the chosen one are filtered for our categories and Qt's alike.
+    QString rules;
+    const QString &level = m_config.logLevel;
+    if (level != u"debug")
+        rules += QStringLiteral("*.debug=false\n");
+    if (level == u"warning" || level == u"error")
+        rules += QStringLiteral("*.info=false\n");
+    if (level == u"error")
+        rules += QStringLiteral("*.warning=false\n");
+    QLoggingCategory::setFilterRules(rules);
+}
+
+} // namespace flack::server::app

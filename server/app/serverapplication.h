@@ -1,0 +1,47 @@
+#pragma once
+// Wires the server together at start-up and takes it down on SIGINT/SIGTERM: the room
+// directory, the chat endpoint, the HTTP listener and the signal watcher. No singletons:
+// everything hangs off this object. Lives on the main thread; created by main().
+
+#include "server/app/serverconfig.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace flack::server::rooms {
+class RoomDirectory;
+}
+namespace flack::server::net {
+class ChatEndpoint;
+class HttpListener;
+} // namespace flack::server::net
+
+namespace flack::server::app {
+
+class UnixSignalWatcher;
+
+class ServerApplication : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ServerApplication(const ServerConfig &config, QObject *parent = nullptr);
+    ~ServerApplication() override;
+
+    // Binds the port and prints the start-up line. False with a one-line reason otherwise.
+    bool start(QString *error);
+    // Closes every websocket with 1001 and quits the event loop with exit code 0.
+    void stop();
+
+private:
+    void applyLogLevel();
+
+    ServerConfig m_config;
+    std::unique_ptr<rooms::RoomDirectory> m_directory;
+    std::unique_ptr<net::ChatEndpoint> m_chat;
+    std::unique_ptr<net::HttpListener> m_listener;
+    std::unique_ptr<UnixSignalWatcher> m_signals;
+    bool m_stopping = false;
+};
+
+} // namespace flack::server::app

@@ -1,0 +1,118 @@
+#include "server/net/chatendpoint.h"
+
+#include "server/net/websockettransport.h"
+#include "server/sessions/clientsession.h"
+
+#include <QTcpSocket>
+#include <QWebSocket>
+
+#include <algorithm>
+
+namespace flack::server::net {
+
+ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDirectory *directory,
+                           QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_directory(directory)
+    , m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode)
+{
+    // Handshakes are taken off the server as soon as they complete, so this only guards
+    // against bursts; Qt's default of 30 would refuse busy moments.
+    m_server.setMaxPendingConnections(4096);
+    connect(&m_server, &QWebSocketServer::newConnection, this, &ChatEndpoint::onNewConnection);
+
+    if (m_settings.idleTimeoutSeconds > 0) {
+        // One timer for all sessions instead of one per connection: per-connection timers
+        // cost memory and wake-ups. The sweep interval bounds how late an idle close comes.
+        const int intervalMs = std::clamp(m_settings.idleTimeoutSeconds * 1000 / 4, 100, 1000);
+        m_idleTimer.setInterval(intervalMs);
+        connect(&m_idleTimer, &QTimer::timeout, this, &ChatEndpoint::reapIdleSessions);
+        m_idleTimer.start();
+    }
+}
+
+ChatEndpoint::~ChatEndpoint()
+{
+    // Sessions leave their rooms as they die; do it while the directory still exists.
+    const auto sessions = std::exchange(m_sessions, {});
+    for (const auto &[session, transport] : sessions)
+        delete transport;
+}
+
+void ChatEndpoint::accept(QTcpSocket *socket)
+{
+    if (m_shuttingDown) {
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    m_server.handleConnection(socket);
+}
+
+void ChatEndpoint::onNewConnection()
+{
+    while (QWebSocket *socket = m_server.nextPendingConnection()) {
+        socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
+        socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
+        auto *transport = new WebSocketTransport(socket, this);
+        auto *session =
+            new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
+        transport->attach(session);
+        connect(session, &sessions::ClientSession::finished, this,
+                [this, session] { onSessionFinished(session); });
+        m_sessions.emplace(session, transport);
+        if (m_shuttingDown)
+            session->closeForShutdown();
+    }
+}
+
+void ChatEndpoint::onSessionFinished(sessions::ClientSession *session)
+{
+    const auto found = m_sessions.find(session);
+    if (found == m_sessions.end())
+        return;
+    // finished() is emitted from inside the socket's signal handling: delete later.
+    found->second->deleteLater();
+    m_sessions.erase(found);
+    if (m_shuttingDown && m_sessions.empty())
+        Q_EMIT drained();
+}
+
+std::vector<sessions::ClientSession *> ChatEndpoint::sessionsWhere(
+    const std::function<bool(const sessions::ClientSession *)> &predicate) const
+{
+    std::vector<sessions::ClientSession *> matching;
+    for (const auto &entry : m_sessions) {
+        if (predicate(entry.first))
+            matching.push_back(entry.first);
+    }
+    return matching;
+}
+
+void ChatEndpoint::reapIdleSessions()
+{
+    const qint64 limitMs = qint64(m_settings.idleTimeoutSeconds) * 1000;
+    // Collected first: closing a socket may end its session, and so edit m_sessions, at once.
+    const auto idle = sessionsWhere([limitMs](const sessions::ClientSession *session) {
+        return session->idleMilliseconds() >= limitMs;
+    });
+    for (sessions::ClientSession *session : idle)
+        session->closeIdle();
+}
+
+void ChatEndpoint::shutdown()
+{
+    m_shuttingDown = true;
+    m_idleTimer.stop();
+    m_server.close();
+    if (m_sessions.empty()) {
+        Q_EMIT drained();
+        return;
+    }
+    const auto all = sessionsWhere([](const sessions::ClientSession *) { return true; });
+    for (sessions::ClientSession *session : all)
+        session->closeForShutdown();
+}
+
+} // namespace flack::server::net

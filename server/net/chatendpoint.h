@@ -1,0 +1,72 @@
+#pragma once
+// The /chat-server endpoint: finishes websocket handshakes (QWebSocketServer in
+// handleConnection mode, so it shares the HTTP port), creates one ClientSession per socket,
+// applies the per-connection limits, reaps idle sessions and closes everyone on shutdown.
+// Lives on the main thread; owned by ServerApplication.
+
+#include "server/sessions/sessionlimits.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QWebSocketServer>
+
+#include <functional>
+#include <unordered_map>
+#include <vector>
+
+class QTcpSocket;
+
+namespace flack::server::rooms {
+class RoomDirectory;
+}
+namespace flack::server::sessions {
+class ClientSession;
+}
+
+namespace flack::server::net {
+
+class WebSocketTransport;
+
+struct ChatEndpointSettings
+{
+    sessions::SessionLimits limits;
+    qint64 maxMessageBytes = 65536;
+    int idleTimeoutSeconds = 60; // 0 disables the idle close
+};
+
+class ChatEndpoint : public QObject
+{
+    Q_OBJECT
+public:
+    ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDirectory *directory,
+                 QObject *parent = nullptr);
+    ~ChatEndpoint() override;
+
+    // Takes a socket whose buffered (unread) bytes are a complete upgrade request for
+    // /chat-server. The endpoint owns it from now on.
+    void accept(QTcpSocket *socket);
+
+    // Closes every session with 1001 (going away); emits drained when all are gone.
+    void shutdown();
+    qsizetype sessionCount() const { return qsizetype(m_sessions.size()); }
+
+Q_SIGNALS:
+    void drained();
+
+private:
+    void onNewConnection();
+    void onSessionFinished(sessions::ClientSession *session);
+    void reapIdleSessions();
+    std::vector<sessions::ClientSession *>
+    sessionsWhere(const std::function<bool(const sessions::ClientSession *)> &predicate) const;
+
+    ChatEndpointSettings m_settings;
+    rooms::RoomDirectory *m_directory;
+    QWebSocketServer m_server;
+    QTimer m_idleTimer;
+    // Each live session and the transport that owns it.
+    std::unordered_map<sessions::ClientSession *, WebSocketTransport *> m_sessions;
+    bool m_shuttingDown = false;
+};
+
+} // namespace flack::server::net

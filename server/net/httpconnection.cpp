@@ -1,0 +1,83 @@
+#include "server/net/httpconnection.h"
+
+#include "server/net/httprequestparser.h"
+#include "server/net/httpresponse.h"
+#include "server/net/staticfilestore.h"
+
+#include <QTcpSocket>
+
+namespace flack::server::net {
+
+HttpConnection::HttpConnection(QTcpSocket *socket, const StaticFileStore *files,
+                               qsizetype maxHeaderBytes, int timeoutMs)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_files(files)
+    , m_maxHeaderBytes(maxHeaderBytes)
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    // A request (or handshake) that never completes must not hold a connection slot forever.
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] { finish(buildHttpError(408, false)); });
+    m_deadline.start(timeoutMs);
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+void HttpConnection::onReadyRead()
+{
+    if (m_done)
+        return;
+    // Peek, don't read: a websocket upgrade must reach QWebSocketServer with its bytes intact.
+    const QByteArray bytes = m_socket->peek(qMin(m_socket->bytesAvailable(), m_maxHeaderBytes + 1));
+    const HttpParseResult parsed = parseHttpRequest(bytes, m_maxHeaderBytes);
+    switch (parsed.status) {
+    case HttpParseResult::Status::Incomplete: return;
+    case HttpParseResult::Status::TooLarge: return finish(buildHttpError(431, false));
+    case HttpParseResult::Status::Malformed: return finish(buildHttpError(400, false));
+    case HttpParseResult::Status::Complete: break;
+    }
+    const HttpRequest &request = parsed.request;
+    if (request.isWebSocketUpgrade() && request.path == kChatPath && request.method == "GET") {
+        m_done = true;
+        m_deadline.stop();
+        disconnect(m_socket, nullptr, this, nullptr);
+        QTcpSocket *socket = m_socket;
+        deleteLater();
+        Q_EMIT webSocketUpgrade(socket);
+        return;
+    }
+    m_socket->skip(parsed.headerLength);
+    respond(request);
+}
+
+void HttpConnection::respond(const HttpRequest &request)
+{
+    const bool head = request.method == "HEAD";
+    if (request.method != "GET" && !head)
+        return finish(buildHttpResponse(405, "text/plain; charset=utf-8", "method not allowed\n",
+                                        false, {{"Allow", "GET, HEAD"}}));
+    if (request.isWebSocketUpgrade())
+        return finish(buildHttpError(404, head));
+    if (request.path == "/healthz")
+        return finish(buildHttpResponse(200, "text/plain; charset=utf-8", "ok\n", head));
+    if (request.path == kChatPath)
+        return finish(buildHttpResponse(400, "text/plain; charset=utf-8",
+                                        "this path takes websocket connections only\n", head));
+    const StaticFileStore::Lookup file = m_files->lookup(request.path);
+    if (file.status != StaticFileStore::Lookup::Status::Found)
+        return finish(buildHttpError(404, head));
+    finish(buildHttpResponse(200, file.contentType, file.body, head));
+}
+
+void HttpConnection::finish(const QByteArray &response)
+{
+    m_done = true;
+    m_deadline.stop();
+    m_socket->write(response);
+    // One request per connection (Connection: close); the listener deletes the socket
+    // once it has disconnected.
+    m_socket->disconnectFromHost();
+}
+
+} // namespace flack::server::net

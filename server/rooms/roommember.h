@@ -1,0 +1,20 @@
+#pragma once
+// What a room knows of a member: who it is and where its events go. ClientSession implements
+// it; tests use fakes. Owned by whoever created the member, never by the room.
+
+#include <QString>
+
+namespace flack::server::rooms {
+
+class RoomMember
+{
+public:
+    virtual ~RoomMember() = default;
+    virtual QString userId() const = 0;
+    virtual QString userName() const = 0;
+    // One pre-encoded text frame (a JSON record). The same QString is handed to every member
+    // of a room; implementations must not leave the room from inside this call.
+    virtual void deliver(const QString &frame) = 0;
+};
+
+} // namespace flack::server::rooms

@@ -1,0 +1,261 @@
+#include "server/sessions/clientsession.h"
+
+#include "server/rooms/chatroom.h"
+#include "server/rooms/roomdirectory.h"
+#include "server/sessions/sessiontransport.h"
+#include "shared/serverrecordencoder.h"
+#include "shared/userid.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSession, "flack.session")
+
+namespace flack::server::sessions {
+
+using namespace flack::protocol;
+
+namespace {
+// RFC 6455 close codes the session uses.
+constexpr quint16 kCloseNormal = 1000;
+constexpr quint16 kCloseGoingAway = 1001;
+constexpr quint16 kClosePolicyViolation = 1008;
+
+qsizetype utf8Length(QStringView text)
+{
+    // Counting instead of converting: names are checked on every join.
+    qsizetype bytes = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text[i].unicode();
+        if (c < 0x80)
+            bytes += 1;
+        else if (c < 0x800)
+            bytes += 2;
+        else if (QChar::isHighSurrogate(c) && i + 1 < text.size()
+                 && QChar::isLowSurrogate(text[i + 1].unicode())) {
+            bytes += 4;
+            ++i;
+        } else
+            bytes += 3;
+    }
+    return bytes;
+}
+} // namespace
+
+ClientSession::ClientSession(SessionTransport *transport, rooms::RoomDirectory *directory,
+                             const SessionLimits &limits, QObject *parent)
+    : QObject(parent)
+    , m_transport(transport)
+    , m_directory(directory)
+    , m_limits(limits)
+{
+    m_lastActivity.start();
+}
+
+ClientSession::~ClientSession()
+{
+    // A session destroyed while still in rooms (server shutdown) must not leave dangling
+    // members behind.
+    leaveAllChats();
+}
+
+void ClientSession::handleTextMessage(const QString &text)
+{
+    m_lastActivity.restart();
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    const ClientDecodeResult decoded = decodeClientRecord(text.toUtf8());
+    if (!decoded.ok) {
+        // Before the handshake, anything that isn't a valid client_hello is CHAT-001.
+        if (m_state == State::AwaitingHello)
+            fail(ErrorCode::InvalidHello, decoded.reason);
+        else
+            fail(decoded.error, decoded.reason);
+        return;
+    }
+    handleRecord(decoded.record);
+}
+
+void ClientSession::handleBinaryMessage()
+{
+    m_lastActivity.restart();
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    fail(ErrorCode::UnexpectedFrameType);
+}
+
+void ClientSession::handleDisconnected()
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closed;
+    leaveAllChats();
+    Q_EMIT finished();
+}
+
+void ClientSession::closeIdle()
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    m_state = State::Closing;
+    leaveAllChats();
+    m_transport->close(kCloseNormal, QStringLiteral("idle timeout"));
+}
+
+void ClientSession::closeForShutdown()
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closing;
+    leaveAllChats();
+    m_transport->close(kCloseGoingAway, QStringLiteral("server shutting down"));
+}
+
+void ClientSession::deliver(const QString &frame)
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    m_transport->sendText(frame);
+    if (m_transport->queuedBytes() > m_limits.maxQueuedBytes) {
+        // The client doesn't read: drop it so it can't hold our memory or slow the room.
+        // Deferred, because deliver() runs inside a room's fan-out loop.
+        qCInfo(lcSession) << "dropping" << m_userId << "which does not read its messages";
+        m_state = State::Closing;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                leaveAllChats();
+                m_transport->abort();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void ClientSession::handleRecord(const ClientRecord &record)
+{
+    switch (m_state) {
+    case State::AwaitingHello:
+        if (record.type != ClientRecordType::ClientHello)
+            return fail(ErrorCode::InvalidHello,
+                        QStringLiteral("first message must be client_hello, got %1")
+                            .arg(clientRecordName(record.type)));
+        return handleHello(record);
+    case State::AwaitingAuthentication:
+        if (record.type != ClientRecordType::Authenticate)
+            return fail(ErrorCode::NotAuthenticated,
+                        QStringLiteral("expected authenticate, got %1")
+                            .arg(clientRecordName(record.type)));
+        return handleAuthenticate(record);
+    case State::Ready:
+        break;
+    case State::Closing:
+    case State::Closed:
+        return;
+    }
+    switch (record.type) {
+    case ClientRecordType::ClientHello:
+        return fail(ErrorCode::Malformed, QStringLiteral("client_hello was already received"));
+    case ClientRecordType::Authenticate:
+        return fail(ErrorCode::AlreadyAuthenticated);
+    case ClientRecordType::JoinChat: return handleJoin(record);
+    case ClientRecordType::ChatMessage: return handleChatMessage(record);
+    case ClientRecordType::LeaveChat: return handleLeave(record);
+    case ClientRecordType::Ping: return reply(encodePingReply());
+    case ClientRecordType::ClientGoodbye: return handleGoodbye();
+    }
+}
+
+void ClientSession::handleHello(const ClientRecord &record)
+{
+    if (record.protocolVersion != kProtocolVersion)
+        return fail(ErrorCode::UnsupportedVersion,
+                    QStringLiteral("unsupported protocol_version '%1'; this server speaks 1.0")
+                        .arg(record.protocolVersion.left(32)));
+    m_state = State::AwaitingAuthentication;
+    reply(encodeServerHello());
+}
+
+void ClientSession::handleAuthenticate(const ClientRecord &record)
+{
+    if (nameTooLong(record.userName))
+        return fail(ErrorCode::NameTooLong,
+                    QStringLiteral("user_name is longer than %1 bytes").arg(m_limits.maxNameBytes));
+    if (nameTooLong(record.userId))
+        return fail(ErrorCode::NameTooLong,
+                    QStringLiteral("user_id is longer than %1 bytes").arg(m_limits.maxNameBytes));
+    m_userName = record.userName;
+    // A reconnecting client keeps its identity by sending the id it was given before.
+    m_userId = record.userId.isEmpty() ? generateUserId() : record.userId;
+    m_state = State::Ready;
+    reply(encodeAuthenticated(m_userId));
+}
+
+void ClientSession::handleJoin(const ClientRecord &record)
+{
+    if (nameTooLong(record.chatName))
+        return fail(ErrorCode::NameTooLong,
+                    QStringLiteral("chat_name is longer than %1 bytes").arg(m_limits.maxNameBytes));
+    if (m_chats.contains(record.chatName))
+        return fail(ErrorCode::AlreadyJoined,
+                    QStringLiteral("chat '%1' already joined").arg(record.chatName));
+    if (m_chats.size() >= m_limits.maxChatsPerConnection)
+        return fail(ErrorCode::TooManyChats,
+                    QStringLiteral("a connection may join at most %1 chats")
+                        .arg(m_limits.maxChatsPerConnection));
+    rooms::ChatRoom *room = m_directory->open(record.chatName);
+    m_chats.insert(record.chatName, room);
+    room->join(this);
+}
+
+void ClientSession::handleChatMessage(const ClientRecord &record)
+{
+    rooms::ChatRoom *room = m_chats.value(record.chatName);
+    if (!room)
+        return fail(ErrorCode::InvalidChatMessage,
+                    QStringLiteral("chat '%1' not joined").arg(record.chatName.left(256)));
+    room->post(this, record.mimeType, record.message);
+}
+
+void ClientSession::handleLeave(const ClientRecord &record)
+{
+    rooms::ChatRoom *room = m_chats.take(record.chatName);
+    if (!room)
+        return fail(ErrorCode::NotJoined,
+                    QStringLiteral("chat '%1' not joined").arg(record.chatName.left(256)));
+    room->leave(this);
+}
+
+void ClientSession::handleGoodbye()
+{
+    reply(encodeServerGoodbye());
+    m_state = State::Closing;
+    leaveAllChats();
+    m_transport->close(kCloseNormal, QStringLiteral("goodbye"));
+}
+
+void ClientSession::reply(const QByteArray &json)
+{
+    deliver(QString::fromUtf8(json));
+}
+
+void ClientSession::fail(ErrorCode code, const QString &reason)
+{
+    qCDebug(lcSession) << "protocol error" << errorCodeString(code) << reason;
+    reply(encodeProtocolError(code, reason));
+    m_state = State::Closing;
+    leaveAllChats();
+    m_transport->close(kClosePolicyViolation, QString(errorCodeString(code)));
+}
+
+void ClientSession::leaveAllChats()
+{
+    const auto chats = std::exchange(m_chats, {});
+    for (rooms::ChatRoom *room : chats)
+        room->drop(this);
+}
+
+bool ClientSession::nameTooLong(const QString &name) const
+{
+    return utf8Length(name) > m_limits.maxNameBytes;
+}
+
+} // namespace flack::server::sessions

@@ -1,0 +1,89 @@
+#pragma once
+// One chat client's conversation: decodes its frames, enforces the protocol's state machine
+// and limits, and turns valid requests into room calls. Also the client's RoomMember, so
+// room events and replies leave through the same deliver() path. Lives on the thread of its
+// connection; owned by ChatEndpoint.
+
+#include "server/rooms/roommember.h"
+#include "server/sessions/sessionlimits.h"
+#include "shared/clientrecord.h"
+#include "shared/errorcode.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+
+namespace flack::server::rooms {
+class ChatRoom;
+class RoomDirectory;
+} // namespace flack::server::rooms
+
+namespace flack::server::sessions {
+
+class SessionTransport;
+
+class ClientSession : public QObject, public rooms::RoomMember
+{
+    Q_OBJECT
+public:
+    enum class State {
+        AwaitingHello,          // nothing valid received yet
+        AwaitingAuthentication, // server_hello sent
+        Ready,                  // authenticated: may join, chat, leave
+        Closing,                // goodbye or error sent; waiting for the connection to end
+        Closed,                 // connection gone, rooms left
+    };
+    Q_ENUM(State)
+
+    ClientSession(SessionTransport *transport, rooms::RoomDirectory *directory,
+                  const SessionLimits &limits, QObject *parent = nullptr);
+    ~ClientSession() override;
+
+    // Input from the transport.
+    void handleTextMessage(const QString &text);
+    void handleBinaryMessage();
+    void handleDisconnected();
+
+    // Server-initiated ends.
+    void closeIdle();
+    void closeForShutdown();
+
+    State state() const { return m_state; }
+    qint64 idleMilliseconds() const { return m_lastActivity.elapsed(); }
+    qsizetype chatCount() const { return m_chats.size(); }
+
+    // RoomMember
+    QString userId() const override { return m_userId; }
+    QString userName() const override { return m_userName; }
+    void deliver(const QString &frame) override;
+
+Q_SIGNALS:
+    // The connection is gone and the session left its rooms; the owner may delete it.
+    void finished();
+
+private:
+    void handleRecord(const protocol::ClientRecord &record);
+    void handleHello(const protocol::ClientRecord &record);
+    void handleAuthenticate(const protocol::ClientRecord &record);
+    void handleJoin(const protocol::ClientRecord &record);
+    void handleChatMessage(const protocol::ClientRecord &record);
+    void handleLeave(const protocol::ClientRecord &record);
+    void handleGoodbye();
+
+    void reply(const QByteArray &json);
+    // Sends one protocol_error, closes the connection and leaves every chat.
+    void fail(protocol::ErrorCode code, const QString &reason = {});
+    void leaveAllChats();
+    bool nameTooLong(const QString &name) const;
+
+    SessionTransport *m_transport;
+    rooms::RoomDirectory *m_directory;
+    SessionLimits m_limits;
+    State m_state = State::AwaitingHello;
+    QString m_userId;
+    QString m_userName;
+    QHash<QString, rooms::ChatRoom *> m_chats;
+    QElapsedTimer m_lastActivity;
+};
+
+} // namespace flack::server::sessions

@@ -1,0 +1,23 @@
+#pragma once
+// The connection under a ClientSession, reduced to what the session needs. WebSocketTransport
+// implements it over QWebSocket; tests use a fake that records what was sent.
+
+#include <QString>
+
+namespace flack::server::sessions {
+
+class SessionTransport
+{
+public:
+    virtual ~SessionTransport() = default;
+    virtual void sendText(const QString &frame) = 0;
+    // Bytes accepted by sendText() but not yet written to the kernel.
+    virtual qint64 queuedBytes() const = 0;
+    // Closes with a websocket close code; the transport reports the end via the session's
+    // handleDisconnected() (possibly later).
+    virtual void close(quint16 closeCode, const QString &reason) = 0;
+    // Drops the connection at once, without a close handshake.
+    virtual void abort() = 0;
+};
+
+} // namespace flack::server::sessions
