@@ -12,8 +12,21 @@ void JsonWriter::appendString(QByteArray &out, QByteArrayView utf8)
     qsizetype runStart = 0;
     for (qsizetype i = 0; i < utf8.size(); ++i) {
         const auto c = static_cast<unsigned char>(utf8[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0xEF)
             continue;
+        if (c == 0xEF) {
+            // U+FEFF (EF BB BF) is written as \ufeff: Qt's JSON parser (QJsonDocument, used by
+            // our tools and the decoder) silently drops a raw one that opens a string, which
+            // would break the byte-exact round trip. Other EF-led characters pass through.
+            if (i + 2 >= utf8.size() || static_cast<unsigned char>(utf8[i + 1]) != 0xBB
+                || static_cast<unsigned char>(utf8[i + 2]) != 0xBF)
+                continue;
+            out.append(utf8.sliced(runStart, i - runStart));
+            out.append("\\ufeff", 6);
+            i += 2;
+            runStart = i + 1;
+            continue;
+        }
         out.append(utf8.sliced(runStart, i - runStart));
         runStart = i + 1;
         switch (c) {
