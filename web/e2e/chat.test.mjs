@@ -2,7 +2,7 @@
 // uses it. The tests run in order as one story (two people chatting, a server
 // restart, a logout); each saves a screenshot in e2e/results/.
 
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServerProcess, freePort, launchBrowser, openPerson, screenshot, until } from './harness.mjs';
 
@@ -43,16 +43,28 @@ describe('Flack web client in Chromium against flack-server', () => {
   let ann; // desktop window
   let bo; // phone-sized window
 
+  let setupError = null;
+
+  // A setup failure (no server binary, browser that cannot start) is kept and
+  // re-thrown by every test, so each one reports FAILED with the reason
+  // instead of being merely cancelled.
   before(async () => {
-    server = await new ServerProcess(await freePort()).start();
-    browser = await launchBrowser();
-    ann = await openPerson(browser, server.baseUrl, { viewport: { width: 1280, height: 800 } });
-    bo = await openPerson(browser, server.baseUrl, { viewport: { width: 390, height: 844 } });
+    try {
+      server = await new ServerProcess(await freePort()).start();
+      browser = await launchBrowser();
+      ann = await openPerson(browser, server.baseUrl, { viewport: { width: 1280, height: 800 } });
+      bo = await openPerson(browser, server.baseUrl, { viewport: { width: 390, height: 844 } });
+    } catch (err) {
+      setupError = err;
+    }
+  });
+  beforeEach(() => {
+    if (setupError) throw setupError;
   });
 
   after(async () => {
     await browser?.close();
-    if (server) {
+    if (server?.proc) {
       const exit = await server.stop('SIGTERM');
       assert.deepEqual(exit, { code: 0, signal: null }, `flack-server should exit 0 on SIGTERM; output:\n${server.output}`);
     }
