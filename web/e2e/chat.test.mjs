@@ -199,4 +199,38 @@ describe('Flack web client in Chromium against flack-server', () => {
     await screenshot(ann.page, 'logged-out');
     for (const p of [ann, bo]) assert.deepEqual(p.errors, [], 'no script errors on the page');
   });
+
+  // The page leans on these details (sequence ordering, colours from ids), so
+  // check what it actually received against protocol.md's table.
+  test('every record the pages received has exactly the keys protocol.md lists', () => {
+    const KEYS = {
+      server_hello: ['protocol_version'],
+      protocol_error: ['code', 'reason'],
+      authenticated: ['user_id'],
+      chat_state: ['chat_name', 'users'],
+      joined: ['chat_name', 'user_name', 'user_id', 'timestamp', 'sequence'],
+      chat_message: ['chat_name', 'user_id', 'mime_type', 'message', 'timestamp', 'sequence'],
+      left: ['chat_name', 'user_id', 'timestamp', 'sequence'],
+      ping_reply: [],
+      server_goodbye: [],
+    };
+    const lastSeq = new Map(); // per page and chat, within one server run
+    for (const p of [ann, bo]) {
+      assert.ok(p.received.length > 10, 'the page received records');
+      for (const r of p.received) {
+        assert.ok(KEYS[r.record], `known record: ${JSON.stringify(r)}`);
+        assert.deepEqual(Object.keys(r).sort(), ['record', ...KEYS[r.record]].sort(), JSON.stringify(r));
+        if (r.record === 'authenticated') lastSeq.clear(); // new connection: new sequences
+        if ('timestamp' in r) assert.match(r.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        if ('sequence' in r) {
+          const k = `${p === ann}/${r.chat_name}`;
+          assert.ok(Number.isInteger(r.sequence) && r.sequence > (lastSeq.get(k) ?? -Infinity), `sequence increases: ${JSON.stringify(r)}`);
+          lastSeq.set(k, r.sequence);
+        }
+        if (r.record === 'chat_state') {
+          for (const u of r.users) assert.deepEqual(Object.keys(u).sort(), ['record', 'user_id', 'user_name']);
+        }
+      }
+    }
+  });
 });
