@@ -46,10 +46,17 @@ QLatin1StringView clientRecordName(ClientRecordType type)
 
 ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
 {
+    QByteArray input = QByteArray::fromRawData(utf8Json.data(), utf8Json.size());
+    // Qt's JSON parser silently drops a raw U+FEFF (EF BB BF) that directly follows an opening
+    // quote, so a message or name starting with it would not round-trip. Spell every such
+    // character after a leading document BOM (which Qt skips, as RFC 8259 allows) as \ufeff:
+    // inside a string that is the same character; outside one it was, and stays, invalid JSON.
+    static constexpr QByteArrayView bom("\xEF\xBB\xBF");
+    const qsizetype skip = input.startsWith(bom) ? bom.size() : 0;
+    if (input.indexOf(bom, skip) >= 0)
+        input = input.left(skip) + input.mid(skip).replace(bom, QByteArrayView("\\ufeff"));
     QJsonParseError parseError;
-    const QJsonDocument document =
-        QJsonDocument::fromJson(QByteArray::fromRawData(utf8Json.data(), utf8Json.size()),
-                                &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(input, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return fail(ErrorCode::Malformed,
                     QStringLiteral("message is not valid JSON: ") + parseError.errorString());
@@ -96,9 +103,13 @@ ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
             return fail(ErrorCode::InvalidChatMessage,
                         QStringLiteral("chat_message mime_type must be \"text/plain\""));
         record.mimeType = mime.toString();
-        if (!nonEmptyString(object, QLatin1StringView("message"), record.message))
+        // protocol.md: "message must be a string" -- unlike names it may be empty (the original
+        // accepted any UTF-8 string), so only its type is checked.
+        const QJsonValue message = object.value(QLatin1StringView("message"));
+        if (!message.isString())
             return fail(ErrorCode::InvalidChatMessage,
-                        QStringLiteral("chat_message needs a non-empty string message"));
+                        QStringLiteral("chat_message needs a string message"));
+        record.message = message.toString();
     } else if (name == u"leave_chat") {
         record.type = ClientRecordType::LeaveChat;
         if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
