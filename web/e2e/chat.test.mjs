@@ -200,6 +200,31 @@ describe('Flack web client in Chromium against flack-server', () => {
     for (const p of [ann, bo]) assert.deepEqual(p.errors, [], 'no script errors on the page');
   });
 
+  test('a protocol_error is shown to the person with its reason', async () => {
+    const cy = await openPerson(browser, server.baseUrl, { viewport: { width: 1280, height: 800 } });
+    try {
+      await login(cy, 'Cy');
+      // Longer than the server's default limit for names (256 UTF-8 bytes).
+      const tooLong = '🐘'.repeat(100);
+      await cy.page.fill('#join-name', tooLong);
+      await cy.page.press('#join-name', 'Enter');
+      await cy.page.locator('#alert:not([hidden])').waitFor(WAIT);
+      const err = await until('a protocol_error frame', () => cy.received.find((r) => r.record === 'protocol_error'));
+      const shown = await cy.page.textContent('#alert-text');
+      assert.ok(shown.includes(err.reason), `alert "${shown}" shows reason "${err.reason}"`);
+      await cy.page.locator('#connection[data-state=failed]').waitFor(WAIT);
+      assert.ok(await cy.page.isVisible('#retry'), 'offers to try again');
+      await screenshot(cy.page, 'protocol-error');
+      // The rejected join is dropped, so trying again succeeds.
+      await cy.page.click('#retry');
+      await cy.page.locator('#connection[data-state=online]').waitFor(WAIT);
+      assert.deepEqual(await roomNames(cy), []);
+      assert.ok(await cy.page.isHidden('#alert'));
+    } finally {
+      await cy.context.close();
+    }
+  });
+
   // The page leans on these details (sequence ordering, colours from ids), so
   // check what it actually received against protocol.md's table.
   test('every record the pages received has exactly the keys protocol.md lists', () => {

@@ -215,3 +215,18 @@ test('frames that are not valid records are ignored without breaking the session
   assert.equal(client.status, Status.Online);
   assert.equal(logs.length, 2);
 });
+
+test('after a protocol_error, the unanswered join is dropped so trying again does not repeat it', () => {
+  const { client, events, handshake } = setup();
+  const s = handshake('me');
+  client.join('good');
+  s.serverSends({ record: 'chat_state', chat_name: 'good', users: [] });
+  s.serverSends({ record: 'joined', chat_name: 'good', user_name: 'Ann', user_id: 'me', timestamp: 't', sequence: 1 });
+  client.join('x'.repeat(300));
+  s.serverSends({ record: 'protocol_error', code: 'CHAT_LIMIT-002', reason: 'chat_name is too long' });
+  s.drop();
+  assert.deepEqual(events.filter((e) => e.type === 'room_dropped').map((e) => e.chatName), ['x'.repeat(300)]);
+  client.retryNow();
+  const s2 = handshake('me');
+  assert.deepEqual(s2.sent.filter((r) => r.record === 'join_chat'), [{ record: 'join_chat', chat_name: 'good' }]);
+});

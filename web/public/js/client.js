@@ -52,6 +52,7 @@ export class ChatClient {
     this.status = Status.Connecting;
     this.rooms = new Set(); // rooms the person wants to be in, across connections
     this.joinedHere = new Set(); // rooms join_chat was sent for on this connection
+    this.confirmed = new Set(); // rooms whose `joined` for us came on this connection
     this.leaving = new Set(); // rooms leave_chat was sent for, awaiting our `left`
     this.everAuthenticated = false;
     this.socket = null;
@@ -145,6 +146,7 @@ export class ChatClient {
     }
     this.socket = socket;
     this.joinedHere.clear();
+    this.confirmed.clear();
     socket.onopen = () => {
       if (socket !== this.socket) return;
       this.machine.opened().forEach((r) => this.send(r));
@@ -204,6 +206,7 @@ export class ChatClient {
   }
 
   onChatRecord(r) {
+    if (r.record === 'joined' && r.user_id === this.userId) this.confirmed.add(r.chat_name);
     if (r.record === 'left' && r.user_id === this.userId) {
       if (!this.leaving.delete(r.chat_name)) {
         // Our user_id left without us asking: the ghost of our previous
@@ -212,6 +215,7 @@ export class ChatClient {
         return;
       }
       this.joinedHere.delete(r.chat_name);
+      this.confirmed.delete(r.chat_name);
     }
     this.emit({ type: 'record', record: r, selfId: this.userId });
   }
@@ -223,7 +227,6 @@ export class ChatClient {
     this.clearTimer('ping');
     this.clearTimer('pong');
     this.clearTimer('goodbye');
-    this.joinedHere.clear();
     // A leave the server never confirmed is still a leave: the person asked
     // for it, and the next connection will not rejoin the room.
     for (const chatName of this.leaving) this.emit({ type: 'room_dropped', chatName });
@@ -231,10 +234,18 @@ export class ChatClient {
     if (this.status === Status.LoggedOut) return;
     if (wasProtocolError) {
       // The server rejected what we said; saying it again would fail again.
+      // A join still unanswered is the likely culprit (a name too long, say):
+      // drop it, so that trying again does not repeat it.
+      for (const chatName of this.joinedHere) {
+        if (this.confirmed.has(chatName) || !this.rooms.delete(chatName)) continue;
+        this.emit({ type: 'room_dropped', chatName });
+      }
+      this.joinedHere.clear();
       this.setStatus(Status.Failed, { ...this.failure });
       this.failure = null;
       return;
     }
+    this.joinedHere.clear();
     this.scheduleReconnect();
   }
 
