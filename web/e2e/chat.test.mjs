@@ -225,6 +225,52 @@ describe('Flack web client in Chromium against flack-server', () => {
     }
   });
 
+  test('messages delivered out of order are shown in sequence order', async () => {
+    // Di's websocket goes through a relay that holds "first" back until
+    // "second" has been delivered.
+    const delivered = [];
+    const di = await openPerson(browser, server.baseUrl, {
+      prepare: (context) =>
+        context.routeWebSocket(/\/chat-server$/, (ws) => {
+          const upstream = ws.connectToServer();
+          let held = null;
+          upstream.onMessage((frame) => {
+            const r = JSON.parse(frame);
+            if (r.record === 'chat_message' && r.chat_name === 'ordered') {
+              if (r.message === 'first') {
+                held = frame;
+                return;
+              }
+              delivered.push(r.message);
+              ws.send(frame);
+              if (r.message === 'second' && held) {
+                delivered.push('first');
+                ws.send(held);
+                held = null;
+              }
+              return;
+            }
+            ws.send(frame);
+          });
+        }),
+    });
+    try {
+      await login(di, 'Di');
+      await join(di, 'ordered');
+      await join(bo, 'ordered');
+      await line(di, 'Bo ✨ joined').waitFor(WAIT);
+      for (const text of ['first', 'second', 'third']) await say(bo, text);
+      await message(di, 'third').waitFor(WAIT);
+      await message(di, 'first').waitFor(WAIT);
+      assert.deepEqual(delivered, ['second', 'first', 'third'], 'the relay really reordered');
+      const shown = await di.page.$$eval('.log:not([hidden]) li.msg .text', (l) => l.map((n) => n.textContent));
+      assert.deepEqual(shown, ['first', 'second', 'third']);
+      await screenshot(di.page, 'out-of-order');
+    } finally {
+      await di.context.close();
+    }
+  });
+
   // The page leans on these details (sequence ordering, colours from ids), so
   // check what it actually received against protocol.md's table.
   test('every record the pages received has exactly the keys protocol.md lists', () => {

@@ -136,8 +136,9 @@ export async function launchBrowser() {
 
 // One person: a browser context of its own (own localStorage), a page, and a
 // record of every websocket frame the page sent and received.
-export async function openPerson(browser, baseUrl, { viewport = { width: 1280, height: 800 } } = {}) {
+export async function openPerson(browser, baseUrl, { viewport = { width: 1280, height: 800 }, prepare = null } = {}) {
   const context = await browser.newContext({ viewport });
+  if (prepare) await prepare(context);
   const page = await context.newPage();
   const person = { context, page, sent: [], received: [], dialogs: [], errors: [] };
   page.on('websocket', (ws) => {

@@ -125,7 +125,7 @@ function onStatus(ev) {
       break;
     case Status.Reconnecting:
       if (ev.trying) {
-        view.setConnection('reconnecting', 'Connection lost. Reconnecting…');
+        view.setConnection('reconnecting', wasOnline ? 'Connection lost. Reconnecting…' : 'Connecting…');
       } else {
         // First report of this drop: mark the gap in every room once.
         if (store.rooms.size && [...store.rooms.values()].some((r) => r.status === RoomStatus.Joined || r.status === RoomStatus.Joining)) {
@@ -133,7 +133,10 @@ function onStatus(ev) {
           for (const change of store.connectionLost()) applyChange(change);
         }
         const s = Math.max(1, Math.round(ev.delayMs / 1000));
-        view.setConnection('reconnecting', `Connection lost. Reconnecting in ${s} s…`);
+        view.setConnection(
+          'reconnecting',
+          wasOnline ? `Connection lost. Reconnecting in ${s} s…` : `Cannot reach the server. Trying again in ${s} s…`,
+        );
       }
       break;
     case Status.Failed:
@@ -153,7 +156,10 @@ function applyChange(change) {
   if (!change) return;
   const { room } = change;
   const visible = store.current === room.name;
-  for (const { event, index } of change.added) view.insertEvent(room.name, event, index, visible);
+  for (const { event, index } of change.added) {
+    view.insertEvent(room.name, event, index, visible);
+    if (event.kind === 'joined' && !event.self) view.learnName(event.userId, event.userName);
+  }
   if (change.roomStatusChanged && room.status === RoomStatus.Left) {
     roomGone(room.name);
     return;

@@ -246,7 +246,18 @@ export class View {
           el(
             'div',
             { class: 'meta' },
-            el('span', { class: 'sender', dir: 'auto', style: { color: colourFromUserId(ev.userId) } }, displayName(ev.userName, ev.userId)),
+            el(
+              'span',
+              {
+                class: 'sender',
+                dir: 'auto',
+                style: { color: colourFromUserId(ev.userId) },
+                // A message can overtake its sender's `joined`; mark the
+                // stand-in name so learnName() can fix it when the name comes.
+                dataset: ev.userName ? {} : { unknownUser: ev.userId },
+              },
+              displayName(ev.userName, ev.userId),
+            ),
             time,
           ),
           el('div', { class: 'text', dir: 'auto' }, ev.text),
@@ -265,6 +276,15 @@ export class View {
         );
       default:
         return el('li', { class: 'notice', dataset: { kind: ev.kind } }, ev.text);
+    }
+  }
+
+  // Replaces stand-in names of a user whose name we just learned.
+  learnName(userId, userName) {
+    for (const node of $('logs').querySelectorAll('[data-unknown-user]')) {
+      if (node.dataset.unknownUser !== userId) continue;
+      node.textContent = userName;
+      delete node.dataset.unknownUser;
     }
   }
 
