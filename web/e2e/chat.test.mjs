@@ -16,6 +16,7 @@ async function login(p, name, { withButton = false } = {}) {
   else await p.page.press('#login-name', 'Enter');
   await p.page.locator('#connection[data-state=online]').waitFor(WAIT);
   await p.page.locator('#session-name', { hasText: name }).waitFor(WAIT);
+  assert.equal(await p.page.evaluate(() => document.activeElement?.id), 'join-name', 'focus moves to the join box');
 }
 
 async function join(p, room) {
@@ -80,7 +81,10 @@ describe('Flack web client in Chromium against flack-server', () => {
     await line(bo, 'Ann is in the room').waitFor(WAIT);
     await line(ann, 'Bo ✨ joined').waitFor(WAIT);
 
-    await say(ann, 'hello from Ann 👋');
+    // Keyboard only: after joining, the focus is in the message box.
+    await until('focus in the message box', () => ann.page.evaluate(() => document.activeElement?.id === 'composer-input'));
+    await ann.page.keyboard.type('hello from Ann 👋');
+    await ann.page.keyboard.press('Enter');
     await message(bo, 'hello from Ann 👋').waitFor(WAIT);
     assert.equal(await message(bo, 'hello from Ann 👋').locator('.sender').textContent(), 'Ann');
     await say(bo, 'שלום from Bo');

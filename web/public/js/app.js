@@ -57,7 +57,6 @@ const view = new View({
     store.addRoom(name);
     client.join(name);
     openRoom(name);
-    view.focusComposer();
   },
   open(name) {
     openRoom(name);
@@ -165,6 +164,9 @@ function applyChange(change) {
     return;
   }
   refresh();
+  // Joining is usually followed by writing: once the server confirms the room
+  // on screen, move the focus from the join box to the message box.
+  if (change.roomStatusChanged && room.status === RoomStatus.Joined && visible && view.joinBoxFocused()) view.focusComposer();
 }
 
 // A room left (confirmed by the server, or dropped while offline).

@@ -303,6 +303,10 @@ export class View {
     if (!input.disabled) input.focus();
   }
 
+  joinBoxFocused() {
+    return document.activeElement === $('join-name');
+  }
+
   focusJoin() {
     $('join-name').focus();
   }
