@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 
+#include <algorithm>
+
 namespace flack::test {
 
 WsTestClient::WsTestClient(QObject *parent)
@@ -41,7 +43,7 @@ QByteArray WsTestClient::nextRaw(int timeoutMs)
         // Wake at least every 100 ms to notice a closed socket instead of waiting it out.
         while (m_received.isEmpty() && !deadline.hasExpired()
                && m_socket.state() != QAbstractSocket::UnconnectedState)
-            spy.wait(int(qBound<qint64>(1, deadline.remainingTime(), 100)));
+            spy.wait(int(std::clamp<qint64>(deadline.remainingTime(), 1, 100)));
     }
     if (m_received.isEmpty())
         return {};
