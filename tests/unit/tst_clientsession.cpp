@@ -1,0 +1,344 @@
+// ClientSession: the protocol state machine over a fake transport, each error code, limits,
+// and what other members see when a session ends.
+
+#include "server/rooms/roomdirectory.h"
+#include "server/sessions/clientsession.h"
+#include "server/sessions/sessiontransport.h"
+#include "shared/clientrecordencoder.h"
+#include "shared/userid.h"
+#include "tests/support/fakemember.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using flack::server::rooms::RoomDirectory;
+using flack::server::sessions::ClientSession;
+using flack::server::sessions::SessionLimits;
+using flack::server::sessions::SessionTransport;
+namespace protocol = flack::protocol;
+
+namespace {
+
+class FakeTransport : public SessionTransport
+{
+public:
+    void sendText(const QString &frame) override
+    {
+        sent.append(QJsonDocument::fromJson(frame.toUtf8()).object());
+        queued += frame.size();
+    }
+    qint64 queuedBytes() const override { return queued; }
+    void close(quint16 code, const QString &) override { closeCode = code; }
+    void abort() override { aborted = true; }
+
+    QString lastRecord() const
+    {
+        return sent.isEmpty() ? QString()
+                              : sent.last().value(QLatin1StringView("record")).toString();
+    }
+    QList<QJsonObject> sent;
+    qint64 queued = 0;
+    int closeCode = -1;
+    bool aborted = false;
+};
+
+QString text(const QByteArray &utf8)
+{
+    return QString::fromUtf8(utf8);
+}
+
+} // namespace
+
+class TestClientSession : public QObject
+{
+    Q_OBJECT
+
+    struct Fixture
+    {
+        explicit Fixture(SessionLimits limits = {})
+            : session(&transport, &directory, limits)
+        {
+        }
+        void login(const QString &name = u"Ann"_s, const QString &id = {})
+        {
+            session.handleTextMessage(text(protocol::encodeClientHello(u"1.0")));
+            session.handleTextMessage(text(protocol::encodeAuthenticate(name, id)));
+        }
+        RoomDirectory directory;
+        FakeTransport transport;
+        ClientSession session;
+    };
+
+private Q_SLOTS:
+    void handshakeAndAuthentication()
+    {
+        Fixture f;
+        QCOMPARE(f.session.state(), ClientSession::State::AwaitingHello);
+        f.session.handleTextMessage(text(protocol::encodeClientHello(u"1.0")));
+        QCOMPARE(f.transport.lastRecord(), u"server_hello"_s);
+        QCOMPARE(f.session.state(), ClientSession::State::AwaitingAuthentication);
+        f.session.handleTextMessage(text(protocol::encodeAuthenticate(u"Ann")));
+        QCOMPARE(f.transport.lastRecord(), u"authenticated"_s);
+        const QString id = f.transport.sent.last().value(QLatin1StringView("user_id")).toString();
+        QVERIFY(protocol::isGeneratedUserIdShape(id));
+        QCOMPARE(f.session.userId(), id);
+        QCOMPARE(f.session.userName(), u"Ann"_s);
+        QCOMPARE(f.session.state(), ClientSession::State::Ready);
+        QCOMPARE(f.transport.closeCode, -1);
+    }
+
+    void suppliedUserIdIsKept()
+    {
+        Fixture f;
+        f.login(u"Ann"_s, u"my-old-id"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("user_id")).toString(),
+                 u"my-old-id"_s);
+    }
+
+    void pingIsAnswered()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodePing()));
+        QCOMPARE(f.transport.lastRecord(), u"ping_reply"_s);
+        QCOMPARE(f.transport.sent.last().size(), 1);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<int>("stage"); // 0: fresh, 1: after hello, 2: authenticated
+        QTest::addColumn<QByteArray>("message");
+        QTest::addColumn<QString>("code");
+
+        QTest::newRow("first not hello") << 0 << protocol::encodePing() << u"CHAT-001"_s;
+        QTest::newRow("first not json") << 0 << QByteArray("hello?") << u"CHAT-001"_s;
+        QTest::newRow("hello without version")
+            << 0 << QByteArray(R"({"record":"client_hello"})") << u"CHAT-001"_s;
+        QTest::newRow("wrong version") << 0 << protocol::encodeClientHello(u"2.0")
+                                       << u"CHAT-002"_s;
+        QTest::newRow("malformed after hello") << 1 << QByteArray("[1]")
+                                               << u"CHAT_PROTOCOL-001"_s;
+        QTest::newRow("join before auth")
+            << 1 << protocol::encodeJoinChat(u"x") << u"CHAT_PROTOCOL-002"_s;
+        QTest::newRow("ping before auth") << 1 << protocol::encodePing() << u"CHAT_PROTOCOL-002"_s;
+        QTest::newRow("auth twice") << 2 << protocol::encodeAuthenticate(u"Bo")
+                                    << u"CHAT_PROTOCOL-003"_s;
+        QTest::newRow("auth empty name")
+            << 1 << QByteArray(R"({"record":"authenticate","user_name":""})")
+            << u"CHAT_PROTOCOL-004"_s;
+        QTest::newRow("join without name")
+            << 2 << QByteArray(R"({"record":"join_chat"})") << u"CHAT_PROTOCOL-005"_s;
+        QTest::newRow("message to unjoined chat")
+            << 2 << protocol::encodeClientChatMessage(u"nowhere", u"hi")
+            << u"CHAT_PROTOCOL-007"_s;
+        QTest::newRow("leave unjoined chat")
+            << 2 << protocol::encodeLeaveChat(u"nowhere") << u"CHAT_PROTOCOL-008"_s;
+        QTest::newRow("unknown record")
+            << 2 << QByteArray(R"({"record":"dance"})") << u"CHAT_PROTOCOL-001"_s;
+        QTest::newRow("hello again") << 2 << protocol::encodeClientHello(u"1.0")
+                                     << u"CHAT_PROTOCOL-001"_s;
+    }
+
+    void errors()
+    {
+        QFETCH(int, stage);
+        QFETCH(QByteArray, message);
+        QFETCH(QString, code);
+        Fixture f;
+        if (stage >= 1)
+            f.session.handleTextMessage(text(protocol::encodeClientHello(u"1.0")));
+        if (stage >= 2)
+            f.session.handleTextMessage(text(protocol::encodeAuthenticate(u"Ann")));
+        f.session.handleTextMessage(QString::fromUtf8(message));
+        QCOMPARE(f.transport.lastRecord(), u"protocol_error"_s);
+        const QJsonObject error = f.transport.sent.last();
+        QCOMPARE(error.value(QLatin1StringView("code")).toString(), code);
+        QVERIFY(!error.value(QLatin1StringView("reason")).toString().isEmpty());
+        QCOMPARE(error.keys(), QStringList({u"code"_s, u"reason"_s, u"record"_s}));
+        QCOMPARE(f.session.state(), ClientSession::State::Closing);
+        QCOMPARE(f.transport.closeCode, 1008);
+        // Nothing more is answered once the error was sent.
+        const qsizetype sent = f.transport.sent.size();
+        f.session.handleTextMessage(text(protocol::encodePing()));
+        QCOMPARE(f.transport.sent.size(), sent);
+    }
+
+    void unsupportedVersionReasonNamesIt()
+    {
+        Fixture f;
+        f.session.handleTextMessage(text(protocol::encodeClientHello(u"7.3")));
+        QVERIFY(f.transport.sent.last().value(QLatin1StringView("reason")).toString().contains(
+            u"7.3"_s));
+    }
+
+    void binaryFrameIsChat003()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleBinaryMessage();
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT-003"_s);
+    }
+
+    void joinTwiceIsChatProtocol006()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_PROTOCOL-006"_s);
+    }
+
+    void joinChatMessageLeave()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        QCOMPARE(f.transport.sent[2].value(QLatin1StringView("record")).toString(),
+                 u"chat_state"_s);
+        QCOMPARE(f.transport.lastRecord(), u"joined"_s);
+        QCOMPARE(f.session.chatCount(), 1);
+        f.session.handleTextMessage(text(protocol::encodeClientChatMessage(u"lobby", u"hi")));
+        QCOMPARE(f.transport.lastRecord(), u"chat_message"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("message")).toString(), u"hi"_s);
+        f.session.handleTextMessage(text(protocol::encodeLeaveChat(u"lobby")));
+        QCOMPARE(f.transport.lastRecord(), u"left"_s);
+        QCOMPARE(f.session.chatCount(), 0);
+    }
+
+    void goodbyeRepliesClosesAndOthersSeeLeft()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        f.directory.open(u"lobby"_s)->join(&bo);
+        f.session.handleTextMessage(text(protocol::encodeClientGoodbye()));
+        QCOMPARE(f.transport.lastRecord(), u"server_goodbye"_s);
+        QCOMPARE(f.transport.closeCode, 1000);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        QCOMPARE(bo.records.last().value(QLatin1StringView("user_id")).toString(),
+                 f.session.userId());
+        f.directory.open(u"lobby"_s)->drop(&bo);
+    }
+
+    void disconnectLeavesChatsAndFinishes()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"a")));
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"b")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        f.directory.open(u"b"_s)->join(&bo);
+        QSignalSpy finished(&f.session, &ClientSession::finished);
+        f.session.handleDisconnected();
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(f.session.state(), ClientSession::State::Closed);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        QCOMPARE(f.session.chatCount(), 0);
+        f.directory.open(u"b"_s)->drop(&bo);
+    }
+
+    void errorLeavesChats()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"a")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        f.directory.open(u"a"_s)->join(&bo);
+        f.session.handleTextMessage(u"not json"_s);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        f.directory.open(u"a"_s)->drop(&bo);
+    }
+
+    void nameLimits_data()
+    {
+        QTest::addColumn<bool>("authenticateStage");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("user at limit") << true << QString(8, u'a') << true;
+        QTest::newRow("user over limit") << true << QString(9, u'a') << false;
+        // Four bytes in UTF-8 each: two fit in 8 bytes, three do not.
+        QTest::newRow("user emoji at limit") << true << u"😀😀"_s << true;
+        QTest::newRow("user emoji over limit") << true << u"😀😀😀"_s << false;
+        QTest::newRow("chat at limit") << false << QString(8, u'c') << true;
+        QTest::newRow("chat over limit") << false << u"ééééé"_s << false;
+    }
+
+    void nameLimits()
+    {
+        QFETCH(bool, authenticateStage);
+        QFETCH(QString, name);
+        QFETCH(bool, accepted);
+        SessionLimits limits;
+        limits.maxNameBytes = 8;
+        Fixture f(limits);
+        if (authenticateStage) {
+            f.login(name);
+            QCOMPARE(f.transport.lastRecord(),
+                     accepted ? u"authenticated"_s : u"protocol_error"_s);
+        } else {
+            f.login();
+            f.session.handleTextMessage(text(protocol::encodeJoinChat(name)));
+            QCOMPARE(f.transport.lastRecord(), accepted ? u"joined"_s : u"protocol_error"_s);
+        }
+        if (!accepted)
+            QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                     u"CHAT_LIMIT-002"_s);
+    }
+
+    void chatsPerConnectionLimit()
+    {
+        SessionLimits limits;
+        limits.maxChatsPerConnection = 3;
+        Fixture f(limits);
+        f.login();
+        for (int i = 0; i < 3; ++i)
+            f.session.handleTextMessage(text(protocol::encodeJoinChat(QString::number(i))));
+        QCOMPARE(f.transport.lastRecord(), u"joined"_s);
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"one too many")));
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_LIMIT-003"_s);
+    }
+
+    void slowReaderIsDropped()
+    {
+        SessionLimits limits;
+        limits.maxQueuedBytes = 1000;
+        Fixture f(limits);
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        f.directory.open(u"lobby"_s)->join(&bo);
+        // Bo keeps talking; our fake transport never drains its queue.
+        for (int i = 0; i < 50 && !f.transport.aborted; ++i) {
+            f.directory.open(u"lobby"_s)->post(&bo, u"text/plain"_s, QString(100, u'x'));
+            QCoreApplication::processEvents();
+        }
+        QVERIFY(f.transport.aborted);
+        QCOMPARE(f.session.state(), ClientSession::State::Closing);
+        // Bo was told the dropped reader left.
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        f.directory.open(u"lobby"_s)->drop(&bo);
+    }
+
+    void idleAndShutdownCloseCodes()
+    {
+        Fixture idle;
+        idle.login();
+        idle.session.closeIdle();
+        QCOMPARE(idle.transport.closeCode, 1000);
+        Fixture shutdown;
+        shutdown.login();
+        shutdown.session.closeForShutdown();
+        QCOMPARE(shutdown.transport.closeCode, 1001);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClientSession)
+#include "tst_clientsession.moc"
