@@ -12,8 +12,21 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -207,8 +220,8 @@ bool HttpRequest::hasHeader(QByteArrayView lowercaseName) const
 
 bool HttpRequest::isWebSocketUpgrade() const
 {
-    return listContainsToken(header("upgrade"), "websocket")
-        && listContainsToken(header("connection"), "upgrade");
+    return listContainsToken(header("upgrade"), "websocket") &&
+           listContainsToken(header("connection"), "upgrade");
 }
 
 bool percentDecodePath(QByteArrayView encoded, QByteArray *decoded)

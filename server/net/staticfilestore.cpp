@@ -95,8 +95,7 @@ QByteArray mimeTypeForPath(QStringView path)
     return QByteArrayLiteral("application/octet-stream");
 }
 
-StaticFileStore::StaticFileStore(QString root)
-    : m_root(std::move(root))
+StaticFileStore::StaticFileStore(QString root) : m_root(std::move(root))
 {
     while (m_root.size() > 1 && m_root.endsWith(u'/'))
         m_root.chop(1);
@@ -132,8 +131,8 @@ StaticFileStore::Lookup StaticFileStore::lookup(QByteArrayView decodedPath) cons
         const QString canonical = info.canonicalFilePath();
         if (canonical.isEmpty())
             return withStatus(Status::NotFound);
-        const QString prefix = m_canonicalRoot.endsWith(u'/') ? m_canonicalRoot
-                                                               : m_canonicalRoot + u'/';
+        const QString prefix =
+            m_canonicalRoot.endsWith(u'/') ? m_canonicalRoot : m_canonicalRoot + u'/';
         if (!canonical.startsWith(prefix))
             return withStatus(Status::Forbidden); // a symlink out of the root
         // A symlink inside the root may still point at a dot-file (".env", ".git/config").
