@@ -103,13 +103,11 @@ ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
             return fail(ErrorCode::InvalidChatMessage,
                         QStringLiteral("chat_message mime_type must be \"text/plain\""));
         record.mimeType = mime.toString();
-        // protocol.md: "message must be a string" -- unlike names it may be empty (the original
-        // accepted any UTF-8 string), so only its type is checked.
-        const QJsonValue message = object.value(QLatin1StringView("message"));
-        if (!message.isString())
+        // Non-empty: the chat_message the server relays may have no empty value (protocol.md,
+        // "Exact records"), and strict clients reject one that does.
+        if (!nonEmptyString(object, QLatin1StringView("message"), record.message))
             return fail(ErrorCode::InvalidChatMessage,
-                        QStringLiteral("chat_message needs a string message"));
-        record.message = message.toString();
+                        QStringLiteral("chat_message needs a non-empty string message"));
     } else if (name == u"leave_chat") {
         record.type = ClientRecordType::LeaveChat;
         if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
