@@ -7,19 +7,18 @@ namespace flack::tools {
 // Layout: "fb:<sender>:<counter>:<sendTimeNs>:" then padding.
 void BenchPayload::appendTo(std::string &out, std::size_t totalBytes) const
 {
-    char buffer[80];
-    char *p = buffer;
-    *p++ = 'f';
-    *p++ = 'b';
-    *p++ = ':';
-    p = std::to_chars(p, buffer + sizeof buffer, sender).ptr;
-    *p++ = ':';
-    p = std::to_chars(p, buffer + sizeof buffer, counter).ptr;
-    *p++ = ':';
-    p = std::to_chars(p, buffer + sizeof buffer, sendTimeNs).ptr;
-    *p++ = ':';
-    const std::size_t used = std::size_t(p - buffer);
-    out.append(buffer, used);
+    const std::size_t start = out.size();
+    const auto appendNumber = [&out](auto value) {
+        char digits[24];
+        const auto result = std::to_chars(digits, digits + sizeof digits, value);
+        out.append(digits, result.ptr);
+        out.push_back(':');
+    };
+    out.append("fb:");
+    appendNumber(sender);
+    appendNumber(counter);
+    appendNumber(sendTimeNs);
+    const std::size_t used = out.size() - start;
     if (totalBytes > used)
         out.append(totalBytes - used, 'x');
 }

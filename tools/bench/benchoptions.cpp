@@ -1,0 +1,198 @@
+#include "tools/bench/benchoptions.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+#include <QUrl>
+
+#include <arpa/inet.h>
+#include <unistd.h>
+
+namespace flack::tools {
+
+const char *BenchOptions::scenarioName(Scenario scenario)
+{
+    switch (scenario) {
+    case Scenario::Fanout: return "fanout";
+    case Scenario::Connections: return "connections";
+    case Scenario::Ramp: return "ramp";
+    }
+    return "?";
+}
+
+BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Flack load generator.\n"
+        "  fanout       R rooms x M members, S senders per room at --rate msgs/s each, for\n"
+        "               --duration s after --warmup s; reports deliveries, missing, duplicates,\n"
+        "               order and sequence violations, delivered msgs/s and latency percentiles.\n"
+        "  connections  --connections N joined round-robin to R rooms, held idle --duration s\n"
+        "               (pinging every 20 s); reports connect rate, failures, survivors.\n"
+        "  ramp         fanout, the rate multiplied by --ramp-factor each step until p99 exceeds\n"
+        "               --p99-bound-ms or deliveries fall behind; reports the best sustained step."));
+    parser.addPositionalArgument(QStringLiteral("scenario"),
+                                 QStringLiteral("fanout | connections | ramp"));
+    const auto opt = [&](const QString &name, const QString &help, const QString &valueName,
+                         const QString &def) {
+        QCommandLineOption option(name, help, valueName, def);
+        parser.addOption(option);
+        return option;
+    };
+    const auto url = opt(QStringLiteral("url"), QStringLiteral("ws://IPv4:PORT/chat-server (required)"),
+                         QStringLiteral("url"), {});
+    const auto rooms = opt(QStringLiteral("rooms"), QStringLiteral("Rooms (default 10)."),
+                           QStringLiteral("R"), QStringLiteral("10"));
+    const auto members = opt(QStringLiteral("members"), QStringLiteral("Members per room (default 50)."),
+                             QStringLiteral("M"), QStringLiteral("50"));
+    const auto senders = opt(QStringLiteral("senders"), QStringLiteral("Senders per room (default 5)."),
+                             QStringLiteral("S"), QStringLiteral("5"));
+    const auto rate = opt(QStringLiteral("rate"),
+                          QStringLiteral("Messages/s per sender; ramp's first step (default 20)."),
+                          QStringLiteral("X"), QStringLiteral("20"));
+    const auto factor = opt(QStringLiteral("ramp-factor"), QStringLiteral("Ramp rate factor per step (default 1.5)."),
+                            QStringLiteral("F"), QStringLiteral("1.5"));
+    const auto maxSteps = opt(QStringLiteral("max-steps"), QStringLiteral("Ramp steps at most (default 12)."),
+                              QStringLiteral("N"), QStringLiteral("12"));
+    const auto bound = opt(QStringLiteral("p99-bound-ms"), QStringLiteral("Ramp p99 bound (default 50)."),
+                           QStringLiteral("ms"), QStringLiteral("50"));
+    const auto duration = opt(QStringLiteral("duration"),
+                              QStringLiteral("Seconds measured per run/step, or held (default 10)."),
+                              QStringLiteral("s"), QStringLiteral("10"));
+    const auto warmup = opt(QStringLiteral("warmup"), QStringLiteral("Seconds of unmeasured traffic first (default 2)."),
+                            QStringLiteral("s"), QStringLiteral("2"));
+    const auto drain = opt(QStringLiteral("drain-timeout"),
+                           QStringLiteral("Seconds to wait for outstanding deliveries (default 5)."),
+                           QStringLiteral("s"), QStringLiteral("5"));
+    const auto connectionCount = opt(QStringLiteral("connections"),
+                                     QStringLiteral("Connections (connections scenario, default 15000)."),
+                                     QStringLiteral("N"), QStringLiteral("15000"));
+    const auto bytes = opt(QStringLiteral("message-bytes"), QStringLiteral("Chat message text size (default 100)."),
+                           QStringLiteral("n"), QStringLiteral("100"));
+    const auto threadCount = opt(QStringLiteral("threads"), QStringLiteral("Event-loop threads (default 1)."),
+                                 QStringLiteral("n"), QStringLiteral("1"));
+    const auto sources = opt(QStringLiteral("source-addresses"),
+                             QStringLiteral("Spread connections over 127.0.0.2..127.0.0.(K+1) (default 0: no bind)."),
+                             QStringLiteral("K"), QStringLiteral("0"));
+    const auto concurrency = opt(QStringLiteral("connect-concurrency"),
+                                 QStringLiteral("Handshakes in flight at once (default 256)."),
+                                 QStringLiteral("n"), QStringLiteral("256"));
+    const auto connectTimeoutOption = opt(QStringLiteral("connect-timeout"),
+                                          QStringLiteral("Seconds for all connections to join (default 60)."),
+                                          QStringLiteral("s"), QStringLiteral("60"));
+    const auto pid = opt(QStringLiteral("server-pid"),
+                         QStringLiteral("Sample this process's CPU time and RSS from /proc."),
+                         QStringLiteral("pid"), QStringLiteral("0"));
+    const auto json = opt(QStringLiteral("json"), QStringLiteral("Write every figure to this JSON file."),
+                          QStringLiteral("file"), {});
+    const auto prefix = opt(QStringLiteral("chat-prefix"),
+                            QStringLiteral("Chat name prefix (default bench<pid>-)."),
+                            QStringLiteral("text"), {});
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+
+    ParseResult result;
+    if (!parser.parse(arguments)) {
+        result.error = parser.errorText();
+        return result;
+    }
+    if (parser.isSet(help) || parser.isSet(version)) {
+        QTextStream(stdout) << (parser.isSet(help) ? parser.helpText()
+                                                   : QStringLiteral("flack-bench " FLACK_VERSION "\n"));
+        result.ok = true;
+        result.exitNow = true;
+        return result;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        result.error = QStringLiteral("give exactly one scenario: fanout, connections or ramp");
+        return result;
+    }
+    if (positional.first() == u"fanout")
+        scenario = Scenario::Fanout;
+    else if (positional.first() == u"connections")
+        scenario = Scenario::Connections;
+    else if (positional.first() == u"ramp")
+        scenario = Scenario::Ramp;
+    else {
+        result.error = QStringLiteral("unknown scenario: ") + positional.first();
+        return result;
+    }
+
+    const QUrl parsedUrl(parser.value(url), QUrl::StrictMode);
+    in_addr address{};
+    if (!parsedUrl.isValid() || parsedUrl.scheme() != u"ws" || parsedUrl.port() <= 0) {
+        result.error = QStringLiteral("--url must be ws://IPv4:PORT/path, got: ") + parser.value(url);
+        return result;
+    }
+    QString hostText = parsedUrl.host();
+    if (hostText == u"localhost")
+        hostText = QStringLiteral("127.0.0.1");
+    if (inet_pton(AF_INET, hostText.toLatin1().constData(), &address) != 1) {
+        result.error = QStringLiteral("--url host must be an IPv4 address, got: ") + hostText;
+        return result;
+    }
+    host = hostText.toStdString();
+    port = std::uint16_t(parsedUrl.port());
+    path = parsedUrl.path().isEmpty() ? std::string("/") : parsedUrl.path().toStdString();
+
+    bool ok = true;
+    const auto intValue = [&](const QCommandLineOption &option, int minimum, int &out) {
+        bool good = false;
+        const int value = parser.value(option).toInt(&good);
+        if (!good || value < minimum) {
+            if (ok)
+                result.error = QStringLiteral("--") + option.names().first()
+                               + QStringLiteral(" must be an integer >= %1").arg(minimum);
+            ok = false;
+            return;
+        }
+        out = value;
+    };
+    const auto doubleValue = [&](const QCommandLineOption &option, double minimum, double &out) {
+        bool good = false;
+        const double value = parser.value(option).toDouble(&good);
+        if (!good || value < minimum) {
+            if (ok)
+                result.error = QStringLiteral("--") + option.names().first()
+                               + QStringLiteral(" must be a number >= %1").arg(minimum);
+            ok = false;
+            return;
+        }
+        out = value;
+    };
+    intValue(rooms, 1, this->rooms);
+    intValue(members, 1, this->members);
+    intValue(senders, 0, this->senders);
+    doubleValue(rate, 0.001, this->rate);
+    doubleValue(factor, 1.01, rampFactor);
+    intValue(maxSteps, 1, this->maxSteps);
+    doubleValue(bound, 0.001, p99BoundMs);
+    doubleValue(duration, 0.1, this->duration);
+    doubleValue(warmup, 0, this->warmup);
+    doubleValue(drain, 0.1, drainTimeout);
+    intValue(connectionCount, 1, connections);
+    intValue(bytes, 40, messageBytes);
+    intValue(threadCount, 1, threads);
+    intValue(sources, 0, sourceAddresses);
+    intValue(concurrency, 1, connectConcurrency);
+    doubleValue(connectTimeoutOption, 1, connectTimeout);
+    intValue(pid, 0, serverPid);
+    if (!ok)
+        return result;
+    if (this->senders > this->members) {
+        result.error = QStringLiteral("--senders cannot exceed --members");
+        return result;
+    }
+    if (sourceAddresses > 250) {
+        result.error = QStringLiteral("--source-addresses must be at most 250");
+        return result;
+    }
+    jsonFile = parser.value(json);
+    chatPrefix = parser.isSet(prefix) ? parser.value(prefix).toStdString()
+                                      : "bench" + std::to_string(::getpid()) + "-";
+    result.ok = true;
+    return result;
+}
+
+} // namespace flack::tools

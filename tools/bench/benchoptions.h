@@ -1,0 +1,53 @@
+#pragma once
+// flack-bench's command line: the scenario (fanout, connections, ramp), its shape and rates, and
+// where to send the figures. Parsed with QCommandLineParser; values are checked here so a bad
+// invocation gets a usage message instead of a misleading run.
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <string>
+
+namespace flack::tools {
+
+struct BenchOptions
+{
+    enum class Scenario { Fanout, Connections, Ramp };
+
+    Scenario scenario = Scenario::Fanout;
+    std::string host;         // IPv4 address to connect to
+    std::uint16_t port = 0;
+    std::string path;         // e.g. /chat-server
+    int rooms = 10;
+    int members = 50;         // per room (fanout, ramp)
+    int senders = 5;          // per room (fanout, ramp)
+    double rate = 20;         // messages/s per sender (fanout; ramp's first step)
+    double rampFactor = 1.5;  // ramp: next step's rate = rate * factor
+    int maxSteps = 12;        // ramp
+    double p99BoundMs = 50;   // ramp
+    double duration = 10;     // s measured (fanout, ramp step) or held (connections)
+    double warmup = 2;        // s of traffic before measuring
+    double drainTimeout = 5;  // s to wait for outstanding deliveries after sending stops
+    int connections = 15000;  // connections scenario
+    int messageBytes = 100;   // chat message text size
+    int threads = 1;
+    int sourceAddresses = 0;  // 0: kernel's choice; K: bind to 127.0.0.2 .. 127.0.0.(K+1)
+    int connectConcurrency = 256; // handshakes in flight
+    double connectTimeout = 60;   // s for all connections to be joined
+    int serverPid = 0;
+    QString jsonFile;
+    std::string chatPrefix;   // chat names are <prefix>r<room>
+
+    struct ParseResult
+    {
+        bool ok = false;
+        bool exitNow = false; // --help / --version handled
+        QString error;
+    };
+    ParseResult parse(const QStringList &arguments);
+
+    static const char *scenarioName(Scenario scenario);
+};
+
+} // namespace flack::tools

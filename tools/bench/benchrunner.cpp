@@ -1,0 +1,431 @@
+#include "tools/bench/benchrunner.h"
+
+#include "tools/core/procstat.h"
+
+#include <QByteArray>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QSysInfo>
+#include <QTextStream>
+
+#include <cmath>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace flack::tools {
+
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+std::int64_t seconds(double s)
+{
+    return std::int64_t(s * double(kSecond));
+}
+
+double ms(std::int64_t ns)
+{
+    return double(ns) / 1e6;
+}
+
+double processCpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+           + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QJsonObject errorsJson(const std::map<std::string, std::uint64_t> &errors)
+{
+    QJsonObject object;
+    for (const auto &[text, count] : errors)
+        object.insert(QString::fromStdString(text), double(count));
+    return object;
+}
+
+} // namespace
+
+BenchRunner::BenchRunner(BenchOptions options)
+    : m_options(std::move(options))
+{
+}
+
+BenchRunner::~BenchRunner() = default;
+
+void BenchRunner::parallel(const std::function<void(BenchWorker &)> &job)
+{
+    if (m_workers.size() == 1) {
+        job(*m_workers.front());
+        return;
+    }
+    std::vector<std::thread> threads;
+    for (auto &worker : m_workers)
+        threads.emplace_back([&job, &worker] { job(*worker); });
+    for (std::thread &thread : threads)
+        thread.join();
+}
+
+bool BenchRunner::prepare(int connections)
+{
+    // Every connection is a file descriptor: raise the soft limit to the hard one.
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+    if (rlim_t(connections) + 64 > limit.rlim_cur) {
+        m_error = QStringLiteral("%1 connections need more open files than the limit of %2")
+                      .arg(connections)
+                      .arg(qulonglong(limit.rlim_cur));
+        return false;
+    }
+
+    m_target = std::make_unique<BenchTarget>();
+    BenchTarget &target = *m_target;
+    target.server.sin_family = AF_INET;
+    target.server.sin_port = htons(m_options.port);
+    inet_pton(AF_INET, m_options.host.c_str(), &target.server.sin_addr);
+    target.sourceAddresses = m_options.sourceAddresses;
+    target.chatPrefix = m_options.chatPrefix;
+    target.messageBytes = m_options.messageBytes;
+    target.sendersPerRoom =
+        m_options.scenario == BenchOptions::Scenario::Connections ? 0 : m_options.senders;
+
+    // One key for all connections: the handshake is not what is measured.
+    const QByteArray key = QByteArray("flack-bench-key!").toBase64();
+    target.expectedAccept =
+        QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                 QCryptographicHash::Sha1)
+            .toBase64()
+            .toStdString();
+    target.upgradeRequest = "GET " + m_options.path + " HTTP/1.1\r\nHost: " + m_options.host + ":"
+                            + std::to_string(m_options.port)
+                            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: "
+                            + key.toStdString() + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+    for (int i = 0; i < m_options.threads; ++i)
+        m_workers.push_back(std::make_unique<BenchWorker>(target));
+    return true;
+}
+
+bool BenchRunner::connectAll(QJsonObject &connectReport)
+{
+    const std::int64_t start = BenchWorker::nowNs();
+    const std::int64_t deadline = start + seconds(m_options.connectTimeout);
+    const int perWorker =
+        std::max(1, m_options.connectConcurrency / int(m_workers.size()));
+    parallel([&](BenchWorker &worker) { worker.connectAll(perWorker, deadline); });
+
+    std::uint64_t ready = 0;
+    std::uint64_t failed = 0;
+    std::int64_t lastReady = start;
+    BenchStats errors;
+    m_target->roomMembers.assign(std::size_t(m_options.rooms), 0);
+    for (auto &worker : m_workers) {
+        ready += worker->readyCount();
+        failed += worker->failedCount();
+        lastReady = std::max(lastReady, worker->lastReadyNs());
+        errors.merge(worker->stats());
+        for (const BenchConnection &c : worker->connections()) {
+            if (c.state == BenchConnection::State::Ready)
+                ++m_target->roomMembers[c.room];
+        }
+    }
+    const double elapsed = double(lastReady - start) / 1e9;
+    connectReport.insert(QStringLiteral("requested"), double(ready + failed));
+    connectReport.insert(QStringLiteral("joined"), double(ready));
+    connectReport.insert(QStringLiteral("failed"), double(failed));
+    connectReport.insert(QStringLiteral("seconds"), elapsed);
+    connectReport.insert(QStringLiteral("per_second"), elapsed > 0 ? double(ready) / elapsed : 0.0);
+    connectReport.insert(QStringLiteral("errors"), errorsJson(errors.errors));
+    out() << "connected " << ready << " of " << (ready + failed) << " in " << elapsed << " s ("
+          << (elapsed > 0 ? double(ready) / elapsed : 0.0) << "/s), " << failed << " failed"
+          << Qt::endl;
+    for (const auto &[text, count] : errors.errors)
+        out() << "  " << count << " x " << QString::fromStdString(text) << Qt::endl;
+    return failed == 0;
+}
+
+QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration)
+{
+    const std::int64_t start = BenchWorker::nowNs();
+    const std::int64_t windowFrom = start + seconds(warmup);
+    const std::int64_t windowTo = windowFrom + seconds(duration);
+    m_target->measuredReceived.store(0);
+    for (auto &worker : m_workers)
+        worker->startStep(start, rate, windowFrom, windowTo);
+
+    parallel([&](BenchWorker &worker) { worker.run(windowFrom, true); });
+    const ProcStat::Sample serverBefore =
+        m_options.serverPid ? ProcStat::read(m_options.serverPid) : ProcStat::Sample{};
+    const double cpuBefore = processCpuSeconds();
+    const std::int64_t measureStart = BenchWorker::nowNs();
+    parallel([&](BenchWorker &worker) { worker.run(windowTo, true); });
+    const std::int64_t measureEnd = BenchWorker::nowNs();
+    const double cpuAfter = processCpuSeconds();
+    const ProcStat::Sample serverAfter =
+        m_options.serverPid ? ProcStat::read(m_options.serverPid) : ProcStat::Sample{};
+
+    std::uint64_t expected = 0;
+    for (auto &worker : m_workers)
+        expected += worker->stats().expected;
+    const std::int64_t drainStart = BenchWorker::nowNs();
+    parallel([&](BenchWorker &worker) {
+        worker.drain(drainStart + seconds(m_options.drainTimeout), expected);
+    });
+    const std::int64_t drainEnd = BenchWorker::nowNs();
+
+    BenchStats stats;
+    for (auto &worker : m_workers)
+        stats.merge(worker->stats());
+    const double wall = double(measureEnd - measureStart) / 1e9;
+    const std::uint64_t missing = stats.expected > stats.received ? stats.expected - stats.received : 0;
+    const double benchCpu = (cpuAfter - cpuBefore) / wall * 100.0;
+
+    QJsonObject step;
+    step.insert(QStringLiteral("rate_per_sender"), rate);
+    step.insert(QStringLiteral("seconds"), wall);
+    step.insert(QStringLiteral("sent"), double(stats.sentMeasured));
+    step.insert(QStringLiteral("expected"), double(stats.expected));
+    step.insert(QStringLiteral("received"), double(stats.received));
+    step.insert(QStringLiteral("missing"), double(missing));
+    step.insert(QStringLiteral("duplicates"), double(stats.duplicates));
+    step.insert(QStringLiteral("order_violations"), double(stats.orderViolations));
+    step.insert(QStringLiteral("sequence_violations"), double(stats.sequenceViolations));
+    step.insert(QStringLiteral("misrouted"), double(stats.misrouted));
+    step.insert(QStringLiteral("foreign_messages"), double(stats.foreignMessages));
+    step.insert(QStringLiteral("connections_lost"), double(stats.closed));
+    step.insert(QStringLiteral("offered_per_s"), double(stats.expected) / wall);
+    step.insert(QStringLiteral("delivered_per_s"), double(stats.deliveredInWindow) / wall);
+    step.insert(QStringLiteral("drain_seconds"), double(drainEnd - drainStart) / 1e9);
+    QJsonObject latency;
+    latency.insert(QStringLiteral("p50"), ms(stats.latency.percentile(50)));
+    latency.insert(QStringLiteral("p90"), ms(stats.latency.percentile(90)));
+    latency.insert(QStringLiteral("p99"), ms(stats.latency.percentile(99)));
+    latency.insert(QStringLiteral("p99_9"), ms(stats.latency.percentile(99.9)));
+    latency.insert(QStringLiteral("max"), ms(stats.latency.max()));
+    latency.insert(QStringLiteral("mean"), stats.latency.mean() / 1e6);
+    step.insert(QStringLiteral("latency_ms"), latency);
+    step.insert(QStringLiteral("bench_cpu_percent"), benchCpu);
+    // One worker thread can use at most one core: near that, the bench is the bottleneck and
+    // the figure is only a lower bound of what the server can do.
+    const bool benchSaturated = benchCpu >= 90.0 * double(m_workers.size());
+    step.insert(QStringLiteral("bench_saturated"), benchSaturated);
+    if (serverBefore.ok && serverAfter.ok) {
+        const double serverCpu = serverAfter.cpuSeconds - serverBefore.cpuSeconds;
+        step.insert(QStringLiteral("server_cpu_percent"), serverCpu / wall * 100.0);
+        if (stats.deliveredInWindow > 0)
+            step.insert(QStringLiteral("server_cpu_ms_per_1000_deliveries"),
+                        serverCpu * 1000.0 / double(stats.deliveredInWindow) * 1000.0);
+        step.insert(QStringLiteral("server_rss_bytes"), double(serverAfter.rssBytes));
+    }
+    if (!stats.errors.empty())
+        step.insert(QStringLiteral("errors"), errorsJson(stats.errors));
+
+    out() << "rate " << rate << "/s per sender: delivered " << qint64(stats.deliveredInWindow / wall)
+          << "/s (offered " << qint64(double(stats.expected) / wall) << "/s), expected "
+          << stats.expected << ", received " << stats.received << ", missing " << missing
+          << ", dup " << stats.duplicates << ", order " << stats.orderViolations << ", seq "
+          << stats.sequenceViolations << "; latency ms p50 " << ms(stats.latency.percentile(50))
+          << " p90 " << ms(stats.latency.percentile(90)) << " p99 "
+          << ms(stats.latency.percentile(99)) << " p99.9 " << ms(stats.latency.percentile(99.9))
+          << " max " << ms(stats.latency.max()) << "; bench cpu " << qint64(benchCpu) << "%";
+    if (step.contains(QStringLiteral("server_cpu_percent")))
+        out() << ", server cpu " << qint64(step.value(QStringLiteral("server_cpu_percent")).toDouble())
+              << "%";
+    if (benchSaturated)
+        out() << " [bench saturated: lower bound]";
+    out() << Qt::endl;
+    return step;
+}
+
+bool BenchRunner::runFanout()
+{
+    const int total = m_options.rooms * m_options.members;
+    if (!prepare(total))
+        return false;
+    for (int i = 0; i < total; ++i) {
+        const int room = i / m_options.members;
+        const int member = i % m_options.members;
+        const int sender = member < m_options.senders ? room * m_options.senders + member : -1;
+        m_workers[std::size_t(i) % m_workers.size()]->addConnection(std::uint32_t(i),
+                                                                     std::uint32_t(room), sender);
+    }
+    QJsonObject connectReport;
+    const bool connected = connectAll(connectReport);
+    m_report.insert(QStringLiteral("connect"), connectReport);
+    if (!connected) {
+        m_error = QStringLiteral("not every connection joined; see the connect errors");
+        return false;
+    }
+
+    if (m_options.scenario == BenchOptions::Scenario::Fanout) {
+        m_report.insert(QStringLiteral("result"),
+                        trafficStep(m_options.rate, m_options.warmup, m_options.duration));
+        return true;
+    }
+    return runRamp();
+}
+
+bool BenchRunner::runRamp()
+{
+    QJsonArray steps;
+    QJsonObject best;
+    QString stopReason = QStringLiteral("reached --max-steps");
+    double rate = m_options.rate;
+    for (int i = 0; i < m_options.maxSteps; ++i) {
+        const QJsonObject step = trafficStep(rate, m_options.warmup, m_options.duration);
+        steps.append(step);
+        const double p99 = step.value(QStringLiteral("latency_ms")).toObject().value(QStringLiteral("p99")).toDouble();
+        const double delivered = step.value(QStringLiteral("delivered_per_s")).toDouble();
+        const double offered = step.value(QStringLiteral("offered_per_s")).toDouble();
+        QString failure;
+        if (p99 > m_options.p99BoundMs)
+            failure = QStringLiteral("p99 %1 ms above the bound of %2 ms").arg(p99).arg(m_options.p99BoundMs);
+        else if (step.value(QStringLiteral("missing")).toDouble() > 0)
+            failure = QStringLiteral("deliveries missing after the drain");
+        else if (delivered < 0.95 * offered)
+            failure = QStringLiteral("deliveries fell behind (%1/s of %2/s offered)")
+                          .arg(qint64(delivered))
+                          .arg(qint64(offered));
+        else if (step.value(QStringLiteral("connections_lost")).toDouble() > 0)
+            failure = QStringLiteral("connections lost");
+        if (!failure.isEmpty()) {
+            stopReason = QStringLiteral("step %1 at %2/s per sender: ").arg(i + 1).arg(rate) + failure;
+            break;
+        }
+        if (delivered > best.value(QStringLiteral("delivered_per_s")).toDouble())
+            best = step;
+        rate *= m_options.rampFactor;
+    }
+    out() << "ramp stopped: " << stopReason << Qt::endl;
+    out() << "highest sustained: "
+          << qint64(best.value(QStringLiteral("delivered_per_s")).toDouble()) << " deliveries/s"
+          << Qt::endl;
+    m_report.insert(QStringLiteral("steps"), steps);
+    m_report.insert(QStringLiteral("stop_reason"), stopReason);
+    m_report.insert(QStringLiteral("best"), best);
+    m_report.insert(QStringLiteral("highest_sustained_delivered_per_s"),
+                    best.value(QStringLiteral("delivered_per_s")).toDouble());
+    return true;
+}
+
+bool BenchRunner::runConnections()
+{
+    const int total = m_options.connections;
+    if (!prepare(total))
+        return false;
+    for (int i = 0; i < total; ++i)
+        m_workers[std::size_t(i) % m_workers.size()]->addConnection(
+            std::uint32_t(i), std::uint32_t(i % m_options.rooms), -1);
+
+    const ProcStat::Sample before =
+        m_options.serverPid ? ProcStat::read(m_options.serverPid) : ProcStat::Sample{};
+    QJsonObject connectReport;
+    connectAll(connectReport);
+    m_report.insert(QStringLiteral("connect"), connectReport);
+    const ProcStat::Sample joined =
+        m_options.serverPid ? ProcStat::read(m_options.serverPid) : ProcStat::Sample{};
+
+    const double cpuBefore = processCpuSeconds();
+    const std::int64_t holdStart = BenchWorker::nowNs();
+    const std::int64_t holdEnd = holdStart + seconds(m_options.duration);
+    for (auto &worker : m_workers)
+        worker->startStep(holdStart, 0, holdStart, holdEnd);
+    parallel([&](BenchWorker &worker) { worker.run(holdEnd, false); });
+    const double holdSeconds = double(BenchWorker::nowNs() - holdStart) / 1e9;
+    const double benchCpu = (processCpuSeconds() - cpuBefore) / holdSeconds * 100.0;
+
+    // Survival is proven, not assumed: every connection must still answer a ping.
+    const std::int64_t pingDeadline = BenchWorker::nowNs() + seconds(30);
+    std::uint64_t survived = 0;
+    std::uint64_t lost = 0;
+    for (auto &worker : m_workers)
+        lost += worker->stats().closed;
+    std::vector<std::uint32_t> answered(m_workers.size(), 0);
+    std::size_t index = 0;
+    for (auto &worker : m_workers)
+        answered[index++] = worker->pingAll(pingDeadline);
+    for (std::uint32_t n : answered)
+        survived += n;
+    const ProcStat::Sample after =
+        m_options.serverPid ? ProcStat::read(m_options.serverPid) : ProcStat::Sample{};
+
+    const double requested = connectReport.value(QStringLiteral("requested")).toDouble();
+    const double joinedCount = connectReport.value(QStringLiteral("joined")).toDouble();
+    QJsonObject result;
+    result.insert(QStringLiteral("connections"), requested);
+    result.insert(QStringLiteral("joined"), joinedCount);
+    result.insert(QStringLiteral("failed"), connectReport.value(QStringLiteral("failed")));
+    result.insert(QStringLiteral("connect_per_second"), connectReport.value(QStringLiteral("per_second")));
+    result.insert(QStringLiteral("held_seconds"), holdSeconds);
+    result.insert(QStringLiteral("lost_during_hold"), double(lost));
+    result.insert(QStringLiteral("survived"), double(survived));
+    result.insert(QStringLiteral("all_survived"), survived == std::uint64_t(requested));
+    result.insert(QStringLiteral("bench_cpu_percent_while_holding"), benchCpu);
+    if (before.ok && joined.ok && after.ok) {
+        result.insert(QStringLiteral("server_rss_before_bytes"), double(before.rssBytes));
+        result.insert(QStringLiteral("server_rss_joined_bytes"), double(joined.rssBytes));
+        result.insert(QStringLiteral("server_rss_after_hold_bytes"), double(after.rssBytes));
+        if (joinedCount > 0)
+            result.insert(QStringLiteral("server_rss_per_connection_bytes"),
+                          double(after.rssBytes - before.rssBytes) / joinedCount);
+        result.insert(QStringLiteral("server_cpu_seconds_total"), after.cpuSeconds - before.cpuSeconds);
+    }
+    m_report.insert(QStringLiteral("result"), result);
+    out() << "held " << qint64(joinedCount) << " joined connections for " << holdSeconds
+          << " s: " << survived << " answered a ping afterwards, " << lost << " lost";
+    if (result.contains(QStringLiteral("server_rss_per_connection_bytes")))
+        out() << "; server RSS " << (before.rssBytes / 1024) << " KB -> " << (after.rssBytes / 1024)
+              << " KB = "
+              << result.value(QStringLiteral("server_rss_per_connection_bytes")).toDouble() / 1024.0
+              << " KB per connection";
+    out() << Qt::endl;
+    return true;
+}
+
+bool BenchRunner::run()
+{
+    QJsonObject options;
+    options.insert(QStringLiteral("scenario"), QString::fromLatin1(BenchOptions::scenarioName(m_options.scenario)));
+    options.insert(QStringLiteral("rooms"), m_options.rooms);
+    options.insert(QStringLiteral("members"), m_options.members);
+    options.insert(QStringLiteral("senders"), m_options.senders);
+    options.insert(QStringLiteral("rate"), m_options.rate);
+    options.insert(QStringLiteral("ramp_factor"), m_options.rampFactor);
+    options.insert(QStringLiteral("p99_bound_ms"), m_options.p99BoundMs);
+    options.insert(QStringLiteral("duration"), m_options.duration);
+    options.insert(QStringLiteral("warmup"), m_options.warmup);
+    options.insert(QStringLiteral("connections"), m_options.connections);
+    options.insert(QStringLiteral("message_bytes"), m_options.messageBytes);
+    options.insert(QStringLiteral("threads"), m_options.threads);
+    options.insert(QStringLiteral("source_addresses"), m_options.sourceAddresses);
+    m_report.insert(QStringLiteral("options"), options);
+    m_report.insert(QStringLiteral("scenario"), options.value(QStringLiteral("scenario")));
+    m_report.insert(QStringLiteral("date"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    m_report.insert(QStringLiteral("host"), QSysInfo::machineHostName());
+    m_report.insert(QStringLiteral("cpus"), int(std::thread::hardware_concurrency()));
+
+    switch (m_options.scenario) {
+    case BenchOptions::Scenario::Fanout:
+    case BenchOptions::Scenario::Ramp:
+        return runFanout();
+    case BenchOptions::Scenario::Connections:
+        return runConnections();
+    }
+    return false;
+}
+
+} // namespace flack::tools

@@ -1,0 +1,109 @@
+#pragma once
+// One thread's share of flack-bench: an epoll loop over plain non-blocking sockets with its own
+// minimal websocket client (RFC 6455 framing, masked client frames). It connects and logs in
+// its connections, sends the chat messages of its senders on schedule, and reads everything
+// the server delivers, many frames per recv(), with no allocation per message. The runner
+// drives it through phases; between phases it is idle, so its data needs no locking.
+
+#include "tools/bench/benchconnection.h"
+#include "tools/bench/benchstats.h"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <netinet/in.h>
+
+namespace flack::tools {
+
+// What all workers share, set up once by the runner.
+struct BenchTarget
+{
+    sockaddr_in server{};
+    int sourceAddresses = 0;
+    std::string upgradeRequest;
+    std::string expectedAccept;
+    std::string chatPrefix;
+    int sendersPerRoom = 0;
+    int messageBytes = 100;
+    std::vector<std::uint32_t> roomMembers; // joined members per room, for expected deliveries
+    std::atomic<std::uint64_t> measuredReceived{0};
+};
+
+class BenchWorker
+{
+public:
+    explicit BenchWorker(BenchTarget &target);
+    ~BenchWorker();
+    BenchWorker(const BenchWorker &) = delete;
+    BenchWorker &operator=(const BenchWorker &) = delete;
+
+    void addConnection(std::uint32_t index, std::uint32_t room, std::int32_t sender);
+
+    // Connects and logs in every connection, at most `concurrency` handshakes at a time,
+    // until all are joined or have failed, or the deadline passes.
+    void connectAll(int concurrency, std::int64_t deadlineNs);
+
+    // Starts a new sending schedule at startNs; window is the measured send-time range.
+    void startStep(std::int64_t startNs, double ratePerSender, std::int64_t windowFromNs,
+                   std::int64_t windowToNs);
+    // Runs the loop until untilNs, sending on schedule while `sending`.
+    void run(std::int64_t untilNs, bool sending);
+    // Runs without sending until `received` reaches expected (bench-wide) or the deadline.
+    void drain(std::int64_t deadlineNs, std::uint64_t expected);
+    // Pings every joined connection and waits for the replies; returns how many answered.
+    std::uint32_t pingAll(std::int64_t deadlineNs);
+
+    BenchStats &stats() { return m_stats; }
+    std::uint32_t readyCount() const { return m_ready; }
+    std::uint32_t failedCount() const { return m_failed; }
+    std::int64_t lastReadyNs() const { return m_lastReadyNs; }
+    const std::vector<BenchConnection> &connections() const { return m_connections; }
+
+    static std::int64_t nowNs();
+
+private:
+    void pump(int timeoutMs);
+    void startConnection(BenchConnection &c);
+    void onWritable(BenchConnection &c);
+    void onReadable(BenchConnection &c);
+    std::size_t consume(BenchConnection &c, std::string_view data);
+    std::size_t consumeUpgrade(BenchConnection &c, std::string_view data);
+    void onRecord(BenchConnection &c, std::string_view json);
+    void onChatMessage(BenchConnection &c, std::string_view json);
+    void checkSequence(BenchConnection &c, std::string_view json);
+    void sendDue(std::int64_t now);
+    void keepAlive(std::int64_t now);
+    void sendFrame(BenchConnection &c, std::uint8_t opcode, std::string_view payload);
+    void flush(BenchConnection &c);
+    void setWriteInterest(BenchConnection &c, bool on);
+    void fail(BenchConnection &c, const std::string &reason);
+    std::uint32_t nextMask();
+
+    BenchTarget &m_target;
+    int m_epoll = -1;
+    std::vector<BenchConnection> m_connections;
+    std::vector<std::uint32_t> m_senders; // indexes into m_connections
+    std::vector<std::string> m_messagePrefix; // per room: the chat_message JSON up to the text
+    std::vector<char> m_readBuffer;
+    std::string m_json; // scratch for building one outgoing record
+    std::uint64_t m_maskState = 0x9E3779B97F4A7C15ull;
+    BenchStats m_stats;
+
+    std::uint32_t m_nextToStart = 0;
+    std::uint32_t m_inFlight = 0;
+    std::uint32_t m_ready = 0;
+    std::uint32_t m_failed = 0;
+    std::int64_t m_lastReadyNs = 0;
+    std::int64_t m_nowNs = 0;
+    std::int64_t m_lastKeepAliveNs = 0;
+
+    std::int64_t m_scheduleStartNs = 0;
+    double m_rate = 0;
+    std::int64_t m_windowFromNs = 0;
+    std::int64_t m_windowToNs = 0;
+};
+
+} // namespace flack::tools
