@@ -60,6 +60,8 @@ std::int64_t LatencyHistogram::percentile(double p) const
         return 0;
     const auto rank = std::uint64_t(
         std::max(1.0, std::ceil(std::clamp(p, 0.0, 100.0) / 100.0 * double(m_count))));
+    if (rank >= m_count)
+        return m_max; // the top rank is the largest value, known exactly
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < m_buckets.size(); ++i) {
         seen += m_buckets[i];
