@@ -140,7 +140,6 @@ private slots:
         QTest::addColumn<QString>("chatName");
         QTest::addColumn<QString>("message");
         QTest::newRow("plain") << QStringLiteral("lobby") << QStringLiteral("I like cats");
-        QTest::newRow("empty message") << QStringLiteral("lobby") << QString();
         QTest::newRow("nasty") << nasty() << nasty();
         QTest::newRow("json-looking message")
             << QStringLiteral("c") << QStringLiteral("{\"record\":\"leave_chat\",\"chat_name\":\"c\"}");
