@@ -29,8 +29,10 @@ QString ServerProcess::binaryPath()
 
 bool ServerProcess::start(int timeoutMs)
 {
-    QStringList arguments{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--bind"),
-                          QStringLiteral("127.0.0.1")};
+    QStringList arguments;
+    if (m_defaultArguments)
+        arguments = {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--bind"),
+                     QStringLiteral("127.0.0.1")};
     arguments += m_arguments;
     m_process.start(binaryPath(), arguments);
     if (!m_process.waitForStarted(timeoutMs))
@@ -61,6 +63,14 @@ int ServerProcess::terminate(int timeoutMs)
         m_process.waitForFinished(timeoutMs);
         return -1;
     }
+    output();
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+int ServerProcess::waitForExit(int timeoutMs)
+{
+    if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(timeoutMs))
+        return -1;
     output();
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }

@@ -20,6 +20,18 @@ public:
     // output() when it did not come up.
     bool start(int timeoutMs = 15000);
 
+    // Without the default "--port 0 --bind 127.0.0.1" (to observe where a port setting comes
+    // from); the extra arguments then are the whole command line.
+    void setDefaultArguments(bool enabled) { m_defaultArguments = enabled; }
+    // Environment for the server process; the test process's own when never set.
+    void setEnvironment(const QProcessEnvironment &environment)
+    {
+        m_process.setProcessEnvironment(environment);
+    }
+    // Waits (bounded) for a process that is expected to exit by itself; its exit code, or -1
+    // when it crashed or did not exit in time.
+    int waitForExit(int timeoutMs = 15000);
+
     // Sends SIGTERM and waits for exit; returns the exit code, or -1 if it had to be killed.
     int terminate(int timeoutMs = 15000);
 
@@ -38,6 +50,7 @@ private:
     QProcess m_process;
     QByteArray m_output;
     quint16 m_port = 0;
+    bool m_defaultArguments = true;
 };
 
 } // namespace flack::test
