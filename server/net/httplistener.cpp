@@ -17,6 +17,10 @@ HttpListener::HttpListener(const HttpListenerSettings &settings, ChatEndpoint *c
 {
     // The kernel's accept queue, not Qt's, absorbs bursts: take everything at once.
     m_server.setMaxPendingConnections(1024);
+    // Qt listens with a backlog of 50: a burst of more simultaneous connects overflows the
+    // kernel's accept queue and the dropped SYNs are retried only after a second or more.
+    // The kernel caps this at net.core.somaxconn.
+    m_server.setListenBacklogSize(4096);
     connect(&m_server, &QTcpServer::newConnection, this,
             &HttpListener::onNewConnection);
 }
