@@ -16,6 +16,10 @@
 #include <QTest>
 #include <QWebSocket>
 
+#include <csignal>
+#include <memory>
+#include <vector>
+
 using namespace flack::test;
 
 namespace {
@@ -60,6 +64,7 @@ private Q_SLOTS:
     void webRootFilesAreServed();
     void unfinishedRequestsTimeOut();
     void connectionCapRefusesNewcomers();
+    void connectBurstIsQueuedByTheKernel();
 
 private:
     QTemporaryDir m_dir;
@@ -369,6 +374,41 @@ void TestHttpServing::connectionCapRefusesNewcomers()
     // A freed slot is usable again.
     idle[0].abort();
     QTRY_COMPARE_WITH_TIMEOUT(rawHttp(server.port(), get("/healthz")).status, 200, 5000);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestHttpServing::connectBurstIsQueuedByTheKernel()
+{
+    // While the server is stopped, only its listen backlog holds completed connects; with
+    // Qt's default of 50 the rest of a burst has its SYNs dropped and retried a second or more
+    // later, which made thousands of clients crawl in. All 300 must complete while it sleeps.
+    constexpr int kBurst = 300;
+    ServerProcess server;
+    QVERIFY2(server.start(), server.output().constData());
+    const auto pid = pid_t(server.process().processId());
+    QCOMPARE(::kill(pid, SIGSTOP), 0);
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    int connected = 0;
+    for (int i = 0; i < kBurst; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        connect(socket.get(), &QTcpSocket::connected, this, [&connected] { ++connected; });
+        socket->connectToHost(QStringLiteral("127.0.0.1"), server.port());
+        sockets.push_back(std::move(socket));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(connected, kBurst, 3000);
+    QCOMPARE(::kill(pid, SIGCONT), 0);
+    // Once awake the server serves every one of them.
+    int answered = 0;
+    for (const auto &socket : sockets) {
+        connect(socket.get(), &QTcpSocket::readyRead, this, [&answered, s = socket.get()] {
+            if (s->peek(12) == "HTTP/1.1 200") {
+                ++answered;
+                s->read(12); // counted once
+            }
+        });
+        socket->write(get("/healthz"));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(answered, kBurst, 10000);
     QCOMPARE(server.terminate(), 0);
 }
 

@@ -6,9 +6,12 @@
 
 #include "shared/clientrecordencoder.h"
 
+#include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QTimer>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -54,9 +57,27 @@ public:
             const size_t end = std::min(m_members.size(), begin + batch);
             for (size_t i = begin; i < end; ++i)
                 start(i);
-            if (!QTest::qWaitFor([&] { return countConnected(begin, end) == end - begin; },
-                                 batchTimeoutMs))
+            if (!waitFor([&] { return countConnected(begin, end) == end - begin; },
+                         batchTimeoutMs))
                 return false;
+        }
+        return true;
+    }
+
+    // Runs the event loop until predicate() holds or timeoutMs pass; true when it holds.
+    // Unlike QTest::qWaitFor, which sleeps 10 ms between rounds, this blocks only until the
+    // next event, so thousands of handshakes are not paced by sleeps.
+    template<typename Predicate>
+    static bool waitFor(Predicate predicate, int timeoutMs)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        QTimer wake; // guarantees a last event, so the blocking wait below ends by the deadline
+        wake.setSingleShot(true);
+        wake.start(timeoutMs);
+        while (!predicate()) {
+            if (deadline.hasExpired())
+                return false;
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         }
         return true;
     }
@@ -103,7 +124,7 @@ private:
         Member &member = m_members[index];
         member.socket = std::make_unique<QWebSocket>();
         QWebSocket *socket = member.socket.get();
-        // Members are addressed by index: the vector is never resized while sockets run.
+        // Handlers address members by index, not by pointer: open() grows the vector later.
         QObject::connect(socket, &QWebSocket::connected, socket,
                          [this, index] { m_members[index].connected = true; });
         QObject::connect(socket, &QWebSocket::disconnected, socket,
