@@ -33,7 +33,7 @@ struct BenchOptions
     int messageBytes = 100;   // chat message text size
     int threads = 1;
     int sourceAddresses = 0;  // 0: kernel's choice; K: bind to 127.0.0.2 .. 127.0.0.(K+1)
-    int connectConcurrency = 256; // handshakes in flight
+    int connectConcurrency = 32;  // handshakes in flight: below the listen backlog of 50
     double connectTimeout = 60;   // s for all connections to be joined
     int serverPid = 0;
     QString jsonFile;

@@ -56,7 +56,7 @@ stop_server
 # (b) 15,000 idle joined connections across 100 rooms, held 10 s, over 4 source addresses.
 start_server b
 bench b-connections-15000 connections --connections 15000 --rooms 100 --duration 10 \
-    --source-addresses 4
+    --source-addresses 4 --connect-concurrency 256
 stop_server
 
 # (c) 1 room x 1,000 members, 1 sender, ramp until p99 > 50 ms.
