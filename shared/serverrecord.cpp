@@ -40,21 +40,17 @@ constexpr std::array kProtocolError{KeySpec{L("code"), Kind::NonEmptyString},
 constexpr std::array kAuthenticated{KeySpec{L("user_id"), Kind::NonEmptyString}};
 constexpr std::array kChatState{KeySpec{L("chat_name"), Kind::NonEmptyString},
                                 KeySpec{L("users"), Kind::ChatUserList}};
-constexpr std::array kJoined{KeySpec{L("chat_name"), Kind::NonEmptyString},
-                             KeySpec{L("user_name"), Kind::NonEmptyString},
-                             KeySpec{L("user_id"), Kind::NonEmptyString},
-                             KeySpec{L("timestamp"), Kind::Timestamp},
-                             KeySpec{L("sequence"), Kind::Integer}};
-constexpr std::array kChatMessage{KeySpec{L("chat_name"), Kind::NonEmptyString},
-                                  KeySpec{L("user_id"), Kind::NonEmptyString},
-                                  KeySpec{L("mime_type"), Kind::TextPlain},
-                                  KeySpec{L("message"), Kind::String},
-                                  KeySpec{L("timestamp"), Kind::Timestamp},
-                                  KeySpec{L("sequence"), Kind::Integer}};
-constexpr std::array kLeft{KeySpec{L("chat_name"), Kind::NonEmptyString},
-                           KeySpec{L("user_id"), Kind::NonEmptyString},
-                           KeySpec{L("timestamp"), Kind::Timestamp},
-                           KeySpec{L("sequence"), Kind::Integer}};
+constexpr std::array kJoined{
+    KeySpec{L("chat_name"), Kind::NonEmptyString}, KeySpec{L("user_name"), Kind::NonEmptyString},
+    KeySpec{L("user_id"), Kind::NonEmptyString}, KeySpec{L("timestamp"), Kind::Timestamp},
+    KeySpec{L("sequence"), Kind::Integer}};
+constexpr std::array kChatMessage{
+    KeySpec{L("chat_name"), Kind::NonEmptyString}, KeySpec{L("user_id"), Kind::NonEmptyString},
+    KeySpec{L("mime_type"), Kind::TextPlain},      KeySpec{L("message"), Kind::String},
+    KeySpec{L("timestamp"), Kind::Timestamp},      KeySpec{L("sequence"), Kind::Integer}};
+constexpr std::array kLeft{
+    KeySpec{L("chat_name"), Kind::NonEmptyString}, KeySpec{L("user_id"), Kind::NonEmptyString},
+    KeySpec{L("timestamp"), Kind::Timestamp}, KeySpec{L("sequence"), Kind::Integer}};
 constexpr std::array<KeySpec, 0> kNoKeys{};
 
 struct RecordSpec
@@ -85,13 +81,20 @@ QString quoted(QStringView text)
 QString typeName(const QJsonValue &value)
 {
     switch (value.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
     }
     return QStringLiteral("undefined");
 }
@@ -127,8 +130,8 @@ QString checkChatUsers(const QJsonValue &value, QLatin1StringView recordName,
         const QString item = where + QStringLiteral("[%1]").arg(i);
         const QJsonValue entry = array.at(i);
         if (!entry.isObject())
-            return item + QStringLiteral(" is ") + typeName(entry)
-                   + QStringLiteral(", not a chat_user record");
+            return item + QStringLiteral(" is ") + typeName(entry) +
+                   QStringLiteral(", not a chat_user record");
         const QJsonObject user = entry.toObject();
         const QJsonValue record = user.value(L("record"));
         if (!record.isString() || record.toString() != u"chat_user")
@@ -142,8 +145,8 @@ QString checkChatUsers(const QJsonValue &value, QLatin1StringView recordName,
         for (const KeySpec &spec : kUserKeys) {
             const QJsonValue field = user.value(spec.key);
             if (!field.isString() || field.toString().isEmpty())
-                return item + QStringLiteral(" chat_user: ") + quoted(QString(spec.key))
-                       + QStringLiteral(" must be a non-empty string");
+                return item + QStringLiteral(" chat_user: ") + quoted(QString(spec.key)) +
+                       QStringLiteral(" must be a non-empty string");
         }
         chatUser.userName = user.value(L("user_name")).toString();
         chatUser.userId = user.value(L("user_id")).toString();
@@ -161,8 +164,8 @@ QString checkValue(const KeySpec &spec, const QJsonValue &value, QLatin1StringVi
         return checkChatUsers(value, recordName, record.users);
     if (spec.kind == Kind::Integer) {
         if (!value.isDouble())
-            return where + QStringLiteral(" is ") + typeName(value)
-                   + QStringLiteral(", not an integer");
+            return where + QStringLiteral(" is ") + typeName(value) +
+                   QStringLiteral(", not an integer");
         const double number = value.toDouble();
         // JSON numbers are doubles: beyond 2^53 an "integer" is no longer exact.
         if (std::trunc(number) != number || std::fabs(number) > 9007199254740992.0)
@@ -180,8 +183,8 @@ QString checkValue(const KeySpec &spec, const QJsonValue &value, QLatin1StringVi
         break;
     case Kind::Timestamp:
         if (!isValidTimestamp(text))
-            return where + QStringLiteral(" is not of the form YYYY-MM-DDTHH:MM:SSZ: ")
-                   + quoted(text);
+            return where + QStringLiteral(" is not of the form YYYY-MM-DDTHH:MM:SSZ: ") +
+                   quoted(text);
         break;
     case Kind::Version:
         if (text != kProtocolVersion)
@@ -189,8 +192,8 @@ QString checkValue(const KeySpec &spec, const QJsonValue &value, QLatin1StringVi
         break;
     case Kind::TextPlain:
         if (text != kTextPlain)
-            return where + QStringLiteral(" is ") + quoted(text)
-                   + QStringLiteral(", not \"text/plain\"");
+            return where + QStringLiteral(" is ") + quoted(text) +
+                   QStringLiteral(", not \"text/plain\"");
         break;
     case Kind::String:
     case Kind::Integer:
@@ -238,8 +241,8 @@ QLatin1StringView serverRecordName(ServerRecordType type)
 
 bool isChatEvent(ServerRecordType type)
 {
-    return type == ServerRecordType::Joined || type == ServerRecordType::ChatMessage
-           || type == ServerRecordType::Left;
+    return type == ServerRecordType::Joined || type == ServerRecordType::ChatMessage ||
+           type == ServerRecordType::Left;
 }
 
 ServerDecodeResult decodeServerRecord(QByteArrayView utf8Json)
@@ -248,8 +251,8 @@ ServerDecodeResult decodeServerRecord(QByteArrayView utf8Json)
     const QJsonDocument document = QJsonDocument::fromJson(
         QByteArray::fromRawData(utf8Json.data(), utf8Json.size()), &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return fail(QStringLiteral("not valid JSON (") + parseError.errorString()
-                    + QStringLiteral(" at offset %1)").arg(parseError.offset));
+        return fail(QStringLiteral("not valid JSON (") + parseError.errorString() +
+                    QStringLiteral(" at offset %1)").arg(parseError.offset));
     if (!document.isObject())
         return fail(QStringLiteral("not a JSON object"));
     const QJsonObject object = document.object();

@@ -68,7 +68,11 @@ void TestFlackBench::fanoutDeliversEverything()
         server);
     QVERIFY(!report.isEmpty());
     QVERIFY(report.value(QStringLiteral("completed")).toBool());
-    QCOMPARE(report.value(QStringLiteral("connect")).toObject().value(QStringLiteral("failed")).toInt(-1), 0);
+    QCOMPARE(report.value(QStringLiteral("connect"))
+                 .toObject()
+                 .value(QStringLiteral("failed"))
+                 .toInt(-1),
+             0);
     const QJsonObject result = report.value(QStringLiteral("result")).toObject();
     const auto figure = [&result](const char *key) {
         return qint64(result.value(QLatin1StringView(key)).toDouble(-1));
@@ -83,7 +87,10 @@ void TestFlackBench::fanoutDeliversEverything()
     QCOMPARE(figure("sequence_violations"), 0);
     QCOMPARE(figure("misrouted"), 0);
     QCOMPARE(figure("connections_lost"), 0);
-    QVERIFY(result.value(QStringLiteral("latency_ms")).toObject().value(QStringLiteral("max")).toDouble() > 0);
+    QVERIFY(result.value(QStringLiteral("latency_ms"))
+                .toObject()
+                .value(QStringLiteral("max"))
+                .toDouble() > 0);
     QVERIFY(result.contains(QStringLiteral("server_cpu_ms_per_1000_deliveries")));
     QCOMPARE(server.terminate(), 0);
 }
@@ -92,10 +99,11 @@ void TestFlackBench::connectionsAllSurvive()
 {
     test::ServerProcess server;
     QVERIFY2(server.start(), server.output().constData());
-    const QJsonObject report = runBench(
-        {QStringLiteral("connections"), QStringLiteral("--connections=300"), QStringLiteral("--rooms=7"),
-         QStringLiteral("--duration=1"), QStringLiteral("--source-addresses=3")},
-        server);
+    const QJsonObject report =
+        runBench({QStringLiteral("connections"), QStringLiteral("--connections=300"),
+                  QStringLiteral("--rooms=7"), QStringLiteral("--duration=1"),
+                  QStringLiteral("--source-addresses=3")},
+                 server);
     QVERIFY(!report.isEmpty());
     const QJsonObject result = report.value(QStringLiteral("result")).toObject();
     QCOMPARE(result.value(QStringLiteral("joined")).toInt(), 300);
@@ -109,11 +117,14 @@ void TestFlackBench::badUsage_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("no scenario") << QStringList{QStringLiteral("--url=ws://127.0.0.1:1/chat-server")}
+    QTest::newRow("no scenario") << QStringList{QStringLiteral(
+                                        "--url=ws://127.0.0.1:1/chat-server")}
                                  << QStringLiteral("scenario");
-    QTest::newRow("unknown scenario") << QStringList{QStringLiteral("stampede"), QStringLiteral("--url=ws://127.0.0.1:1/x")}
-                                      << QStringLiteral("unknown scenario: stampede");
-    QTest::newRow("host name") << QStringList{QStringLiteral("fanout"), QStringLiteral("--url=ws://example.org:80/x")}
+    QTest::newRow("unknown scenario")
+        << QStringList{QStringLiteral("stampede"), QStringLiteral("--url=ws://127.0.0.1:1/x")}
+        << QStringLiteral("unknown scenario: stampede");
+    QTest::newRow("host name") << QStringList{QStringLiteral("fanout"),
+                                              QStringLiteral("--url=ws://example.org:80/x")}
                                << QStringLiteral("IPv4");
     QTest::newRow("senders above members")
         << QStringList{QStringLiteral("fanout"), QStringLiteral("--url=ws://127.0.0.1:1/x"),

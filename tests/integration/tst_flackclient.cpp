@@ -53,25 +53,30 @@ class FakeServer : public QObject
 {
 public:
     explicit FakeServer(Replies replies)
-        : m_server(QStringLiteral("fake"), QWebSocketServer::NonSecureMode), m_replies(std::move(replies))
+        : m_server(QStringLiteral("fake"), QWebSocketServer::NonSecureMode),
+          m_replies(std::move(replies))
     {
         connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
             QWebSocket *socket = m_server.nextPendingConnection();
             socket->setParent(this);
-            connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString &text) {
-                const QString record = QJsonDocument::fromJson(text.toUtf8())
-                                           .object()
-                                           .value(QLatin1StringView("record"))
-                                           .toString();
-                for (const QByteArray &reply : m_replies.value(record))
-                    socket->sendTextMessage(QString::fromUtf8(reply));
-                if (record == u"client_goodbye")
-                    socket->close();
-            });
+            connect(socket, &QWebSocket::textMessageReceived, this,
+                    [this, socket](const QString &text) {
+                        const QString record = QJsonDocument::fromJson(text.toUtf8())
+                                                   .object()
+                                                   .value(QLatin1StringView("record"))
+                                                   .toString();
+                        for (const QByteArray &reply : m_replies.value(record))
+                            socket->sendTextMessage(QString::fromUtf8(reply));
+                        if (record == u"client_goodbye")
+                            socket->close();
+                    });
         });
     }
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QString url() const { return QStringLiteral("ws://127.0.0.1:%1/chat-server").arg(m_server.serverPort()); }
+    QString url() const
+    {
+        return QStringLiteral("ws://127.0.0.1:%1/chat-server").arg(m_server.serverPort());
+    }
 
 private:
     QWebSocketServer m_server;
@@ -96,9 +101,9 @@ void TestFlackClient::referenceConversationAgainstServer()
     test::ServerProcess server;
     QVERIFY2(server.start(), server.output().constData());
     QProcess client;
-    client.start(clientBinary(), {QStringLiteral("--url=") + server.chatUrl().toString(),
-                                  QStringLiteral("--count"), QStringLiteral("3"),
-                                  QStringLiteral("--delay"), QStringLiteral("10")});
+    client.start(clientBinary(),
+                 {QStringLiteral("--url=") + server.chatUrl().toString(), QStringLiteral("--count"),
+                  QStringLiteral("3"), QStringLiteral("--delay"), QStringLiteral("10")});
     QVERIFY(client.waitForFinished(30000));
     const QString output = QString::fromUtf8(client.readAllStandardOutput());
     const QString errors = QString::fromUtf8(client.readAllStandardError());
@@ -117,9 +122,11 @@ void TestFlackClient::usageErrors_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("mentions");
     QTest::newRow("no url") << QStringList{} << QStringLiteral("--url is required");
-    QTest::newRow("bad count") << QStringList{QStringLiteral("--url=ws://127.0.0.1:1/"), QStringLiteral("--count=many")}
+    QTest::newRow("bad count") << QStringList{QStringLiteral("--url=ws://127.0.0.1:1/"),
+                                              QStringLiteral("--count=many")}
                                << QStringLiteral("--count");
-    QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
+    QTest::newRow("unknown option")
+        << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
 }
 
 void TestFlackClient::usageErrors()
@@ -144,11 +151,13 @@ void TestFlackClient::strictValidation_data()
     const QByteArray ts = now();
     const auto row = [](const char *name, const char *record, QByteArrayList replies, int code,
                         const char *mentions) {
-        QTest::newRow(name) << QString::fromLatin1(record) << replies << code << QString::fromUtf8(mentions);
+        QTest::newRow(name) << QString::fromLatin1(record) << replies << code
+                            << QString::fromUtf8(mentions);
     };
     row("conforming fake server", "", {}, 0, "");
     row("server_hello extra key", "client_hello",
-        {R"({"record":"server_hello","protocol_version":"1.0","node":"n1"})"}, 2, "unknown key \"node\"");
+        {R"({"record":"server_hello","protocol_version":"1.0","node":"n1"})"}, 2,
+        "unknown key \"node\"");
     row("server_hello wrong version", "client_hello",
         {R"({"record":"server_hello","protocol_version":"1.1"})"}, 2, "\"1.1\"");
     row("authenticated empty id", "authenticate", {R"({"record":"authenticated","user_id":""})"}, 2,
@@ -158,7 +167,8 @@ void TestFlackClient::strictValidation_data()
          R"({"record":"joined","chat_name":"foobar","user_name":"hoser","user_id":"u1","timestamp":"2024-01-01T00:00:00.250Z","sequence":1})"},
         2, "YYYY-MM-DDTHH:MM:SSZ");
     row("chat_state lists the joiner", "join_chat",
-        {protocol::encodeChatState(u"foobar", {protocol::ChatUser{QStringLiteral("hoser"), QStringLiteral("u1")}}),
+        {protocol::encodeChatState(
+             u"foobar", {protocol::ChatUser{QStringLiteral("hoser"), QStringLiteral("u1")}}),
          protocol::encodeJoined(u"foobar", u"hoser", u"u1", ts, 1)},
         2, "lists the joiner");
     row("sequence does not increase", "chat_message",
@@ -178,7 +188,8 @@ void TestFlackClient::strictValidation_data()
         {R"({"record":"left","chat_name":"foobar","user_id":"u1","timestamp":"2024-01-01T00:00:00Z","sequence":"3"})"},
         2, "not an integer");
     row("protocol_error ends the run", "client_hello",
-        {protocol::encodeProtocolError(protocol::ErrorCode::InvalidHello, u"go away")}, 3, "CHAT-001");
+        {protocol::encodeProtocolError(protocol::ErrorCode::InvalidHello, u"go away")}, 3,
+        "CHAT-001");
 }
 
 void TestFlackClient::strictValidation()
@@ -195,8 +206,8 @@ void TestFlackClient::strictValidation()
     QVERIFY(server.listen());
 
     QProcess client;
-    client.start(clientBinary(), {QStringLiteral("--url=") + server.url(), QStringLiteral("--count=1"),
-                                  QStringLiteral("--delay=0")});
+    client.start(clientBinary(), {QStringLiteral("--url=") + server.url(),
+                                  QStringLiteral("--count=1"), QStringLiteral("--delay=0")});
     QVERIFY(client.waitForStarted(10000));
     // The fake server lives in this thread: wait by spinning the event loop, not by blocking.
     QTRY_VERIFY_WITH_TIMEOUT(client.state() == QProcess::NotRunning, 20000);

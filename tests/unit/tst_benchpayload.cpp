@@ -52,7 +52,8 @@ void TestBenchPayload::rejectsForeign()
 {
     QFETCH(QByteArray, text);
     BenchPayload payload;
-    QVERIFY(!BenchPayload::parse(std::string_view(text.constData(), std::size_t(text.size())), payload));
+    QVERIFY(!BenchPayload::parse(std::string_view(text.constData(), std::size_t(text.size())),
+                                 payload));
 }
 
 QTEST_GUILESS_MAIN(TestBenchPayload)

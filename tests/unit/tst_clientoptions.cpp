@@ -42,8 +42,9 @@ void TestClientOptions::defaults()
 void TestClientOptions::allOptions()
 {
     ClientOptions options;
-    QCOMPARE(options.parse(args({"--url", "wss://h/c", "--name", "n\xc3\xa4me", "--chat=room", "--count", "3",
-                                 "-d", "10", "--interactive"}))
+    QCOMPARE(options
+                 .parse(args({"--url", "wss://h/c", "--name", "n\xc3\xa4me", "--chat=room",
+                              "--count", "3", "-d", "10", "--interactive"}))
                  .outcome,
              ClientOptions::Outcome::Run);
     QCOMPARE(options.name, QStringLiteral("n\u00e4me"));
@@ -71,11 +72,15 @@ void TestClientOptions::errors_data()
     QTest::newRow("no url") << args({}) << QStringLiteral("--url is required");
     QTest::newRow("http url") << args({"--url=http://h/"}) << QStringLiteral("ws://");
     QTest::newRow("not a url") << args({"--url=foo"}) << QStringLiteral("ws://");
-    QTest::newRow("count letters") << args({"--url=ws://h/", "--count=x"}) << QStringLiteral("--count");
-    QTest::newRow("negative count") << args({"--url=ws://h/", "--count=-1"}) << QStringLiteral("--count");
-    QTest::newRow("negative delay") << args({"--url=ws://h/", "-d", "-5"}) << QStringLiteral("--delay");
+    QTest::newRow("count letters")
+        << args({"--url=ws://h/", "--count=x"}) << QStringLiteral("--count");
+    QTest::newRow("negative count")
+        << args({"--url=ws://h/", "--count=-1"}) << QStringLiteral("--count");
+    QTest::newRow("negative delay")
+        << args({"--url=ws://h/", "-d", "-5"}) << QStringLiteral("--delay");
     QTest::newRow("empty name") << args({"--url=ws://h/", "--name="}) << QStringLiteral("--name");
-    QTest::newRow("unknown option") << args({"--url=ws://h/", "--colour"}) << QStringLiteral("colour");
+    QTest::newRow("unknown option")
+        << args({"--url=ws://h/", "--colour"}) << QStringLiteral("colour");
     QTest::newRow("stray argument") << args({"--url=ws://h/", "extra"}) << QStringLiteral("extra");
     QTest::newRow("missing value") << args({"--url"}) << QStringLiteral("url");
 }

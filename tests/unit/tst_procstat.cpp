@@ -34,7 +34,9 @@ void TestProcStat::rejectsGarbage()
 {
     QVERIFY(!ProcStat::parse("", 100, 4096).ok);
     QVERIFY(!ProcStat::parse("12 (x) S 1 2 3", 100, 4096).ok);
-    QVERIFY(!ProcStat::parse("12 x S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22", 100, 4096).ok);
+    QVERIFY(!ProcStat::parse("12 x S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22", 100,
+                             4096)
+                 .ok);
 }
 
 void TestProcStat::readsOwnProcess()

@@ -23,13 +23,22 @@ void TestRecordScanner::strings_data()
     QTest::addColumn<QByteArray>("key");
     QTest::addColumn<bool>("found");
     QTest::addColumn<QByteArray>("value");
-    QTest::newRow("first") << QByteArray(R"({"record":"joined","x":1})") << QByteArray("record") << true << QByteArray("joined");
-    QTest::newRow("spaces") << QByteArray(R"({ "record" : "ping_reply" })") << QByteArray("record") << true << QByteArray("ping_reply");
-    QTest::newRow("escaped quote kept raw") << QByteArray(R"({"message":"a\"b","record":"r"})") << QByteArray("message") << true << QByteArray(R"(a\"b)");
-    QTest::newRow("key text inside a value") << QByteArray(R"({"message":"\"record\":\"fake\"","record":"real"})") << QByteArray("record") << true << QByteArray("real");
-    QTest::newRow("suffix of another key") << QByteArray(R"({"xrecord":"no"})") << QByteArray("record") << false << QByteArray();
-    QTest::newRow("not a string") << QByteArray(R"({"record":5})") << QByteArray("record") << false << QByteArray();
-    QTest::newRow("unterminated") << QByteArray(R"({"record":"abc)") << QByteArray("record") << false << QByteArray();
+    QTest::newRow("first") << QByteArray(R"({"record":"joined","x":1})") << QByteArray("record")
+                           << true << QByteArray("joined");
+    QTest::newRow("spaces") << QByteArray(R"({ "record" : "ping_reply" })") << QByteArray("record")
+                            << true << QByteArray("ping_reply");
+    QTest::newRow("escaped quote kept raw")
+        << QByteArray(R"({"message":"a\"b","record":"r"})") << QByteArray("message") << true
+        << QByteArray(R"(a\"b)");
+    QTest::newRow("key text inside a value")
+        << QByteArray(R"({"message":"\"record\":\"fake\"","record":"real"})")
+        << QByteArray("record") << true << QByteArray("real");
+    QTest::newRow("suffix of another key")
+        << QByteArray(R"({"xrecord":"no"})") << QByteArray("record") << false << QByteArray();
+    QTest::newRow("not a string") << QByteArray(R"({"record":5})") << QByteArray("record") << false
+                                  << QByteArray();
+    QTest::newRow("unterminated") << QByteArray(R"({"record":"abc)") << QByteArray("record")
+                                  << false << QByteArray();
 }
 
 void TestRecordScanner::strings()
@@ -39,9 +48,10 @@ void TestRecordScanner::strings()
     QFETCH(bool, found);
     QFETCH(QByteArray, value);
     std::string_view got;
-    QCOMPARE(RecordScanner::stringField(std::string_view(json.constData(), std::size_t(json.size())),
-                                        std::string_view(key.constData(), std::size_t(key.size())), got),
-             found);
+    QCOMPARE(
+        RecordScanner::stringField(std::string_view(json.constData(), std::size_t(json.size())),
+                                   std::string_view(key.constData(), std::size_t(key.size())), got),
+        found);
     if (found)
         QCOMPARE(QByteArray(got.data(), qsizetype(got.size())), value);
 }
@@ -51,8 +61,10 @@ void TestRecordScanner::integers_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<bool>("found");
     QTest::addColumn<qint64>("value");
-    QTest::newRow("last") << QByteArray(R"({"record":"left","sequence":12345})") << true << qint64(12345);
-    QTest::newRow("middle spaced") << QByteArray(R"({"sequence" : 7 ,"x":"y"})") << true << qint64(7);
+    QTest::newRow("last") << QByteArray(R"({"record":"left","sequence":12345})") << true
+                          << qint64(12345);
+    QTest::newRow("middle spaced")
+        << QByteArray(R"({"sequence" : 7 ,"x":"y"})") << true << qint64(7);
     QTest::newRow("negative") << QByteArray(R"({"sequence":-2})") << true << qint64(-2);
     QTest::newRow("fraction") << QByteArray(R"({"sequence":1.5})") << false << qint64(0);
     QTest::newRow("string") << QByteArray(R"({"sequence":"1"})") << false << qint64(0);
@@ -65,8 +77,8 @@ void TestRecordScanner::integers()
     QFETCH(bool, found);
     QFETCH(qint64, value);
     std::int64_t got = 0;
-    QCOMPARE(RecordScanner::integerField(std::string_view(json.constData(), std::size_t(json.size())),
-                                         "sequence", got),
+    QCOMPARE(RecordScanner::integerField(
+                 std::string_view(json.constData(), std::size_t(json.size())), "sequence", got),
              found);
     if (found)
         QCOMPARE(qint64(got), value);

@@ -78,13 +78,18 @@ void TestServerRecord::rejectsViolations_data()
     row("unknown record", R"({"record":"hello"})", "unknown record \"hello\"");
     row("client record", R"({"record":"ping"})", "unknown record \"ping\"");
     row("extra key", R"({"record":"ping_reply","x":1})", "unknown key \"x\"");
-    row("hello missing version", R"({"record":"server_hello"})", "missing key \"protocol_version\"");
+    row("hello missing version", R"({"record":"server_hello"})",
+        "missing key \"protocol_version\"");
     row("hello wrong version", R"({"record":"server_hello","protocol_version":"2.0"})", "\"2.0\"");
-    row("hello version number", R"({"record":"server_hello","protocol_version":1.0})", "not a string");
-    row("error empty code", R"({"record":"protocol_error","code":"","reason":"r"})", "\"code\" is empty");
-    row("authenticated empty id", R"({"record":"authenticated","user_id":""})", "\"user_id\" is empty");
+    row("hello version number", R"({"record":"server_hello","protocol_version":1.0})",
+        "not a string");
+    row("error empty code", R"({"record":"protocol_error","code":"","reason":"r"})",
+        "\"code\" is empty");
+    row("authenticated empty id", R"({"record":"authenticated","user_id":""})",
+        "\"user_id\" is empty");
     row("authenticated null id", R"({"record":"authenticated","user_id":null})", "null");
-    row("chat_state users object", R"({"record":"chat_state","chat_name":"c","users":{}})", "not a list");
+    row("chat_state users object", R"({"record":"chat_state","chat_name":"c","users":{}})",
+        "not a list");
     row("chat_state user without record",
         R"({"record":"chat_state","chat_name":"c","users":[{"user_name":"a","user_id":"1"}]})",
         "users\"[0]");
@@ -94,7 +99,8 @@ void TestServerRecord::rejectsViolations_data()
     row("chat_state user empty name",
         R"({"record":"chat_state","chat_name":"c","users":[{"record":"chat_user","user_name":"","user_id":"1"}]})",
         "user_name");
-    row("chat_state empty chat", R"({"record":"chat_state","chat_name":"","users":[]})", "\"chat_name\" is empty");
+    row("chat_state empty chat", R"({"record":"chat_state","chat_name":"","users":[]})",
+        "\"chat_name\" is empty");
     row("joined fractional seconds",
         R"({"record":"joined","chat_name":"c","user_name":"a","user_id":"1","timestamp":"2024-01-01T00:00:00.5Z","sequence":1})",
         "YYYY-MM-DDTHH:MM:SSZ");

@@ -18,9 +18,9 @@ struct BenchConnection
     int fd = -1;
     State state = State::Idle;
     LoginStep loginStep = LoginStep::ServerHello;
-    std::uint32_t index = 0;  // bench-wide connection number (names the user)
+    std::uint32_t index = 0; // bench-wide connection number (names the user)
     std::uint32_t room = 0;
-    std::int32_t sender = -1; // bench-wide sender number, or -1 for a pure receiver
+    std::int32_t sender = -1;  // bench-wide sender number, or -1 for a pure receiver
     double scheduleOffset = 0; // spreads senders' send instants over the period
     bool writeArmed = false;
     bool fragmented = false;

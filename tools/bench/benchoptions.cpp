@@ -12,9 +12,12 @@ namespace flack::tools {
 const char *BenchOptions::scenarioName(Scenario scenario)
 {
     switch (scenario) {
-    case Scenario::Fanout: return "fanout";
-    case Scenario::Connections: return "connections";
-    case Scenario::Ramp: return "ramp";
+    case Scenario::Fanout:
+        return "fanout";
+    case Scenario::Connections:
+        return "connections";
+    case Scenario::Ramp:
+        return "ramp";
     }
     return "?";
 }
@@ -30,7 +33,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         "  connections  --connections N joined round-robin to R rooms, held idle --duration s\n"
         "               (pinging every 20 s); reports connect rate, failures, survivors.\n"
         "  ramp         fanout, the rate multiplied by --ramp-factor each step until p99 exceeds\n"
-        "               --p99-bound-ms or deliveries fall behind; reports the best sustained step."));
+        "               --p99-bound-ms or deliveries fall behind; reports the best sustained "
+        "step."));
     parser.addPositionalArgument(QStringLiteral("scenario"),
                                  QStringLiteral("fanout | connections | ramp"));
     const auto opt = [&](const QString &name, const QString &help, const QString &valueName,
@@ -39,55 +43,72 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         parser.addOption(option);
         return option;
     };
-    const auto url = opt(QStringLiteral("url"), QStringLiteral("ws://IPv4:PORT/chat-server (required)"),
-                         QStringLiteral("url"), {});
+    const auto url =
+        opt(QStringLiteral("url"), QStringLiteral("ws://IPv4:PORT/chat-server (required)"),
+            QStringLiteral("url"), {});
     const auto rooms = opt(QStringLiteral("rooms"), QStringLiteral("Rooms (default 10)."),
                            QStringLiteral("R"), QStringLiteral("10"));
-    const auto members = opt(QStringLiteral("members"), QStringLiteral("Members per room (default 50)."),
-                             QStringLiteral("M"), QStringLiteral("50"));
-    const auto senders = opt(QStringLiteral("senders"), QStringLiteral("Senders per room (default 5)."),
-                             QStringLiteral("S"), QStringLiteral("5"));
+    const auto members =
+        opt(QStringLiteral("members"), QStringLiteral("Members per room (default 50)."),
+            QStringLiteral("M"), QStringLiteral("50"));
+    const auto senders =
+        opt(QStringLiteral("senders"), QStringLiteral("Senders per room (default 5)."),
+            QStringLiteral("S"), QStringLiteral("5"));
     const auto rate = opt(QStringLiteral("rate"),
                           QStringLiteral("Messages/s per sender; ramp's first step (default 20)."),
                           QStringLiteral("X"), QStringLiteral("20"));
-    const auto factor = opt(QStringLiteral("ramp-factor"), QStringLiteral("Ramp rate factor per step (default 1.5)."),
+    const auto factor = opt(QStringLiteral("ramp-factor"),
+                            QStringLiteral("Ramp rate factor per step (default 1.5)."),
                             QStringLiteral("F"), QStringLiteral("1.5"));
-    const auto maxSteps = opt(QStringLiteral("max-steps"), QStringLiteral("Ramp steps at most (default 12)."),
-                              QStringLiteral("N"), QStringLiteral("12"));
-    const auto bound = opt(QStringLiteral("p99-bound-ms"), QStringLiteral("Ramp p99 bound (default 50)."),
-                           QStringLiteral("ms"), QStringLiteral("50"));
-    const auto duration = opt(QStringLiteral("duration"),
-                              QStringLiteral("Seconds measured per run/step, or held (default 10)."),
-                              QStringLiteral("s"), QStringLiteral("10"));
-    const auto warmup = opt(QStringLiteral("warmup"), QStringLiteral("Seconds of unmeasured traffic first (default 2)."),
+    const auto maxSteps =
+        opt(QStringLiteral("max-steps"), QStringLiteral("Ramp steps at most (default 12)."),
+            QStringLiteral("N"), QStringLiteral("12"));
+    const auto bound =
+        opt(QStringLiteral("p99-bound-ms"), QStringLiteral("Ramp p99 bound (default 50)."),
+            QStringLiteral("ms"), QStringLiteral("50"));
+    const auto duration =
+        opt(QStringLiteral("duration"),
+            QStringLiteral("Seconds measured per run/step, or held (default 10)."),
+            QStringLiteral("s"), QStringLiteral("10"));
+    const auto warmup = opt(QStringLiteral("warmup"),
+                            QStringLiteral("Seconds of unmeasured traffic first (default 2)."),
                             QStringLiteral("s"), QStringLiteral("2"));
-    const auto drain = opt(QStringLiteral("drain-timeout"),
-                           QStringLiteral("Seconds to wait for outstanding deliveries (default 5)."),
-                           QStringLiteral("s"), QStringLiteral("5"));
-    const auto connectionCount = opt(QStringLiteral("connections"),
-                                     QStringLiteral("Connections (connections scenario, default 15000)."),
-                                     QStringLiteral("N"), QStringLiteral("15000"));
-    const auto bytes = opt(QStringLiteral("message-bytes"), QStringLiteral("Chat message text size (default 100)."),
+    const auto drain =
+        opt(QStringLiteral("drain-timeout"),
+            QStringLiteral("Seconds to wait for outstanding deliveries (default 5)."),
+            QStringLiteral("s"), QStringLiteral("5"));
+    const auto connectionCount =
+        opt(QStringLiteral("connections"),
+            QStringLiteral("Connections (connections scenario, default 15000)."),
+            QStringLiteral("N"), QStringLiteral("15000"));
+    const auto bytes = opt(QStringLiteral("message-bytes"),
+                           QStringLiteral("Chat message text size (default 100)."),
                            QStringLiteral("n"), QStringLiteral("100"));
-    const auto threadCount = opt(QStringLiteral("threads"), QStringLiteral("Event-loop threads (default 1)."),
-                                 QStringLiteral("n"), QStringLiteral("1"));
-    const auto sources = opt(QStringLiteral("source-addresses"),
-                             QStringLiteral("Spread connections over 127.0.0.2..127.0.0.(K+1) (default 0: no bind)."),
-                             QStringLiteral("K"), QStringLiteral("0"));
-    const auto concurrency = opt(QStringLiteral("connect-concurrency"),
-                                 QStringLiteral("Handshakes in flight at once (default 32: more overflow a listen backlog of 50, and dropped SYNs cost 1 s retransmits)."),
-                                 QStringLiteral("n"), QStringLiteral("32"));
-    const auto connectTimeoutOption = opt(QStringLiteral("connect-timeout"),
-                                          QStringLiteral("Seconds for all connections to join (default 60)."),
-                                          QStringLiteral("s"), QStringLiteral("60"));
+    const auto threadCount =
+        opt(QStringLiteral("threads"), QStringLiteral("Event-loop threads (default 1)."),
+            QStringLiteral("n"), QStringLiteral("1"));
+    const auto sources = opt(
+        QStringLiteral("source-addresses"),
+        QStringLiteral("Spread connections over 127.0.0.2..127.0.0.(K+1) (default 0: no bind)."),
+        QStringLiteral("K"), QStringLiteral("0"));
+    const auto concurrency =
+        opt(QStringLiteral("connect-concurrency"),
+            QStringLiteral("Handshakes in flight at once (default 32: more overflow a listen "
+                           "backlog of 50, and dropped SYNs cost 1 s retransmits)."),
+            QStringLiteral("n"), QStringLiteral("32"));
+    const auto connectTimeoutOption =
+        opt(QStringLiteral("connect-timeout"),
+            QStringLiteral("Seconds for all connections to join (default 60)."),
+            QStringLiteral("s"), QStringLiteral("60"));
     const auto pid = opt(QStringLiteral("server-pid"),
                          QStringLiteral("Sample this process's CPU time and RSS from /proc."),
                          QStringLiteral("pid"), QStringLiteral("0"));
-    const auto json = opt(QStringLiteral("json"), QStringLiteral("Write every figure to this JSON file."),
-                          QStringLiteral("file"), {});
-    const auto prefix = opt(QStringLiteral("chat-prefix"),
-                            QStringLiteral("Chat name prefix (default bench<pid>-)."),
-                            QStringLiteral("text"), {});
+    const auto json =
+        opt(QStringLiteral("json"), QStringLiteral("Write every figure to this JSON file."),
+            QStringLiteral("file"), {});
+    const auto prefix =
+        opt(QStringLiteral("chat-prefix"),
+            QStringLiteral("Chat name prefix (default bench<pid>-)."), QStringLiteral("text"), {});
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -97,8 +118,9 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         return result;
     }
     if (parser.isSet(help) || parser.isSet(version)) {
-        QTextStream(stdout) << (parser.isSet(help) ? parser.helpText()
-                                                   : QStringLiteral("flack-bench " FLACK_VERSION "\n"));
+        QTextStream(stdout) << (parser.isSet(help)
+                                    ? parser.helpText()
+                                    : QStringLiteral("flack-bench " FLACK_VERSION "\n"));
         result.ok = true;
         result.exitNow = true;
         return result;
@@ -122,7 +144,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
     const QUrl parsedUrl(parser.value(url), QUrl::StrictMode);
     in_addr address{};
     if (!parsedUrl.isValid() || parsedUrl.scheme() != u"ws" || parsedUrl.port() <= 0) {
-        result.error = QStringLiteral("--url must be ws://IPv4:PORT/path, got: ") + parser.value(url);
+        result.error =
+            QStringLiteral("--url must be ws://IPv4:PORT/path, got: ") + parser.value(url);
         return result;
     }
     QString hostText = parsedUrl.host();
@@ -142,8 +165,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         const int value = parser.value(option).toInt(&good);
         if (!good || value < minimum) {
             if (ok)
-                result.error = QStringLiteral("--") + option.names().first()
-                               + QStringLiteral(" must be an integer >= %1").arg(minimum);
+                result.error = QStringLiteral("--") + option.names().first() +
+                               QStringLiteral(" must be an integer >= %1").arg(minimum);
             ok = false;
             return;
         }
@@ -154,8 +177,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         const double value = parser.value(option).toDouble(&good);
         if (!good || value < minimum) {
             if (ok)
-                result.error = QStringLiteral("--") + option.names().first()
-                               + QStringLiteral(" must be a number >= %1").arg(minimum);
+                result.error = QStringLiteral("--") + option.names().first() +
+                               QStringLiteral(" must be a number >= %1").arg(minimum);
             ok = false;
             return;
         }

@@ -16,28 +16,28 @@ struct BenchOptions
     enum class Scenario { Fanout, Connections, Ramp };
 
     Scenario scenario = Scenario::Fanout;
-    std::string host;         // IPv4 address to connect to
+    std::string host; // IPv4 address to connect to
     std::uint16_t port = 0;
-    std::string path;         // e.g. /chat-server
+    std::string path; // e.g. /chat-server
     int rooms = 10;
-    int members = 50;         // per room (fanout, ramp)
-    int senders = 5;          // per room (fanout, ramp)
-    double rate = 20;         // messages/s per sender (fanout; ramp's first step)
-    double rampFactor = 1.5;  // ramp: next step's rate = rate * factor
-    int maxSteps = 12;        // ramp
-    double p99BoundMs = 50;   // ramp
-    double duration = 10;     // s measured (fanout, ramp step) or held (connections)
-    double warmup = 2;        // s of traffic before measuring
-    double drainTimeout = 5;  // s to wait for outstanding deliveries after sending stops
-    int connections = 15000;  // connections scenario
-    int messageBytes = 100;   // chat message text size
+    int members = 50;        // per room (fanout, ramp)
+    int senders = 5;         // per room (fanout, ramp)
+    double rate = 20;        // messages/s per sender (fanout; ramp's first step)
+    double rampFactor = 1.5; // ramp: next step's rate = rate * factor
+    int maxSteps = 12;       // ramp
+    double p99BoundMs = 50;  // ramp
+    double duration = 10;    // s measured (fanout, ramp step) or held (connections)
+    double warmup = 2;       // s of traffic before measuring
+    double drainTimeout = 5; // s to wait for outstanding deliveries after sending stops
+    int connections = 15000; // connections scenario
+    int messageBytes = 100;  // chat message text size
     int threads = 1;
-    int sourceAddresses = 0;  // 0: kernel's choice; K: bind to 127.0.0.2 .. 127.0.0.(K+1)
-    int connectConcurrency = 32;  // handshakes in flight: below the listen backlog of 50
-    double connectTimeout = 60;   // s for all connections to be joined
+    int sourceAddresses = 0;     // 0: kernel's choice; K: bind to 127.0.0.2 .. 127.0.0.(K+1)
+    int connectConcurrency = 32; // handshakes in flight: below the listen backlog of 50
+    double connectTimeout = 60;  // s for all connections to be joined
     int serverPid = 0;
     QString jsonFile;
-    std::string chatPrefix;   // chat names are <prefix>r<room>
+    std::string chatPrefix; // chat names are <prefix>r<room>
 
     struct ParseResult
     {

@@ -36,8 +36,8 @@ double processCpuSeconds()
 {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-           + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 QTextStream &out()
@@ -56,10 +56,7 @@ QJsonObject errorsJson(const std::map<std::string, std::uint64_t> &errors)
 
 } // namespace
 
-BenchRunner::BenchRunner(BenchOptions options)
-    : m_options(std::move(options))
-{
-}
+BenchRunner::BenchRunner(BenchOptions options) : m_options(std::move(options)) {}
 
 BenchRunner::~BenchRunner() = default;
 
@@ -104,16 +101,15 @@ bool BenchRunner::prepare(int connections)
 
     // One key for all connections: the handshake is not what is measured.
     const QByteArray key = QByteArray("flack-bench-key!").toBase64();
-    target.expectedAccept =
-        QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
-                                 QCryptographicHash::Sha1)
-            .toBase64()
-            .toStdString();
-    target.upgradeRequest = "GET " + m_options.path + " HTTP/1.1\r\nHost: " + m_options.host + ":"
-                            + std::to_string(m_options.port)
-                            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                              "Sec-WebSocket-Key: "
-                            + key.toStdString() + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    target.expectedAccept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                                     QCryptographicHash::Sha1)
+                                .toBase64()
+                                .toStdString();
+    target.upgradeRequest = "GET " + m_options.path + " HTTP/1.1\r\nHost: " + m_options.host + ":" +
+                            std::to_string(m_options.port) +
+                            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: " +
+                            key.toStdString() + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
     for (int i = 0; i < m_options.threads; ++i)
         m_workers.push_back(std::make_unique<BenchWorker>(target));
@@ -124,8 +120,7 @@ bool BenchRunner::connectAll(QJsonObject &connectReport)
 {
     const std::int64_t start = BenchWorker::nowNs();
     const std::int64_t deadline = start + seconds(m_options.connectTimeout);
-    const int perWorker =
-        std::max(1, m_options.connectConcurrency / int(m_workers.size()));
+    const int perWorker = std::max(1, m_options.connectConcurrency / int(m_workers.size()));
     parallel([&](BenchWorker &worker) { worker.connectAll(perWorker, deadline); });
 
     std::uint64_t ready = 0;
@@ -191,7 +186,8 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
     for (auto &worker : m_workers)
         stats.merge(worker->stats());
     const double wall = double(measureEnd - measureStart) / 1e9;
-    const std::uint64_t missing = stats.expected > stats.received ? stats.expected - stats.received : 0;
+    const std::uint64_t missing =
+        stats.expected > stats.received ? stats.expected - stats.received : 0;
     const double benchCpu = (cpuAfter - cpuBefore) / wall * 100.0;
 
     QJsonObject step;
@@ -234,17 +230,18 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
     if (!stats.errors.empty())
         step.insert(QStringLiteral("errors"), errorsJson(stats.errors));
 
-    out() << "rate " << rate << "/s per sender: delivered " << qint64(stats.deliveredInWindow / wall)
-          << "/s (offered " << qint64(double(stats.expected) / wall) << "/s), expected "
-          << stats.expected << ", received " << stats.received << ", missing " << missing
-          << ", dup " << stats.duplicates << ", order " << stats.orderViolations << ", seq "
+    out() << "rate " << rate << "/s per sender: delivered "
+          << qint64(stats.deliveredInWindow / wall) << "/s (offered "
+          << qint64(double(stats.expected) / wall) << "/s), expected " << stats.expected
+          << ", received " << stats.received << ", missing " << missing << ", dup "
+          << stats.duplicates << ", order " << stats.orderViolations << ", seq "
           << stats.sequenceViolations << "; latency ms p50 " << ms(stats.latency.percentile(50))
           << " p90 " << ms(stats.latency.percentile(90)) << " p99 "
           << ms(stats.latency.percentile(99)) << " p99.9 " << ms(stats.latency.percentile(99.9))
           << " max " << ms(stats.latency.max()) << "; bench cpu " << qint64(benchCpu) << "%";
     if (step.contains(QStringLiteral("server_cpu_percent")))
-        out() << ", server cpu " << qint64(step.value(QStringLiteral("server_cpu_percent")).toDouble())
-              << "%";
+        out() << ", server cpu "
+              << qint64(step.value(QStringLiteral("server_cpu_percent")).toDouble()) << "%";
     if (benchSaturated)
         out() << " [bench saturated: lower bound]";
     out() << Qt::endl;
@@ -261,7 +258,7 @@ bool BenchRunner::runFanout()
         const int member = i % m_options.members;
         const int sender = member < m_options.senders ? room * m_options.senders + member : -1;
         m_workers[std::size_t(i) % m_workers.size()]->addConnection(std::uint32_t(i),
-                                                                     std::uint32_t(room), sender);
+                                                                    std::uint32_t(room), sender);
     }
     QJsonObject connectReport;
     const bool connected = connectAll(connectReport);
@@ -288,12 +285,17 @@ bool BenchRunner::runRamp()
     for (int i = 0; i < m_options.maxSteps; ++i) {
         const QJsonObject step = trafficStep(rate, m_options.warmup, m_options.duration);
         steps.append(step);
-        const double p99 = step.value(QStringLiteral("latency_ms")).toObject().value(QStringLiteral("p99")).toDouble();
+        const double p99 = step.value(QStringLiteral("latency_ms"))
+                               .toObject()
+                               .value(QStringLiteral("p99"))
+                               .toDouble();
         const double delivered = step.value(QStringLiteral("delivered_per_s")).toDouble();
         const double offered = step.value(QStringLiteral("offered_per_s")).toDouble();
         QString failure;
         if (p99 > m_options.p99BoundMs)
-            failure = QStringLiteral("p99 %1 ms above the bound of %2 ms").arg(p99).arg(m_options.p99BoundMs);
+            failure = QStringLiteral("p99 %1 ms above the bound of %2 ms")
+                          .arg(p99)
+                          .arg(m_options.p99BoundMs);
         else if (step.value(QStringLiteral("missing")).toDouble() > 0)
             failure = QStringLiteral("deliveries missing after the drain");
         else if (delivered < 0.95 * offered)
@@ -303,7 +305,8 @@ bool BenchRunner::runRamp()
         else if (step.value(QStringLiteral("connections_lost")).toDouble() > 0)
             failure = QStringLiteral("connections lost");
         if (!failure.isEmpty()) {
-            stopReason = QStringLiteral("step %1 at %2/s per sender: ").arg(i + 1).arg(rate) + failure;
+            stopReason =
+                QStringLiteral("step %1 at %2/s per sender: ").arg(i + 1).arg(rate) + failure;
             break;
         }
         if (delivered > best.value(QStringLiteral("delivered_per_s")).toDouble())
@@ -369,7 +372,8 @@ bool BenchRunner::runConnections()
     result.insert(QStringLiteral("connections"), requested);
     result.insert(QStringLiteral("joined"), joinedCount);
     result.insert(QStringLiteral("failed"), connectReport.value(QStringLiteral("failed")));
-    result.insert(QStringLiteral("connect_per_second"), connectReport.value(QStringLiteral("per_second")));
+    result.insert(QStringLiteral("connect_per_second"),
+                  connectReport.value(QStringLiteral("per_second")));
     result.insert(QStringLiteral("held_seconds"), holdSeconds);
     result.insert(QStringLiteral("lost_during_hold"), double(lost));
     result.insert(QStringLiteral("survived"), double(survived));
@@ -382,7 +386,8 @@ bool BenchRunner::runConnections()
         if (joinedCount > 0)
             result.insert(QStringLiteral("server_rss_per_connection_bytes"),
                           double(after.rssBytes - before.rssBytes) / joinedCount);
-        result.insert(QStringLiteral("server_cpu_seconds_total"), after.cpuSeconds - before.cpuSeconds);
+        result.insert(QStringLiteral("server_cpu_seconds_total"),
+                      after.cpuSeconds - before.cpuSeconds);
     }
     m_report.insert(QStringLiteral("result"), result);
     out() << "held " << qint64(joinedCount) << " joined connections for " << holdSeconds
@@ -399,7 +404,8 @@ bool BenchRunner::runConnections()
 bool BenchRunner::run()
 {
     QJsonObject options;
-    options.insert(QStringLiteral("scenario"), QString::fromLatin1(BenchOptions::scenarioName(m_options.scenario)));
+    options.insert(QStringLiteral("scenario"),
+                   QString::fromLatin1(BenchOptions::scenarioName(m_options.scenario)));
     options.insert(QStringLiteral("rooms"), m_options.rooms);
     options.insert(QStringLiteral("members"), m_options.members);
     options.insert(QStringLiteral("senders"), m_options.senders);

@@ -70,9 +70,9 @@ void BenchWorker::addConnection(std::uint32_t index, std::uint32_t room, std::in
     if (m_messagePrefix.size() <= room)
         m_messagePrefix.resize(room + 1);
     if (m_messagePrefix[room].empty())
-        m_messagePrefix[room] = R"({"record":"chat_message","chat_name":")" + m_target.chatPrefix
-                                + "r" + std::to_string(room)
-                                + R"(","mime_type":"text/plain","message":")";
+        m_messagePrefix[room] = R"({"record":"chat_message","chat_name":")" + m_target.chatPrefix +
+                                "r" + std::to_string(room) +
+                                R"(","mime_type":"text/plain","message":")";
     m_connections.push_back(std::move(c));
 }
 
@@ -96,8 +96,8 @@ void BenchWorker::connectAll(int concurrency, std::int64_t deadlineNs)
         pump(10);
     }
     for (BenchConnection &c : m_connections) {
-        if (c.state != BenchConnection::State::Ready && c.state != BenchConnection::State::Failed
-            && c.state != BenchConnection::State::Closed)
+        if (c.state != BenchConnection::State::Ready && c.state != BenchConnection::State::Failed &&
+            c.state != BenchConnection::State::Closed)
             fail(c, "not joined before the connect timeout");
     }
 }
@@ -119,7 +119,8 @@ void BenchWorker::startConnection(BenchConnection &c)
         ::setsockopt(c.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
         sockaddr_in source{};
         source.sin_family = AF_INET;
-        source.sin_addr.s_addr = htonl((127u << 24) | (2u + c.index % unsigned(m_target.sourceAddresses)));
+        source.sin_addr.s_addr =
+            htonl((127u << 24) | (2u + c.index % unsigned(m_target.sourceAddresses)));
         if (::bind(c.fd, reinterpret_cast<const sockaddr *>(&source), sizeof source) != 0) {
             fail(c, std::string("bind: ") + std::strerror(errno));
             return;
@@ -230,8 +231,8 @@ std::size_t BenchWorker::consumeUpgrade(BenchConnection &c, std::string_view dat
     sendFrame(c, WsFrame::Text,
               R"({"record":"authenticate","user_name":"b)" + std::to_string(c.index) + R"("})");
     sendFrame(c, WsFrame::Text,
-              R"({"record":"join_chat","chat_name":")" + m_target.chatPrefix + "r"
-                  + std::to_string(c.room) + R"("})");
+              R"({"record":"join_chat","chat_name":")" + m_target.chatPrefix + "r" +
+                  std::to_string(c.room) + R"("})");
     flush(c);
     return end + 4;
 }
@@ -253,8 +254,8 @@ std::size_t BenchWorker::consume(BenchConnection &c, std::string_view data)
             fail(c, "invalid websocket frame from the server");
             break;
         }
-        const std::string_view payload = data.substr(pos + header.headerLength,
-                                                     std::size_t(header.payloadLength));
+        const std::string_view payload =
+            data.substr(pos + header.headerLength, std::size_t(header.payloadLength));
         pos += header.frameLength();
         switch (header.opcode) {
         case WsFrame::Text:
@@ -309,8 +310,8 @@ void BenchWorker::onRecord(BenchConnection &c, std::string_view json)
     }
     if (record == "joined" || record == "left") {
         checkSequence(c, json);
-        if (c.state == BenchConnection::State::LoggingIn && record == "joined"
-            && c.loginStep == BenchConnection::LoginStep::OwnJoined) {
+        if (c.state == BenchConnection::State::LoggingIn && record == "joined" &&
+            c.loginStep == BenchConnection::LoginStep::OwnJoined) {
             std::string_view userId;
             if (RecordScanner::stringField(json, "user_id", userId) && userId == c.userId) {
                 c.state = BenchConnection::State::Ready;

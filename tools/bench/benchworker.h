@@ -85,7 +85,7 @@ private:
     BenchTarget &m_target;
     int m_epoll = -1;
     std::vector<BenchConnection> m_connections;
-    std::vector<std::uint32_t> m_senders; // indexes into m_connections
+    std::vector<std::uint32_t> m_senders;     // indexes into m_connections
     std::vector<std::string> m_messagePrefix; // per room: the chat_message JSON up to the text
     std::vector<char> m_readBuffer;
     std::string m_json; // scratch for building one outgoing record

@@ -36,8 +36,8 @@ int main(int argc, char *argv[])
         if (!ran)
             report.insert(QStringLiteral("error"), runner.error());
         QFile file(options.jsonFile);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            || file.write(QJsonDocument(report).toJson()) < 0) {
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(QJsonDocument(report).toJson()) < 0) {
             QTextStream(stderr) << "flack-bench: cannot write " << options.jsonFile << "\n";
             return 3;
         }

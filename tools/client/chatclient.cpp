@@ -44,14 +44,15 @@ ChatClient::ChatClient(ClientOptions options, QObject *parent)
         finish(Violation, QStringLiteral("protocol violation: binary frame from the server"));
     });
     // Qt 6.4 names the signal error(); errorOccurred() came in 6.5.
-    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
-        if (m_state == State::Connecting)
-            finish(Failure, QStringLiteral("cannot connect to ") + m_options.url.toString()
-                                + QStringLiteral(": ") + m_socket.errorString());
-    });
+    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this](QAbstractSocket::SocketError) {
+                if (m_state == State::Connecting)
+                    finish(Failure, QStringLiteral("cannot connect to ") +
+                                        m_options.url.toString() + QStringLiteral(": ") +
+                                        m_socket.errorString());
+            });
     m_delayTimer.setSingleShot(true);
-    connect(&m_delayTimer, &QTimer::timeout, this,
-            [this] { sendChatMessage(kScriptedMessage); });
+    connect(&m_delayTimer, &QTimer::timeout, this, [this] { sendChatMessage(kScriptedMessage); });
     m_keepAliveTimer.setSingleShot(true);
     m_keepAliveTimer.setInterval(kKeepAliveMs);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &ChatClient::sendPing);
@@ -88,8 +89,8 @@ void ChatClient::onText(const QString &text)
     const protocol::ServerDecodeResult decoded = protocol::decodeServerRecord(utf8);
     QString violation = decoded.ok ? m_validator.check(decoded.record) : decoded.violation;
     if (!violation.isEmpty()) {
-        finish(Violation, QStringLiteral("protocol violation: ") + violation
-                              + QStringLiteral("\n  record: ") + QString::fromUtf8(utf8.left(500)));
+        finish(Violation, QStringLiteral("protocol violation: ") + violation +
+                              QStringLiteral("\n  record: ") + QString::fromUtf8(utf8.left(500)));
         return;
     }
     handle(decoded.record);
@@ -143,8 +144,8 @@ void ChatClient::handle(const protocol::ServerRecord &record)
         } else {
             leave();
         }
-    } else if (record.type == ServerRecordType::ChatMessage && own && m_awaitingEcho
-               && record.chatName == m_options.chat && record.message == kScriptedMessage) {
+    } else if (record.type == ServerRecordType::ChatMessage && own && m_awaitingEcho &&
+               record.chatName == m_options.chat && record.message == kScriptedMessage) {
         m_awaitingEcho = false;
         sendPing();
     } else if (record.type == ServerRecordType::Left && own && m_state == State::Leaving) {

@@ -24,7 +24,8 @@ struct Parser
                              QStringLiteral("count"), QStringLiteral("100")};
     QCommandLineOption delay{{QStringLiteral("d"), QStringLiteral("delay")},
                              QStringLiteral("Milliseconds between messages (default 1000)."),
-                             QStringLiteral("ms"), QStringLiteral("1000")};
+                             QStringLiteral("ms"),
+                             QStringLiteral("1000")};
     QCommandLineOption interactive{QStringLiteral("interactive"),
                                    QStringLiteral("Send each line typed on stdin instead of the "
                                                   "scripted messages; end with Ctrl-D.")};
@@ -80,7 +81,8 @@ ClientOptions::ParseResult ClientOptions::parse(const QStringList &arguments)
         return result;
     }
     if (!p.parser.positionalArguments().isEmpty()) {
-        result.error = QStringLiteral("unexpected argument: ") + p.parser.positionalArguments().first();
+        result.error =
+            QStringLiteral("unexpected argument: ") + p.parser.positionalArguments().first();
         return result;
     }
     if (!p.parser.isSet(p.url)) {
@@ -88,9 +90,10 @@ ClientOptions::ParseResult ClientOptions::parse(const QStringList &arguments)
         return result;
     }
     url = QUrl(p.parser.value(p.url), QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || url.host().isEmpty()) {
-        result.error = QStringLiteral("--url must be a ws:// or wss:// URL, got: ")
-                       + p.parser.value(p.url);
+    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") ||
+        url.host().isEmpty()) {
+        result.error =
+            QStringLiteral("--url must be a ws:// or wss:// URL, got: ") + p.parser.value(p.url);
         return result;
     }
     name = p.parser.value(p.name);
@@ -100,13 +103,14 @@ ClientOptions::ParseResult ClientOptions::parse(const QStringList &arguments)
         return result;
     }
     if (!parseNonNegative(p.parser.value(p.count), count)) {
-        result.error = QStringLiteral("--count must be a non-negative integer, got: ")
-                       + p.parser.value(p.count);
+        result.error = QStringLiteral("--count must be a non-negative integer, got: ") +
+                       p.parser.value(p.count);
         return result;
     }
     if (!parseNonNegative(p.parser.value(p.delay), delayMs)) {
-        result.error = QStringLiteral("--delay must be a non-negative number of milliseconds, got: ")
-                       + p.parser.value(p.delay);
+        result.error =
+            QStringLiteral("--delay must be a non-negative number of milliseconds, got: ") +
+            p.parser.value(p.delay);
         return result;
     }
     interactive = p.parser.isSet(p.interactive);

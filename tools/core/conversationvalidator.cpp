@@ -79,8 +79,8 @@ QString ConversationValidator::check(const ServerRecord &record)
         if (m_state != State::AwaitAuthenticated)
             return QStringLiteral("authenticated when no authenticate was pending");
         if (!m_requestedUserId.isEmpty() && record.userId != m_requestedUserId)
-            return QStringLiteral("authenticated with user_id ") + quoted(record.userId)
-                   + QStringLiteral(", not the requested ") + quoted(m_requestedUserId);
+            return QStringLiteral("authenticated with user_id ") + quoted(record.userId) +
+                   QStringLiteral(", not the requested ") + quoted(m_requestedUserId);
         m_ownUserId = record.userId;
         m_state = State::Authenticated;
         return {};
@@ -110,49 +110,49 @@ QString ConversationValidator::checkChatEvent(const ServerRecord &record)
     const QString name = protocol::serverRecordName(record.type);
     const auto it = m_chats.find(record.chatName);
     if (it == m_chats.end())
-        return name + QStringLiteral(" for chat ") + quoted(record.chatName)
-               + QStringLiteral(" which this client has not joined");
+        return name + QStringLiteral(" for chat ") + quoted(record.chatName) +
+               QStringLiteral(" which this client has not joined");
     Chat &chat = *it;
 
     if (record.type == ServerRecordType::ChatState) {
         if (chat.phase != ChatPhase::JoinRequested)
-            return QStringLiteral("chat_state for chat ") + quoted(record.chatName)
-                   + QStringLiteral(" without a pending join_chat");
+            return QStringLiteral("chat_state for chat ") + quoted(record.chatName) +
+                   QStringLiteral(" without a pending join_chat");
         for (const protocol::ChatUser &user : record.users) {
             if (user.userId == m_ownUserId)
-                return QStringLiteral("chat_state for chat ") + quoted(record.chatName)
-                       + QStringLiteral(" lists the joiner itself");
+                return QStringLiteral("chat_state for chat ") + quoted(record.chatName) +
+                       QStringLiteral(" lists the joiner itself");
         }
         chat.phase = ChatPhase::StateReceived;
         return {};
     }
 
     if (chat.phase == ChatPhase::JoinRequested)
-        return name + QStringLiteral(" for chat ") + quoted(record.chatName)
-               + QStringLiteral(" before its chat_state");
+        return name + QStringLiteral(" for chat ") + quoted(record.chatName) +
+               QStringLiteral(" before its chat_state");
     if (chat.phase == ChatPhase::StateReceived) {
         // The protocol: chat_state, then the joiner's own joined, before any other event.
         if (record.type != ServerRecordType::Joined || record.userId != m_ownUserId)
-            return name + QStringLiteral(" for chat ") + quoted(record.chatName)
-                   + QStringLiteral(" where the joiner's own joined was due");
+            return name + QStringLiteral(" for chat ") + quoted(record.chatName) +
+                   QStringLiteral(" where the joiner's own joined was due");
         if (record.userName != m_userName)
-            return QStringLiteral("joined for this client names user ") + quoted(record.userName)
-                   + QStringLiteral(", not ") + quoted(m_userName);
+            return QStringLiteral("joined for this client names user ") + quoted(record.userName) +
+                   QStringLiteral(", not ") + quoted(m_userName);
         chat.phase = ChatPhase::Joined;
     }
 
     if (chat.hasSequence && record.sequence <= chat.lastSequence)
-        return name + QStringLiteral(" in chat ") + quoted(record.chatName)
-               + QStringLiteral(" has sequence %1, not above the previous %2")
-                     .arg(record.sequence)
-                     .arg(chat.lastSequence);
+        return name + QStringLiteral(" in chat ") + quoted(record.chatName) +
+               QStringLiteral(" has sequence %1, not above the previous %2")
+                   .arg(record.sequence)
+                   .arg(chat.lastSequence);
     chat.hasSequence = true;
     chat.lastSequence = record.sequence;
 
     if (record.type == ServerRecordType::Left && record.userId == m_ownUserId) {
         if (chat.phase != ChatPhase::LeaveRequested)
-            return QStringLiteral("left for this client in chat ") + quoted(record.chatName)
-                   + QStringLiteral(" without a leave_chat");
+            return QStringLiteral("left for this client in chat ") + quoted(record.chatName) +
+                   QStringLiteral(" without a leave_chat");
         // A later join may meet a recreated chat whose sequence starts afresh.
         m_chats.erase(it);
     }

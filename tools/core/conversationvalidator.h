@@ -36,11 +36,11 @@ private:
         HelloDone,          // server_hello received, authenticate not yet sent
         AwaitAuthenticated, // authenticate sent (possibly pipelined after client_hello)
         Authenticated,
-        Finished,           // server_goodbye or protocol_error received: nothing may follow
+        Finished, // server_goodbye or protocol_error received: nothing may follow
     };
     enum class ChatPhase {
-        JoinRequested,  // join_chat sent, chat_state due
-        StateReceived,  // chat_state received, the joiner's own joined due next
+        JoinRequested, // join_chat sent, chat_state due
+        StateReceived, // chat_state received, the joiner's own joined due next
         Joined,
         LeaveRequested, // leave_chat sent, events continue until our own left
     };

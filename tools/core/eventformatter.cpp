@@ -34,12 +34,12 @@ QString EventFormatter::format(const protocol::ServerRecord &record)
         return nameOf(record.userId) + QStringLiteral(" left ") + record.chatName;
     case ServerRecordType::ChatMessage: {
         const QDateTime local = protocol::parseTimestamp(record.timestamp).toLocalTime();
-        return nameOf(record.userId) + QStringLiteral(": (")
-               + local.toString(QStringLiteral("HH:mm")) + QStringLiteral(") ") + record.message;
+        return nameOf(record.userId) + QStringLiteral(": (") +
+               local.toString(QStringLiteral("HH:mm")) + QStringLiteral(") ") + record.message;
     }
     case ServerRecordType::ProtocolError:
-        return QStringLiteral("protocol_error ") + record.code + QStringLiteral(": ")
-               + record.reason;
+        return QStringLiteral("protocol_error ") + record.code + QStringLiteral(": ") +
+               record.reason;
     case ServerRecordType::ServerHello:
     case ServerRecordType::Authenticated:
     case ServerRecordType::PingReply:

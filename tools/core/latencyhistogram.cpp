@@ -14,7 +14,8 @@ int LatencyHistogram::bucketOf(std::uint64_t value)
     const int msb = 63 - std::countl_zero(value);
     const int shift = msb - 5;
     const int top = int(value >> shift); // 32..63
-    return std::min(kBuckets - 1, 2 * kSubBuckets + (shift - 1) * kSubBuckets + (top - kSubBuckets));
+    return std::min(kBuckets - 1,
+                    2 * kSubBuckets + (shift - 1) * kSubBuckets + (top - kSubBuckets));
 }
 
 std::int64_t LatencyHistogram::bucketMiddle(int bucket)

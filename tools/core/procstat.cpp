@@ -52,7 +52,8 @@ ProcStat::Sample ProcStat::read(int pid)
     std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
     if (!file)
         return {};
-    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const std::string text((std::istreambuf_iterator<char>(file)),
+                           std::istreambuf_iterator<char>());
     return parse(text, sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE));
 }
 

@@ -29,7 +29,7 @@ public:
         bool fin = false;
         std::uint8_t opcode = 0;
         bool masked = false;
-        std::uint32_t maskKey = 0;   // in wire byte order (first mask byte in the low byte)
+        std::uint32_t maskKey = 0; // in wire byte order (first mask byte in the low byte)
         std::size_t headerLength = 0;
         std::uint64_t payloadLength = 0;
         std::size_t frameLength() const { return headerLength + std::size_t(payloadLength); }
