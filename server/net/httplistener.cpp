@@ -3,10 +3,17 @@
 #include "server/net/chatendpoint.h"
 #include "server/net/httpconnection.h"
 #include "server/net/httpresponse.h"
+#include "server/net/socketbuffers.h"
 
 #include <QTcpSocket>
 
 namespace flack::server::net {
+
+namespace {
+// Room for a dozen or so chat frames per write(): under load Qt's deferred writes put 2-11
+// frames in one write, so this keeps the batching while an idle socket keeps only 4 KiB.
+constexpr int kWriteChunkBytes = 4096;
+} // namespace
 
 HttpListener::HttpListener(const HttpListenerSettings &settings, ChatEndpoint *chat,
                            QObject *parent)
@@ -44,6 +51,7 @@ void HttpListener::onNewConnection()
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
         // Nagle + delayed ACK put a ~40 ms floor under every small frame: turn it off.
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        setSocketWriteChunkSize(socket, kWriteChunkBytes);
         ++m_openConnections;
         connect(socket, &QObject::destroyed, this, [this] { --m_openConnections; });
         if (m_openConnections > m_settings.maxConnections) {

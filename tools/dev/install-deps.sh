@@ -8,6 +8,7 @@ cd "$(dirname "$0")/../.."
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-websockets-dev libgl-dev   # Qt Core/Network/Widgets/Test, WebSockets
+  qt6-base-private-dev                        # lets the server trim socket write buffers
   nodejs npm                                  # web client tests
   chromium                                    # browser end-to-end tests
   curl procps                                 # used by the test scripts

@@ -1,0 +1,34 @@
+#include "server/net/socketbuffers.h"
+
+#include <QTcpSocket>
+
+#ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE
+#include <QtCore/private/qiodevice_p.h>
+#endif
+
+namespace flack::server::net {
+
+bool canTuneSocketWriteBuffer()
+{
+#ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE
+    return true;
+#else
+    return false;
+#endif
+}
+
+void setSocketWriteChunkSize(QTcpSocket *socket, int bytes)
+{
+#ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE
+    auto *device = static_cast<QIODevicePrivate *>(QObjectPrivate::get(socket));
+    // Future write channels, and the one an open socket already has.
+    device->writeBufferChunkSize = bytes;
+    if (device->writeBuffers.size() > 0)
+        device->writeBuffer.setChunkSize(bytes);
+#else
+    Q_UNUSED(socket);
+    Q_UNUSED(bytes);
+#endif
+}
+
+} // namespace flack::server::net

@@ -1,0 +1,20 @@
+#pragma once
+// Trims the memory Qt keeps per socket for writes. QAbstractSocket appends outgoing data to a
+// ring buffer that grows in 32 KiB chunks and keeps one chunk for the socket's whole life
+// once anything was buffered; with thousands of mostly idle chat connections those chunks
+// were the largest part of the server's memory (measured with heaptrack: ~32 KiB allocated
+// and most of it resident per connection). Qt has no public setter, so this uses the
+// private one where Qt's private headers are available, and does nothing elsewhere.
+
+class QTcpSocket;
+
+namespace flack::server::net {
+
+// True when the chunk size can be changed in this build.
+bool canTuneSocketWriteBuffer();
+
+// Sets the write chunk size. Smaller chunks still batch several frames per write() (one
+// chunk goes per write), while an idle socket holds only one small chunk.
+void setSocketWriteChunkSize(QTcpSocket *socket, int bytes);
+
+} // namespace flack::server::net
