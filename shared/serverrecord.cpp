@@ -18,7 +18,6 @@ namespace {
 // What a key's value must be. Kept as data so every record's exact key set is one table row.
 enum class Kind {
     NonEmptyString,
-    String,       // may be empty (chat_message's message)
     Timestamp,    // YYYY-MM-DDTHH:MM:SSZ
     Integer,      // sequence
     ChatUserList, // chat_state's users
@@ -46,7 +45,7 @@ constexpr std::array kJoined{
     KeySpec{L("sequence"), Kind::Integer}};
 constexpr std::array kChatMessage{
     KeySpec{L("chat_name"), Kind::NonEmptyString}, KeySpec{L("user_id"), Kind::NonEmptyString},
-    KeySpec{L("mime_type"), Kind::TextPlain},      KeySpec{L("message"), Kind::String},
+    KeySpec{L("mime_type"), Kind::TextPlain},      KeySpec{L("message"), Kind::NonEmptyString},
     KeySpec{L("timestamp"), Kind::Timestamp},      KeySpec{L("sequence"), Kind::Integer}};
 constexpr std::array kLeft{
     KeySpec{L("chat_name"), Kind::NonEmptyString}, KeySpec{L("user_id"), Kind::NonEmptyString},
@@ -195,7 +194,6 @@ QString checkValue(const KeySpec &spec, const QJsonValue &value, QLatin1StringVi
             return where + QStringLiteral(" is ") + quoted(text) +
                    QStringLiteral(", not \"text/plain\"");
         break;
-    case Kind::String:
     case Kind::Integer:
     case Kind::ChatUserList:
         break;

@@ -45,9 +45,6 @@ void TestServerRecord::acceptsExactRecords_data()
     row("chat_message key order free",
         R"({"sequence":7,"timestamp":"2024-01-01T00:00:00Z","message":"hi \"you\"\n","mime_type":"text/plain","user_id":"1","chat_name":"c","record":"chat_message"})",
         ServerRecordType::ChatMessage);
-    row("chat_message empty text",
-        R"({"record":"chat_message","chat_name":"c","user_id":"1","mime_type":"text/plain","message":"","timestamp":"2024-01-01T00:00:00Z","sequence":0})",
-        ServerRecordType::ChatMessage);
     row("left",
         R"({"record":"left","chat_name":"c","user_id":"1","timestamp":"2024-01-01T00:00:00Z","sequence":3})",
         ServerRecordType::Left);
@@ -83,6 +80,10 @@ void TestServerRecord::rejectsViolations_data()
     row("hello wrong version", R"({"record":"server_hello","protocol_version":"2.0"})", "\"2.0\"");
     row("hello version number", R"({"record":"server_hello","protocol_version":1.0})",
         "not a string");
+    // protocol.md: no server value is empty unless stated, and a message's text is not.
+    row("chat_message empty text",
+        R"({"record":"chat_message","chat_name":"c","user_id":"1","mime_type":"text/plain","message":"","timestamp":"2024-01-01T00:00:00Z","sequence":0})",
+        "\"message\" is empty");
     row("error empty code", R"({"record":"protocol_error","code":"","reason":"r"})",
         "\"code\" is empty");
     row("authenticated empty id", R"({"record":"authenticated","user_id":""})",
