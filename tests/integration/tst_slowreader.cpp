@@ -1,0 +1,141 @@
+// A client that stops reading must not make the server hold unbounded data or slow the
+// others: once more than --max-queued-bytes wait for it, it is dropped, the room hears that
+// it left, and everyone else carries on.
+
+#include "shared/clientrecordencoder.h"
+#include "tests/support/serverprocess.h"
+#include "tests/support/wstestclient.h"
+
+#include <QDeadlineTimer>
+#include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using flack::test::ServerProcess;
+using flack::test::WsTestClient;
+namespace protocol = flack::protocol;
+
+namespace {
+
+// A masked client text frame (RFC 6455 requires clients to mask); payloads here are short.
+QByteArray maskedTextFrame(const QByteArray &payload)
+{
+    Q_ASSERT(payload.size() < 126);
+    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
+    QByteArray frame;
+    frame.append(char(0x81));
+    frame.append(char(0x80 | payload.size()));
+    frame.append(mask, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload[i] ^ mask[i % 4]));
+    return frame;
+}
+
+// A blocking POSIX socket with a tiny receive buffer that, after the handshake, never
+// reads again: unlike a QTcpSocket, nothing drains it behind the test's back.
+class NonReadingClient
+{
+public:
+    ~NonReadingClient()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    bool connectTo(quint16 port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int small = 4096;
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+    }
+    // Reads the server's handshake answer (RFC 6455: no frames before it), bounded in time.
+    QByteArray readHandshakeResponse()
+    {
+        const timeval timeout{10, 0};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        QByteArray response;
+        char byte = 0;
+        while (!response.endsWith("\r\n\r\n") && response.size() < 4096
+               && ::recv(m_fd, &byte, 1, 0) == 1)
+            response.append(byte);
+        return response;
+    }
+    bool send(const QByteArray &bytes)
+    {
+        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL)
+               == bytes.size();
+    }
+
+private:
+    int m_fd = -1;
+};
+
+} // namespace
+
+class TestSlowReader : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void nonReaderIsDroppedAndOthersCarryOn()
+    {
+        ServerProcess server({u"--max-queued-bytes"_s, u"65536"_s});
+        QVERIFY2(server.start(), server.output().constData());
+
+        WsTestClient talker;
+        QVERIFY(talker.open(server.chatUrl()));
+        QVERIFY(!talker.login(u"talker"_s).isEmpty());
+        talker.join(u"flood"_s);
+
+        NonReadingClient lurker;
+        QVERIFY(lurker.connectTo(server.port()));
+        QVERIFY(lurker.send("GET /chat-server HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            "Sec-WebSocket-Version: 13\r\n\r\n"));
+        QVERIFY(lurker.readHandshakeResponse().startsWith("HTTP/1.1 101"));
+        QVERIFY(lurker.send(maskedTextFrame(protocol::encodeClientHello(u"1.0"))
+                            + maskedTextFrame(protocol::encodeAuthenticate(u"lurker"))
+                            + maskedTextFrame(protocol::encodeJoinChat(u"flood"))));
+
+        // The talker sees the lurker join before flooding the room.
+        const QJsonObject joined = talker.nextOf(u"joined");
+        QCOMPARE(joined.value(u"user_name"_s).toString(), u"lurker"_s);
+        const QString lurkerId = joined.value(u"user_id"_s).toString();
+
+        // Flood in rounds, reading our own echoes as we go, until the room hears the
+        // lurker left. 2 MB at most: far beyond the 64 KiB cap plus the kernel's buffers.
+        const QString text(900, u'x');
+        bool lurkerLeft = false;
+        for (int round = 0; round < 40 && !lurkerLeft; ++round) {
+            for (int i = 0; i < 50; ++i)
+                talker.sendText(protocol::encodeClientChatMessage(u"flood", text));
+            for (int i = 0; i < 50 && !lurkerLeft; ++i) {
+                const QJsonObject record = talker.next(10000);
+                QVERIFY2(!record.isEmpty(), "the talker stopped receiving");
+                if (record.value(u"record"_s).toString() == u"left")
+                    lurkerLeft = record.value(u"user_id"_s).toString() == lurkerId;
+            }
+        }
+        QVERIFY2(lurkerLeft, "the non-reading client was never dropped");
+
+        // Everyone else is still served.
+        talker.sendText(protocol::encodePing());
+        QVERIFY(!talker.nextOf(u"ping_reply").isEmpty());
+        WsTestClient fresh;
+        QVERIFY(fresh.open(server.chatUrl()));
+        QVERIFY(!fresh.login(u"fresh"_s).isEmpty());
+        QCOMPARE(server.terminate(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSlowReader)
+#include "tst_slowreader.moc"
