@@ -47,6 +47,11 @@ void ChatEndpoint::accept(QTcpSocket *socket)
         socket->deleteLater();
         return;
     }
+    // QWebSocket hides its TCP socket; remember it by peer so the transport can make sure
+    // it is really closed and freed in the end (see WebSocketTransport).
+    if (m_handshaking.size() > 1024)
+        std::erase_if(m_handshaking, [](const auto &entry) { return entry.second.isNull(); });
+    m_handshaking[peerKey(socket->peerAddress(), socket->peerPort())] = socket;
     m_server.handleConnection(socket);
 }
 
@@ -55,7 +60,13 @@ void ChatEndpoint::onNewConnection()
     while (QWebSocket *socket = m_server.nextPendingConnection()) {
         socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
         socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
-        auto *transport = new WebSocketTransport(socket, this);
+        const auto handshake = m_handshaking.find(peerKey(socket->peerAddress(), socket->peerPort()));
+        QTcpSocket *tcpSocket = nullptr;
+        if (handshake != m_handshaking.end()) {
+            tcpSocket = handshake->second.data();
+            m_handshaking.erase(handshake);
+        }
+        auto *transport = new WebSocketTransport(socket, tcpSocket, this);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         transport->attach(session);
@@ -65,6 +76,11 @@ void ChatEndpoint::onNewConnection()
         if (m_shuttingDown)
             session->closeForShutdown();
     }
+}
+
+QString ChatEndpoint::peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + u'|' + QString::number(port);
 }
 
 void ChatEndpoint::onSessionFinished(sessions::ClientSession *session)
@@ -92,10 +108,10 @@ std::vector<sessions::ClientSession *> ChatEndpoint::sessionsWhere(
 
 void ChatEndpoint::reapIdleSessions()
 {
-    const qint64 limitMs = qint64(m_settings.idleTimeoutSeconds) * 1000;
+    const qint64 idleLimitMs = qint64(m_settings.idleTimeoutSeconds) * 1000;
     // Collected first: closing a socket may end its session, and so edit m_sessions, at once.
-    const auto idle = sessionsWhere([limitMs](const sessions::ClientSession *session) {
-        return session->idleMilliseconds() >= limitMs;
+    const auto idle = sessionsWhere([idleLimitMs](const sessions::ClientSession *session) {
+        return session->idleMilliseconds() >= idleLimitMs;
     });
     for (sessions::ClientSession *session : idle)
         session->closeIdle();

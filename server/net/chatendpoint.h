@@ -6,7 +6,10 @@
 
 #include "server/sessions/sessionlimits.h"
 
+#include <QHostAddress>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocketServer>
 
@@ -14,7 +17,6 @@
 #include <unordered_map>
 #include <vector>
 
-class QTcpSocket;
 
 namespace flack::server::rooms {
 class RoomDirectory;
@@ -56,6 +58,7 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void onSessionFinished(sessions::ClientSession *session);
+    static QString peerKey(const QHostAddress &address, quint16 port);
     void reapIdleSessions();
     std::vector<sessions::ClientSession *>
     sessionsWhere(const std::function<bool(const sessions::ClientSession *)> &predicate) const;
@@ -66,6 +69,8 @@ private:
     QTimer m_idleTimer;
     // Each live session and the transport that owns it.
     std::unordered_map<sessions::ClientSession *, WebSocketTransport *> m_sessions;
+    // TCP sockets between handoff and finished handshake, by peer address and port.
+    std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
     bool m_shuttingDown = false;
 };
 

@@ -55,8 +55,7 @@ void HttpConnection::respond(const HttpRequest &request)
 {
     const bool head = request.method == "HEAD";
     if (request.method != "GET" && !head)
-        return finish(buildHttpResponse(405, "text/plain; charset=utf-8", "method not allowed\n",
-                                        false, {{"Allow", "GET, HEAD"}}));
+        return finish(buildHttpError(405, false));
     if (request.isWebSocketUpgrade())
         return finish(buildHttpError(404, head));
     if (request.path == "/healthz")

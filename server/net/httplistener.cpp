@@ -6,6 +6,7 @@
 #include "server/net/socketbuffers.h"
 
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace flack::server::net {
 
@@ -15,6 +16,8 @@ namespace {
 // more but splits bursts into more write()s and chunk allocations: at the same load p99
 // went past 100 ms.
 constexpr int kWriteChunkBytes = 8192;
+// How long a closing connection may take to hand over its last bytes.
+constexpr int kCloseGraceMs = 5000;
 } // namespace
 
 HttpListener::HttpListener(const HttpListenerSettings &settings, ChatEndpoint *chat,
@@ -54,30 +57,39 @@ void HttpListener::onNewConnection()
         // Nagle + delayed ACK put a ~40 ms floor under every small frame: turn it off.
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         setSocketWriteChunkSize(socket, kWriteChunkBytes);
-        ++m_openConnections;
-        connect(socket, &QObject::destroyed, this, [this] { --m_openConnections; });
-        if (m_openConnections > m_settings.maxConnections) {
+        // Connections held = sockets still in their HTTP phase + chat sessions.
+        const bool full = m_httpConnections + m_chat->sessionCount() >= m_settings.maxConnections;
+        ++m_httpConnections;
+        // Every handler below has this listener as context, so one disconnect(this) at the
+        // handoff to the chat endpoint removes them all.
+        connect(socket, &QObject::destroyed, this, [this] { --m_httpConnections; });
+        connect(socket, &QTcpSocket::disconnected, this, [socket] { socket->deleteLater(); });
+        // A close waits until our answer is written; a client that never reads it would keep
+        // the socket (its slot and its buffers) forever. Give it a grace period.
+        connect(socket, &QAbstractSocket::stateChanged, this,
+                [socket](QAbstractSocket::SocketState state) {
+                    if (state == QAbstractSocket::ClosingState)
+                        QTimer::singleShot(kCloseGraceMs, socket,
+                                           [socket] { resetConnection(socket); });
+                });
+        if (full) {
             refuse(socket);
             continue;
         }
-        // Until handed to the chat endpoint, the socket is ours to delete once it's done.
-        auto deleteOnDisconnect =
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         auto *connection = new HttpConnection(socket, &m_files, m_settings.maxHeaderBytes,
                                               m_settings.requestTimeoutMs);
-        connect(connection, &HttpConnection::webSocketUpgrade, this,
-                [this, deleteOnDisconnect](QTcpSocket *upgraded) {
-                    disconnect(deleteOnDisconnect);
-                    upgraded->setParent(nullptr);
-                    m_chat->accept(upgraded);
-                });
+        connect(connection, &HttpConnection::webSocketUpgrade, this, [this](QTcpSocket *upgraded) {
+            disconnect(upgraded, nullptr, this, nullptr);
+            --m_httpConnections; // counted as a session from here on
+            upgraded->setParent(nullptr);
+            m_chat->accept(upgraded);
+        });
     }
 }
 
 void HttpListener::refuse(QTcpSocket *socket)
 {
     // Existing users are unaffected: the newcomer gets a clear answer and is let go.
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     socket->write(buildHttpResponse(503, "text/plain; charset=utf-8",
                                     "server is at its connection limit\n", false));
     socket->disconnectFromHost();

@@ -33,7 +33,6 @@ public:
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     void close();
     quint16 port() const { return m_server.serverPort(); }
-    qsizetype openConnections() const { return m_openConnections; }
 
 private:
     void onNewConnection();
@@ -43,7 +42,7 @@ private:
     ChatEndpoint *m_chat;
     StaticFileStore m_files;
     QTcpServer m_server;
-    qsizetype m_openConnections = 0;
+    qsizetype m_httpConnections = 0; // accepted sockets not (yet) handed to the chat endpoint
 };
 
 } // namespace flack::server::net

@@ -1,6 +1,6 @@
 #pragma once
-// The pure HTTP/1.x request-head parser of the one-port listener: the listener appends what
-// a socket delivered and calls parseHttpRequest() until the head is Complete, then serves a
+// The pure HTTP/1.x request-head parser of the one-port listener: HttpConnection peeks what
+// a socket holds and calls parseHttpRequest() until the head is Complete, then serves a
 // static file or hands a websocket upgrade on; Malformed/TooLarge become 400/431. No state,
 // no sockets, no allocation beyond the result, so any thread may call it and it is easy to fuzz.
 //

@@ -2,6 +2,8 @@
 
 #include <QTcpSocket>
 
+#include <sys/socket.h>
+
 #ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE
 #include <QtCore/private/qiodevice_p.h>
 #endif
@@ -29,6 +31,16 @@ void setSocketWriteChunkSize(QTcpSocket *socket, int bytes)
     Q_UNUSED(socket);
     Q_UNUSED(bytes);
 #endif
+}
+
+void resetConnection(QTcpSocket *socket)
+{
+    const qintptr descriptor = socket->socketDescriptor();
+    if (descriptor >= 0) {
+        const linger resetOnClose{1, 0};
+        ::setsockopt(int(descriptor), SOL_SOCKET, SO_LINGER, &resetOnClose, sizeof resetOnClose);
+    }
+    socket->abort();
 }
 
 } // namespace flack::server::net

@@ -17,4 +17,9 @@ bool canTuneSocketWriteBuffer();
 // chunk goes per write), while an idle socket holds only one small chunk.
 void setSocketWriteChunkSize(QTcpSocket *socket, int bytes);
 
+// Drops a connection at once with a TCP reset. A plain abort() discards Qt's buffer but the
+// kernel would still hold the unsent data, and the FIN behind it, for a peer that doesn't
+// read (minutes of retries); a reset frees both sides now.
+void resetConnection(QTcpSocket *socket);
+
 } // namespace flack::server::net

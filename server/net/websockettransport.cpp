@@ -1,27 +1,54 @@
 #include "server/net/websockettransport.h"
 
+#include "server/net/socketbuffers.h"
 #include "server/sessions/clientsession.h"
 
+#include <QTimer>
 #include <QWebSocket>
 
 namespace flack::server::net {
 
-WebSocketTransport::WebSocketTransport(QWebSocket *socket, QObject *parent)
+namespace {
+// How long a closing connection may take to hand over its last bytes.
+constexpr int kCloseGraceMs = 5000;
+} // namespace
+
+WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket,
+                                       QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_tcpSocket(tcpSocket)
 {
     m_socket->setParent(this);
 }
 
 WebSocketTransport::~WebSocketTransport()
 {
-    // Socket and session are our children and die after this body: the session must not be
-    // told of a disconnect the socket's own destruction may signal.
+    // The session goes first, while the socket it may still talk to exists; then the socket,
+    // whose own destruction must not signal a disconnect to anyone.
     m_socket->disconnect();
+    delete m_session;
+    delete m_socket;
+    // QWebSocket neither deletes its TCP socket nor lets QWebSocketServer do it (it drops
+    // every connection of that socket), and its close waits until our unsent data is
+    // written: a peer that stopped reading would keep it, its buffers and its descriptor
+    // forever. Give the close a grace period, then drop and free it.
+    if (QTcpSocket *tcp = m_tcpSocket.data()) {
+        if (tcp->state() == QAbstractSocket::UnconnectedState) {
+            tcp->deleteLater();
+        } else {
+            QObject::connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
+            QTimer::singleShot(kCloseGraceMs, tcp, [tcp] {
+                resetConnection(tcp);
+                tcp->deleteLater();
+            });
+        }
+    }
 }
 
 void WebSocketTransport::attach(sessions::ClientSession *session)
 {
+    m_session = session;
     connect(m_socket, &QWebSocket::textMessageReceived, session,
             &sessions::ClientSession::handleTextMessage);
     connect(m_socket, &QWebSocket::binaryMessageReceived, session,
@@ -43,11 +70,17 @@ qint64 WebSocketTransport::queuedBytes() const
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)
 {
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), reason);
+    // The close completes once our queued data and the close frame are written; a peer that
+    // stopped reading never lets it. The timer dies with this transport when it does.
+    QTimer::singleShot(kCloseGraceMs, this, [this] { abort(); });
 }
 
 void WebSocketTransport::abort()
 {
-    m_socket->abort();
+    if (m_tcpSocket)
+        resetConnection(m_tcpSocket.data()); // QWebSocket notices and reports the disconnect
+    else
+        m_socket->abort();
 }
 
 } // namespace flack::server::net

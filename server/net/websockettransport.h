@@ -6,6 +6,8 @@
 #include "server/sessions/sessiontransport.h"
 
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 
 class QWebSocket;
 
@@ -19,7 +21,8 @@ class WebSocketTransport : public QObject, public sessions::SessionTransport
 {
     Q_OBJECT
 public:
-    WebSocketTransport(QWebSocket *socket, QObject *parent = nullptr);
+    // tcpSocket: the connection under socket (may be null if unknown); see the destructor.
+    WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, QObject *parent = nullptr);
     ~WebSocketTransport() override;
 
     // Routes the socket's input to session from now on.
@@ -33,6 +36,8 @@ public:
 
 private:
     QWebSocket *m_socket;
+    QPointer<QTcpSocket> m_tcpSocket;
+    sessions::ClientSession *m_session = nullptr;
 };
 
 } // namespace flack::server::net

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -68,6 +69,13 @@ public:
             response.append(byte);
         return response;
     }
+    // Waits, without reading, until the server drops the connection (an RST or FIN shows as
+    // POLLERR/POLLHUP, which poll() reports even when no event is asked for).
+    bool waitForHangUp(int timeoutMs)
+    {
+        pollfd entry{m_fd, 0, 0};
+        return ::poll(&entry, 1, timeoutMs) == 1 && (entry.revents & (POLLERR | POLLHUP));
+    }
     bool send(const QByteArray &bytes)
     {
         return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL)
@@ -77,6 +85,20 @@ public:
 private:
     int m_fd = -1;
 };
+
+// Upgrades, waits for the handshake answer, then sends hello, authenticate and join_chat.
+bool joinWithoutReading(NonReadingClient &client, quint16 port, QStringView chat)
+{
+    return client.connectTo(port)
+           && client.send("GET /chat-server HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\n\r\n")
+           && client.readHandshakeResponse().startsWith("HTTP/1.1 101")
+           && client.send(maskedTextFrame(protocol::encodeClientHello(u"1.0"))
+                          + maskedTextFrame(protocol::encodeAuthenticate(u"lurker"))
+                          + maskedTextFrame(protocol::encodeJoinChat(chat)));
+}
 
 } // namespace
 
@@ -96,15 +118,7 @@ private Q_SLOTS:
         talker.join(u"flood"_s);
 
         NonReadingClient lurker;
-        QVERIFY(lurker.connectTo(server.port()));
-        QVERIFY(lurker.send("GET /chat-server HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                            "Sec-WebSocket-Version: 13\r\n\r\n"));
-        QVERIFY(lurker.readHandshakeResponse().startsWith("HTTP/1.1 101"));
-        QVERIFY(lurker.send(maskedTextFrame(protocol::encodeClientHello(u"1.0"))
-                            + maskedTextFrame(protocol::encodeAuthenticate(u"lurker"))
-                            + maskedTextFrame(protocol::encodeJoinChat(u"flood"))));
+        QVERIFY(joinWithoutReading(lurker, server.port(), u"flood"));
 
         // The talker sees the lurker join before flooding the room.
         const QJsonObject joined = talker.nextOf(u"joined");
@@ -130,6 +144,65 @@ private Q_SLOTS:
         // Everyone else is still served.
         talker.sendText(protocol::encodePing());
         QVERIFY(!talker.nextOf(u"ping_reply").isEmpty());
+        WsTestClient fresh;
+        QVERIFY(fresh.open(server.chatUrl()));
+        QVERIFY(!fresh.login(u"fresh"_s).isEmpty());
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    // A close (here the idle close) can't complete while the peer reads nothing; the server
+    // must still let go of the connection instead of holding it and its queue forever.
+    void stuckCloseIsDropped()
+    {
+        ServerProcess server({u"--idle-timeout"_s, u"2"_s, u"--max-queued-bytes"_s,
+                              u"67108864"_s});
+        QVERIFY2(server.start(), server.output().constData());
+        WsTestClient talker;
+        QVERIFY(talker.open(server.chatUrl()));
+        QVERIFY(!talker.login(u"talker"_s).isEmpty());
+        talker.join(u"flood"_s);
+        NonReadingClient lurker;
+        QVERIFY(joinWithoutReading(lurker, server.port(), u"flood"));
+        const QString lurkerId = talker.nextOf(u"joined").value(u"user_id"_s).toString();
+        QVERIFY(!lurkerId.isEmpty());
+
+        // Fill the lurker's path (under the 64 MiB queue cap: no slow-reader drop), reading
+        // our own echoes as we go, until the idle close takes the lurker out of the room.
+        const QString text(900, u'x');
+        bool lurkerLeft = false;
+        const auto take = [&](const QJsonObject &record) {
+            if (record.value(u"record"_s).toString() == u"left")
+                lurkerLeft = lurkerLeft || record.value(u"user_id"_s).toString() == lurkerId;
+            return record.value(u"record"_s).toString();
+        };
+        // ~7 MB: more than the kernel's socket buffers take, so most waits in the server.
+        for (int round = 0; round < 160; ++round) {
+            for (int i = 0; i < 50; ++i)
+                talker.sendText(protocol::encodeClientChatMessage(u"flood", text));
+            for (int echoes = 0; echoes < 50;) {
+                const QJsonObject record = talker.next(10000);
+                QVERIFY2(!record.isEmpty(), "the talker stopped receiving");
+                echoes += take(record) == u"chat_message" ? 1 : 0;
+            }
+        }
+        // Wait for the idle close (2 s after the lurker's last frame), pinging so that the
+        // talker itself stays active.
+        QDeadlineTimer leaveDeadline(15000);
+        while (!lurkerLeft && !leaveDeadline.hasExpired()) {
+            talker.sendText(protocol::encodePing());
+            for (QString name; name != u"ping_reply";) {
+                const QJsonObject record = talker.next(10000);
+                QVERIFY2(!record.isEmpty(), "no ping_reply");
+                name = take(record);
+            }
+            const QJsonObject maybeLeft = talker.next(250); // empty when nothing came
+            if (!maybeLeft.isEmpty())
+                take(maybeLeft);
+        }
+        QVERIFY2(lurkerLeft, "the idle lurker never left the room");
+        // ...and, its close never completing (nothing is read), the server drops the
+        // connection after its grace period instead of holding it and its queue forever.
+        QVERIFY2(lurker.waitForHangUp(20000), "the server kept the stuck connection");
         WsTestClient fresh;
         QVERIFY(fresh.open(server.chatUrl()));
         QVERIFY(!fresh.login(u"fresh"_s).isEmpty());

@@ -1,0 +1,54 @@
+// --max-connections counts connections held now, not connections ever made: websocket users
+// who leave give their slot back, and the cap still holds against those present.
+
+#include "shared/clientrecordencoder.h"
+#include "tests/support/protocolchecks.h"
+#include "tests/support/serverprocess.h"
+#include "tests/support/wstestclient.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using flack::test::ServerProcess;
+using flack::test::WsTestClient;
+
+class TestConnectionSlots : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void slotsComeBackAfterUsersLeave()
+    {
+        ServerProcess server({u"--max-connections"_s, u"2"_s});
+        QVERIFY2(server.start(), server.output().constData());
+        const QByteArray health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+
+        // Far more users over time than the cap: each leaves (goodbye, or just dropping).
+        for (int i = 0; i < 6; ++i) {
+            WsTestClient user;
+            QVERIFY2(user.open(server.chatUrl()), qPrintable(u"user %1 was refused"_s.arg(i)));
+            QVERIFY(!user.login(u"user%1"_s.arg(i)).isEmpty());
+            if (i % 2 == 0)
+                user.sendText(flack::protocol::encodeClientGoodbye());
+            else
+                user.socket().abort();
+            QVERIFY(user.waitForDisconnected());
+            // The slot is free once the server has seen the user go: wait for that.
+            QTRY_COMPARE_WITH_TIMEOUT(flack::test::rawHttp(server.port(), health).status, 200,
+                                      10000);
+        }
+
+        // Two present users fill the cap; a third connection is refused with 503.
+        WsTestClient first;
+        WsTestClient second;
+        QVERIFY(first.open(server.chatUrl()));
+        QVERIFY(!first.login(u"first"_s).isEmpty());
+        QVERIFY(second.open(server.chatUrl()));
+        QVERIFY(!second.login(u"second"_s).isEmpty());
+        QCOMPARE(flack::test::rawHttp(server.port(), health).status, 503);
+        QCOMPARE(server.terminate(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnectionSlots)
+#include "tst_connectionslots.moc"
