@@ -19,7 +19,7 @@ QLatin1StringView errorCodeString(ErrorCode code)
     case ErrorCode::MessageTooLarge: return QLatin1StringView("CHAT_LIMIT-001");
     case ErrorCode::NameTooLong: return QLatin1StringView("CHAT_LIMIT-002");
     case ErrorCode::TooManyChats: return QLatin1StringView("CHAT_LIMIT-003");
-    case ErrorCode::ServerShuttingDown: return QLatin1StringView("CHAT_LIMIT-004");
+    case ErrorCode::TooManyRooms: return QLatin1StringView("CHAT_LIMIT-004");
     }
     return QLatin1StringView("CHAT_PROTOCOL-001");
 }
@@ -42,7 +42,7 @@ QLatin1StringView defaultReason(ErrorCode code)
     case ErrorCode::MessageTooLarge: return QLatin1StringView("message exceeds the size limit");
     case ErrorCode::NameTooLong: return QLatin1StringView("name exceeds the length limit");
     case ErrorCode::TooManyChats: return QLatin1StringView("too many chats joined on this connection");
-    case ErrorCode::ServerShuttingDown: return QLatin1StringView("server is shutting down");
+    case ErrorCode::TooManyRooms: return QLatin1StringView("the server holds its maximum number of chats");
     }
     return QLatin1StringView("error");
 }

@@ -23,7 +23,7 @@ enum class ErrorCode {
     MessageTooLarge,       // CHAT_LIMIT-001
     NameTooLong,           // CHAT_LIMIT-002
     TooManyChats,          // CHAT_LIMIT-003
-    ServerShuttingDown,    // CHAT_LIMIT-004
+    TooManyRooms,          // CHAT_LIMIT-004
 };
 
 // The wire form, e.g. "CHAT_PROTOCOL-001".

@@ -36,7 +36,7 @@ struct ServerRecord
     QString chatName;        // chat_state, joined, chat_message, left
     QList<ChatUser> users;   // chat_state
     QString mimeType;        // chat_message
-    QString message;         // chat_message (may be empty)
+    QString message;         // chat_message
     QString timestamp;       // joined, chat_message, left
     qint64 sequence = 0;     // joined, chat_message, left
 };

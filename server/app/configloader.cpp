@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QSettings>
 
+#include <algorithm>
 #include <functional>
 
 namespace flack::server::app {
@@ -87,6 +88,9 @@ const std::vector<Setting> &settings()
          integer(&ServerConfig::maxNameBytes, 1, 65536)},
         {"max-chats-per-connection", "N", "Chats one connection may join. Default 1000.",
          integer(&ServerConfig::maxChatsPerConnection, 1, 1000000)},
+        {"max-rooms", "N", "Chats this server holds at once; new ones beyond it are refused. "
+                           "Default 100000.",
+         integer(&ServerConfig::maxRooms, 1, 100000000)},
         {"max-queued-bytes", "N",
          "Unsent data held for a client that doesn't read before it is dropped. Default 8388608.",
          integer(&ServerConfig::maxQueuedBytes, 65536, qint64(1) << 32)},

@@ -37,7 +37,7 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     applyLogLevel();
     raiseOpenFileLimit();
 
-    m_directory = std::make_unique<rooms::RoomDirectory>();
+    m_directory = std::make_unique<rooms::RoomDirectory>(m_config.maxRooms);
 
     net::ChatEndpointSettings chatSettings;
     chatSettings.maxMessageBytes = m_config.maxMessageBytes;

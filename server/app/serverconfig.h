@@ -17,6 +17,7 @@ struct ServerConfig
     qint64 maxConnections = 10000;
     qint64 maxNameBytes = 256;
     qint64 maxChatsPerConnection = 1000;
+    qint64 maxRooms = 100000;
     qint64 maxQueuedBytes = 8 * 1024 * 1024;
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
 };

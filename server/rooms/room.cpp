@@ -10,9 +10,10 @@ namespace flack::server::rooms {
 
 using namespace flack::protocol;
 
-Room::Room(QString name, QObject *parent)
+Room::Room(QString name, qint64 firstSequence, QObject *parent)
     : QObject(parent)
     , m_name(std::move(name))
+    , m_sequence(firstSequence)
 {
 }
 
@@ -71,11 +72,11 @@ void Room::remove(RoomMember *member)
 
 void Room::broadcast(const QByteArray &json)
 {
-    // Converted once; every member's deliver() shares this one implicitly shared string.
+    // Converted once; every member gets this one implicitly shared string, never a copy.
+    // (QWebSocket still re-encodes it per send: it has no API for pre-encoded frames.)
     const QString frame = QString::fromUtf8(json);
     for (RoomMember *member : m_members)
         member->deliver(frame);
-    Q_EMIT eventDelivered(qsizetype(m_members.size()));
 }
 
 } // namespace flack::server::rooms

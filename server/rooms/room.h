@@ -15,7 +15,8 @@ class Room : public QObject, public ChatRoom
 {
     Q_OBJECT
 public:
-    explicit Room(QString name, QObject *parent = nullptr);
+    // firstSequence: the sequence already used; the room's first event gets the next one.
+    explicit Room(QString name, qint64 firstSequence = 0, QObject *parent = nullptr);
 
     QString name() const override { return m_name; }
     void join(RoomMember *member) override;
@@ -30,8 +31,6 @@ public:
 Q_SIGNALS:
     // The last member left; the directory forgets the room.
     void emptied(const QString &name);
-    // Every event that was fanned out, for metrics.
-    void eventDelivered(qsizetype recipients);
 
 private:
     void remove(RoomMember *member);

@@ -16,21 +16,23 @@ class RoomDirectory : public QObject
 {
     Q_OBJECT
 public:
-    explicit RoomDirectory(QObject *parent = nullptr);
+    // maxRooms bounds how many chats clients can make this node hold at once.
+    explicit RoomDirectory(qsizetype maxRooms = 100000, QObject *parent = nullptr);
 
-    // The chat of that name, created when absent. Never null.
+    // The chat of that name, created when absent; null when a new chat would exceed the cap.
     ChatRoom *open(const QString &chatName);
     qsizetype roomCount() const { return m_rooms.size(); }
     // Null when no such chat exists here.
     Room *find(const QString &chatName) const { return m_rooms.value(chatName); }
-    QList<Room *> rooms() const { return m_rooms.values(); }
-
-Q_SIGNALS:
-    void roomCreated(flack::server::rooms::Room *room);
 
 private:
     void forget(const QString &chatName);
     QHash<QString, Room *> m_rooms;
+    qsizetype m_maxRooms;
+    // Highest sequence any dropped room reached. A chat created again starts above it, so a
+    // chat's sequence never goes back even though empty rooms are forgotten (and no memory
+    // per forgotten chat name is kept).
+    qint64 m_sequenceFloor = 0;
 };
 
 } // namespace flack::server::rooms

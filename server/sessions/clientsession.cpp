@@ -65,9 +65,13 @@ void ClientSession::handleTextMessage(const QString &text)
         return;
     const ClientDecodeResult decoded = decodeClientRecord(text.toUtf8());
     if (!decoded.ok) {
-        // Before the handshake, anything that isn't a valid client_hello is CHAT-001.
+        // Before the handshake, anything that isn't a valid client_hello is CHAT-001; before
+        // authenticating, a broken join/message/leave is still "not authenticate" (002).
         if (m_state == State::AwaitingHello)
             fail(ErrorCode::InvalidHello, decoded.reason);
+        else if (m_state == State::AwaitingAuthentication && decoded.error != ErrorCode::Malformed
+                 && decoded.error != ErrorCode::InvalidUserName)
+            fail(ErrorCode::NotAuthenticated, decoded.reason);
         else
             fail(decoded.error, decoded.reason);
         return;
@@ -96,7 +100,7 @@ void ClientSession::closeIdle()
 {
     if (m_state == State::Closing || m_state == State::Closed)
         return;
-    m_state = State::Closing;
+    beginClosing();
     leaveAllChats();
     m_transport->close(kCloseNormal, QStringLiteral("idle timeout"));
 }
@@ -105,7 +109,7 @@ void ClientSession::closeForShutdown()
 {
     if (m_state == State::Closed)
         return;
-    m_state = State::Closing;
+    beginClosing();
     leaveAllChats();
     m_transport->close(kCloseGoingAway, QStringLiteral("server shutting down"));
 }
@@ -119,13 +123,10 @@ void ClientSession::deliver(const QString &frame)
         // The client doesn't read: drop it so it can't hold our memory or slow the room.
         // Deferred, because deliver() runs inside a room's fan-out loop.
         qCInfo(lcSession) << "dropping" << m_userId << "which does not read its messages";
-        m_state = State::Closing;
+        beginClosing();
         QMetaObject::invokeMethod(
             this,
-            [this] {
-                leaveAllChats();
-                m_transport->abort();
-            },
+            [this] { abortConnection(); },
             Qt::QueuedConnection);
     }
 }
@@ -202,6 +203,10 @@ void ClientSession::handleJoin(const ClientRecord &record)
                     QStringLiteral("a connection may join at most %1 chats")
                         .arg(m_limits.maxChatsPerConnection));
     rooms::ChatRoom *room = m_directory->open(record.chatName);
+    if (!room)
+        return fail(ErrorCode::TooManyRooms,
+                    QStringLiteral("the server holds its maximum number of chats; join an "
+                                   "existing one or try later"));
     m_chats.insert(record.chatName, room);
     room->join(this);
 }
@@ -227,7 +232,7 @@ void ClientSession::handleLeave(const ClientRecord &record)
 void ClientSession::handleGoodbye()
 {
     reply(encodeServerGoodbye());
-    m_state = State::Closing;
+    beginClosing();
     leaveAllChats();
     m_transport->close(kCloseNormal, QStringLiteral("goodbye"));
 }
@@ -241,9 +246,22 @@ void ClientSession::fail(ErrorCode code, const QString &reason)
 {
     qCDebug(lcSession) << "protocol error" << errorCodeString(code) << reason;
     reply(encodeProtocolError(code, reason));
-    m_state = State::Closing;
+    beginClosing();
     leaveAllChats();
     m_transport->close(kClosePolicyViolation, QString(errorCodeString(code)));
+}
+
+void ClientSession::beginClosing()
+{
+    m_state = State::Closing;
+}
+
+void ClientSession::abortConnection()
+{
+    if (m_state == State::Closed)
+        return;
+    leaveAllChats();
+    m_transport->abort();
 }
 
 void ClientSession::leaveAllChats()

@@ -48,8 +48,12 @@ public:
     void closeIdle();
     void closeForShutdown();
 
+    // Drops the connection at once, without a close handshake.
+    void abortConnection();
+
     State state() const { return m_state; }
     qint64 idleMilliseconds() const { return m_lastActivity.elapsed(); }
+
     qsizetype chatCount() const { return m_chats.size(); }
 
     // RoomMember
@@ -74,6 +78,7 @@ private:
     // Sends one protocol_error, closes the connection and leaves every chat.
     void fail(protocol::ErrorCode code, const QString &reason = {});
     void leaveAllChats();
+    void beginClosing();
     bool nameTooLong(const QString &name) const;
 
     SessionTransport *m_transport;

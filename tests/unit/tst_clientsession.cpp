@@ -306,6 +306,42 @@ private Q_SLOTS:
                  u"CHAT_LIMIT-003"_s);
     }
 
+    void brokenRecordBeforeAuthenticationIs002()
+    {
+        Fixture f;
+        f.session.handleTextMessage(text(protocol::encodeClientHello(u"1.0")));
+        f.session.handleTextMessage(u"{\"record\":\"join_chat\"}"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_PROTOCOL-002"_s);
+    }
+
+    void serverRoomCapIsChatLimit004()
+    {
+        Fixture f;
+        RoomDirectory small(1);
+        ClientSession session(&f.transport, &small, SessionLimits{});
+        session.handleTextMessage(text(protocol::encodeClientHello(u"1.0")));
+        session.handleTextMessage(text(protocol::encodeAuthenticate(u"Ann")));
+        session.handleTextMessage(text(protocol::encodeJoinChat(u"first")));
+        QCOMPARE(f.transport.lastRecord(), u"joined"_s);
+        session.handleTextMessage(text(protocol::encodeJoinChat(u"second")));
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_LIMIT-004"_s);
+    }
+
+    void abortLeavesChatsAndDropsTheConnection()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"a")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        f.directory.open(u"a"_s)->join(&bo);
+        f.session.abortConnection();
+        QVERIFY(f.transport.aborted);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        f.directory.open(u"a"_s)->drop(&bo);
+    }
+
     void slowReaderIsDropped()
     {
         SessionLimits limits;

@@ -47,6 +47,7 @@ private Q_SLOTS:
         QCOMPARE(result.config.maxConnections, 10000);
         QCOMPARE(result.config.maxNameBytes, 256);
         QCOMPARE(result.config.maxChatsPerConnection, 1000);
+        QCOMPARE(result.config.maxRooms, 100000);
         QVERIFY(result.config.webRoot.isEmpty());
         QCOMPARE(result.config.bindAddress, QHostAddress(QHostAddress::Any));
     }
@@ -56,7 +57,8 @@ private Q_SLOTS:
         const ConfigResult result =
             load({u"--port"_s, u"9000"_s, u"--bind"_s, u"127.0.0.1"_s, u"--idle-timeout"_s,
                   u"2"_s, u"--max-message-bytes"_s, u"1024"_s, u"--max-connections"_s, u"5"_s,
-                  u"--log-level"_s, u"warning"_s, u"--web-root"_s, m_dir.path()});
+                  u"--log-level"_s, u"warning"_s, u"--web-root"_s, m_dir.path(),
+                  u"--max-rooms"_s, u"7"_s});
         QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
         QCOMPARE(result.config.port, quint16(9000));
         QCOMPARE(result.config.bindAddress, QHostAddress(u"127.0.0.1"_s));
@@ -64,6 +66,7 @@ private Q_SLOTS:
         QCOMPARE(result.config.maxMessageBytes, 1024);
         QCOMPARE(result.config.maxConnections, 5);
         QCOMPARE(result.config.logLevel, u"warning"_s);
+        QCOMPARE(result.config.maxRooms, 7);
         QCOMPARE(result.config.webRoot, QDir(m_dir.path()).absolutePath());
     }
 
@@ -125,6 +128,8 @@ private Q_SLOTS:
             << QStringList{u"--max-message-bytes"_s, u"1"_s} << none << u"max-message-bytes"_s;
         QTest::newRow("zero connections")
             << QStringList{u"--max-connections"_s, u"0"_s} << none << u"max-connections"_s;
+        QTest::newRow("zero rooms") << QStringList{u"--max-rooms"_s, u"0"_s} << none
+                                    << u"max-rooms"_s;
         QTest::newRow("bad level") << QStringList{u"--log-level"_s, u"loud"_s} << none
                                    << u"log-level"_s;
         QTest::newRow("missing web root")

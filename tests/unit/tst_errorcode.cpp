@@ -27,7 +27,7 @@ private:
                 ErrorCode::AlreadyJoined,       ErrorCode::InvalidChatMessage,
                 ErrorCode::NotJoined,           ErrorCode::MessageTooLarge,
                 ErrorCode::NameTooLong,         ErrorCode::TooManyChats,
-                ErrorCode::ServerShuttingDown};
+                ErrorCode::TooManyRooms};
     }
 
 private slots:
@@ -53,8 +53,8 @@ private slots:
         QTest::newRow("MessageTooLarge") << ErrorCode::MessageTooLarge << QStringLiteral("CHAT_LIMIT-001");
         QTest::newRow("NameTooLong") << ErrorCode::NameTooLong << QStringLiteral("CHAT_LIMIT-002");
         QTest::newRow("TooManyChats") << ErrorCode::TooManyChats << QStringLiteral("CHAT_LIMIT-003");
-        QTest::newRow("ServerShuttingDown")
-            << ErrorCode::ServerShuttingDown << QStringLiteral("CHAT_LIMIT-004");
+        QTest::newRow("TooManyRooms")
+            << ErrorCode::TooManyRooms << QStringLiteral("CHAT_LIMIT-004");
     }
 
     void wireString()

@@ -107,7 +107,7 @@ private slots:
         QTest::newRow("CHAT_LIMIT-001")
             << ErrorCode::MessageTooLarge << QStringLiteral("CHAT_LIMIT-001");
         QTest::newRow("CHAT_LIMIT-004")
-            << ErrorCode::ServerShuttingDown << QStringLiteral("CHAT_LIMIT-004");
+            << ErrorCode::TooManyRooms << QStringLiteral("CHAT_LIMIT-004");
     }
 
     void protocolError()
