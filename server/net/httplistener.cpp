@@ -16,8 +16,6 @@ namespace {
 // more but splits bursts into more write()s and chunk allocations: at the same load p99
 // went past 100 ms.
 constexpr int kWriteChunkBytes = 8192;
-// How long a closing connection may take to hand over its last bytes.
-constexpr int kCloseGraceMs = 5000;
 } // namespace
 
 HttpListener::HttpListener(const HttpListenerSettings &settings, ChatEndpoint *chat,

@@ -1,6 +1,6 @@
 #pragma once
-// Trims the memory Qt keeps per socket for writes. QAbstractSocket appends outgoing data to a
-// ring buffer that grows in 32 KiB chunks and keeps one chunk for the socket's whole life
+// Socket-level tuning Qt has no public API for.
+// Write chunks: QAbstractSocket appends outgoing data to a ring buffer that grows in 32 KiB chunks and keeps one chunk for the socket's whole life
 // once anything was buffered; with thousands of mostly idle chat connections those chunks
 // were the largest part of the server's memory (measured with heaptrack: ~32 KiB allocated
 // and most of it resident per connection). Qt has no public setter, so this uses the
@@ -16,6 +16,9 @@ bool canTuneSocketWriteBuffer();
 // Sets the write chunk size. Smaller chunks still batch several frames per write() (one
 // chunk goes per write), while an idle socket holds only one small chunk.
 void setSocketWriteChunkSize(QTcpSocket *socket, int bytes);
+
+// How long a closing connection may take to hand over its last bytes before it is reset.
+inline constexpr int kCloseGraceMs = 5000;
 
 // Drops a connection at once with a TCP reset. A plain abort() discards Qt's buffer but the
 // kernel would still hold the unsent data, and the FIN behind it, for a peer that doesn't

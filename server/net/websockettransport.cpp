@@ -8,11 +8,6 @@
 
 namespace flack::server::net {
 
-namespace {
-// How long a closing connection may take to hand over its last bytes.
-constexpr int kCloseGraceMs = 5000;
-} // namespace
-
 WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket,
                                        QObject *parent)
     : QObject(parent)
