@@ -33,13 +33,20 @@ bool nonEmptyString(const QJsonObject &object, QLatin1StringView key, QString &o
 QLatin1StringView clientRecordName(ClientRecordType type)
 {
     switch (type) {
-    case ClientRecordType::ClientHello: return QLatin1StringView("client_hello");
-    case ClientRecordType::Authenticate: return QLatin1StringView("authenticate");
-    case ClientRecordType::JoinChat: return QLatin1StringView("join_chat");
-    case ClientRecordType::ChatMessage: return QLatin1StringView("chat_message");
-    case ClientRecordType::LeaveChat: return QLatin1StringView("leave_chat");
-    case ClientRecordType::Ping: return QLatin1StringView("ping");
-    case ClientRecordType::ClientGoodbye: return QLatin1StringView("client_goodbye");
+    case ClientRecordType::ClientHello:
+        return QLatin1StringView("client_hello");
+    case ClientRecordType::Authenticate:
+        return QLatin1StringView("authenticate");
+    case ClientRecordType::JoinChat:
+        return QLatin1StringView("join_chat");
+    case ClientRecordType::ChatMessage:
+        return QLatin1StringView("chat_message");
+    case ClientRecordType::LeaveChat:
+        return QLatin1StringView("leave_chat");
+    case ClientRecordType::Ping:
+        return QLatin1StringView("ping");
+    case ClientRecordType::ClientGoodbye:
+        return QLatin1StringView("client_goodbye");
     }
     return QLatin1StringView("unknown");
 }
@@ -111,8 +118,9 @@ ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
     } else if (name == u"leave_chat") {
         record.type = ClientRecordType::LeaveChat;
         if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
-            return fail(ErrorCode::NotJoined,
-                        QStringLiteral("leave_chat needs the non-empty chat_name of a joined chat"));
+            return fail(
+                ErrorCode::NotJoined,
+                QStringLiteral("leave_chat needs the non-empty chat_name of a joined chat"));
     } else if (name == u"ping") {
         record.type = ClientRecordType::Ping;
     } else if (name == u"client_goodbye") {

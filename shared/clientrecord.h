@@ -33,9 +33,9 @@ struct ClientRecord
 struct ClientDecodeResult
 {
     bool ok = false;
-    ClientRecord record;                      // valid when ok
-    ErrorCode error = ErrorCode::Malformed;   // valid when !ok
-    QString reason;                           // valid when !ok
+    ClientRecord record;                    // valid when ok
+    ErrorCode error = ErrorCode::Malformed; // valid when !ok
+    QString reason;                         // valid when !ok
 };
 
 // Decodes one text frame. Checks shape and types only (which record, which fields, their

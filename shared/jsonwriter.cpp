@@ -18,8 +18,8 @@ void JsonWriter::appendString(QByteArray &out, QByteArrayView utf8)
             // U+FEFF (EF BB BF) is written as \ufeff: Qt's JSON parser (QJsonDocument, used by
             // our tools and the decoder) silently drops a raw one that opens a string, which
             // would break the byte-exact round trip. Other EF-led characters pass through.
-            if (i + 2 >= utf8.size() || static_cast<unsigned char>(utf8[i + 1]) != 0xBB
-                || static_cast<unsigned char>(utf8[i + 2]) != 0xBF)
+            if (i + 2 >= utf8.size() || static_cast<unsigned char>(utf8[i + 1]) != 0xBB ||
+                static_cast<unsigned char>(utf8[i + 2]) != 0xBF)
                 continue;
             out.append(utf8.sliced(runStart, i - runStart));
             out.append("\\ufeff", 6);
@@ -30,13 +30,27 @@ void JsonWriter::appendString(QByteArray &out, QByteArrayView utf8)
         out.append(utf8.sliced(runStart, i - runStart));
         runStart = i + 1;
         switch (c) {
-        case '"': out.append("\\\"", 2); break;
-        case '\\': out.append("\\\\", 2); break;
-        case '\n': out.append("\\n", 2); break;
-        case '\r': out.append("\\r", 2); break;
-        case '\t': out.append("\\t", 2); break;
-        case '\b': out.append("\\b", 2); break;
-        case '\f': out.append("\\f", 2); break;
+        case '"':
+            out.append("\\\"", 2);
+            break;
+        case '\\':
+            out.append("\\\\", 2);
+            break;
+        case '\n':
+            out.append("\\n", 2);
+            break;
+        case '\r':
+            out.append("\\r", 2);
+            break;
+        case '\t':
+            out.append("\\t", 2);
+            break;
+        case '\b':
+            out.append("\\b", 2);
+            break;
+        case '\f':
+            out.append("\\f", 2);
+            break;
         default: {
             const char escaped[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
             out.append(escaped, 6);

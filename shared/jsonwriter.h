@@ -13,7 +13,11 @@ namespace flack::protocol {
 class JsonWriter
 {
 public:
-    JsonWriter() { m_buffer.reserve(128); m_buffer.append('{'); }
+    JsonWriter()
+    {
+        m_buffer.reserve(128);
+        m_buffer.append('{');
+    }
 
     JsonWriter &field(QByteArrayView key, QStringView value);
     JsonWriter &fieldUtf8(QByteArrayView key, QByteArrayView utf8Value);

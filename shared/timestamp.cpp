@@ -2,8 +2,6 @@
 
 #include <QTimeZone>
 
-
-
 #include <cstdio>
 #include <ctime>
 
@@ -49,14 +47,12 @@ static bool digitsAt(QStringView text, qsizetype from, qsizetype count)
 
 QDateTime parseTimestamp(QStringView text)
 {
-    if (text.size() != 20 || !digitsAt(text, 0, 4) || text[4] != u'-' || !digitsAt(text, 5, 2)
-        || text[7] != u'-' || !digitsAt(text, 8, 2) || text[10] != u'T' || !digitsAt(text, 11, 2)
-        || text[13] != u':' || !digitsAt(text, 14, 2) || text[16] != u':' || !digitsAt(text, 17, 2)
-        || text[19] != u'Z')
+    if (text.size() != 20 || !digitsAt(text, 0, 4) || text[4] != u'-' || !digitsAt(text, 5, 2) ||
+        text[7] != u'-' || !digitsAt(text, 8, 2) || text[10] != u'T' || !digitsAt(text, 11, 2) ||
+        text[13] != u':' || !digitsAt(text, 14, 2) || text[16] != u':' || !digitsAt(text, 17, 2) ||
+        text[19] != u'Z')
         return {};
-    const auto num = [&](qsizetype from, qsizetype count) {
-        return text.mid(from, count).toInt();
-    };
+    const auto num = [&](qsizetype from, qsizetype count) { return text.mid(from, count).toInt(); };
     const QDate date(num(0, 4), num(5, 2), num(8, 2));
     const QTime time(num(11, 2), num(14, 2), num(17, 2));
     if (!date.isValid() || !time.isValid())

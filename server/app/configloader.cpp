@@ -88,8 +88,9 @@ const std::vector<Setting> &settings()
          integer(&ServerConfig::maxNameBytes, 1, 65536)},
         {"max-chats-per-connection", "N", "Chats one connection may join. Default 1000.",
          integer(&ServerConfig::maxChatsPerConnection, 1, 1000000)},
-        {"max-rooms", "N", "Chats this server holds at once; new ones beyond it are refused. "
-                           "Default 100000.",
+        {"max-rooms", "N",
+         "Chats this server holds at once; new ones beyond it are refused. "
+         "Default 100000.",
          integer(&ServerConfig::maxRooms, 1, 100000000)},
         {"max-queued-bytes", "N",
          "Unsent data held for a client that doesn't read before it is dropped. Default 8388608.",
@@ -108,8 +109,8 @@ const std::vector<Setting> &settings()
 
 QString environmentName(const char *settingName)
 {
-    return QStringLiteral("FLACK_")
-           + QString::fromLatin1(settingName).toUpper().replace(u'-', u'_');
+    return QStringLiteral("FLACK_") +
+           QString::fromLatin1(settingName).toUpper().replace(u'-', u'_');
 }
 
 ConfigResult error(QString text)
@@ -181,14 +182,15 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
     if (!filePath.isEmpty()) {
         const QFileInfo info(filePath);
         if (!info.exists())
-            return error(QStringLiteral("cannot read config file '%1': no such file").arg(filePath));
+            return error(
+                QStringLiteral("cannot read config file '%1': no such file").arg(filePath));
         if (!info.isFile() || !info.isReadable())
-            return error(QStringLiteral("cannot read config file '%1': not a readable file")
-                             .arg(filePath));
+            return error(
+                QStringLiteral("cannot read config file '%1': not a readable file").arg(filePath));
         QSettings file(filePath, QSettings::IniFormat);
         if (file.status() != QSettings::NoError)
-            return error(QStringLiteral("cannot read config file '%1': not a valid INI file")
-                             .arg(filePath));
+            return error(
+                QStringLiteral("cannot read config file '%1': not a valid INI file").arg(filePath));
         const QStringList keys = file.allKeys();
         for (const QString &key : keys) {
             // Settings may sit at the top of the file or in a [server] section.
@@ -198,8 +200,8 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
                     return name == QLatin1StringView(setting.name);
                 });
             if (found == settings().end())
-                return error(QStringLiteral("config file '%1': unknown setting '%2'")
-                                 .arg(filePath, key));
+                return error(
+                    QStringLiteral("config file '%1': unknown setting '%2'").arg(filePath, key));
             const QString value = file.value(key).toString();
             const QString problem =
                 applyOne(config, *found, value, QStringLiteral("in %1").arg(filePath));
@@ -220,8 +222,8 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
         const QString name = QString::fromLatin1(setting.name);
         if (!parser.isSet(name))
             continue;
-        const QString problem = applyOne(config, setting, parser.value(name),
-                                         QStringLiteral("--%1").arg(name));
+        const QString problem =
+            applyOne(config, setting, parser.value(name), QStringLiteral("--%1").arg(name));
         if (!problem.isEmpty())
             return error(problem);
     }

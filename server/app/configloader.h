@@ -13,9 +13,9 @@ namespace flack::server::app {
 struct ConfigResult
 {
     enum class Outcome {
-        Run,       // config is valid: start the server
-        ShowText,  // --help or --version: print text, exit 0
-        Error,     // print error (one line), exit 1
+        Run,      // config is valid: start the server
+        ShowText, // --help or --version: print text, exit 0
+        Error,    // print error (one line), exit 1
     };
     Outcome outcome = Outcome::Error;
     ServerConfig config;

@@ -31,8 +31,7 @@ void raiseOpenFileLimit()
 } // namespace
 
 ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent)
-    : QObject(parent)
-    , m_config(config)
+    : QObject(parent), m_config(config)
 {
     applyLogLevel();
     raiseOpenFileLimit();
@@ -75,9 +74,9 @@ bool ServerApplication::start(QString *error)
                      .arg(*error);
         return false;
     }
-    const bool anyAddress = m_config.bindAddress == QHostAddress(QHostAddress::Any)
-                            || m_config.bindAddress == QHostAddress(QHostAddress::AnyIPv4)
-                            || m_config.bindAddress == QHostAddress(QHostAddress::AnyIPv6);
+    const bool anyAddress = m_config.bindAddress == QHostAddress(QHostAddress::Any) ||
+                            m_config.bindAddress == QHostAddress(QHostAddress::AnyIPv4) ||
+                            m_config.bindAddress == QHostAddress(QHostAddress::AnyIPv6);
     QString host = anyAddress ? QStringLiteral("localhost") : m_config.bindAddress.toString();
     if (m_config.bindAddress.protocol() == QAbstractSocket::IPv6Protocol && !anyAddress)
         host = QStringLiteral("[%1]").arg(host);

@@ -11,8 +11,8 @@ struct ServerConfig
 {
     quint16 port = 8080;
     QHostAddress bindAddress = QHostAddress::Any;
-    QString webRoot;                 // empty: the web client compiled into the binary
-    int idleTimeoutSeconds = 60;     // 0 disables
+    QString webRoot;             // empty: the web client compiled into the binary
+    int idleTimeoutSeconds = 60; // 0 disables
     qint64 maxMessageBytes = 65536;
     qint64 maxConnections = 10000;
     qint64 maxNameBytes = 256;

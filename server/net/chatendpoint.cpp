@@ -12,10 +12,8 @@ namespace flack::server::net {
 
 ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDirectory *directory,
                            QObject *parent)
-    : QObject(parent)
-    , m_settings(settings)
-    , m_directory(directory)
-    , m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode)
+    : QObject(parent), m_settings(settings), m_directory(directory),
+      m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode)
 {
     // Handshakes are taken off the server as soon as they complete, so this only guards
     // against bursts; Qt's default of 30 would refuse busy moments.
@@ -60,7 +58,8 @@ void ChatEndpoint::onNewConnection()
     while (QWebSocket *socket = m_server.nextPendingConnection()) {
         socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
         socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
-        const auto handshake = m_handshaking.find(peerKey(socket->peerAddress(), socket->peerPort()));
+        const auto handshake =
+            m_handshaking.find(peerKey(socket->peerAddress(), socket->peerPort()));
         QTcpSocket *tcpSocket = nullptr;
         if (handshake != m_handshaking.end()) {
             tcpSocket = handshake->second.data();

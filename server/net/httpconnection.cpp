@@ -10,10 +10,7 @@ namespace flack::server::net {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const StaticFileStore *files,
                                qsizetype maxHeaderBytes, int timeoutMs)
-    : QObject(socket)
-    , m_socket(socket)
-    , m_files(files)
-    , m_maxHeaderBytes(maxHeaderBytes)
+    : QObject(socket), m_socket(socket), m_files(files), m_maxHeaderBytes(maxHeaderBytes)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     // A request (or handshake) that never completes must not hold a connection slot forever.
@@ -32,10 +29,14 @@ void HttpConnection::onReadyRead()
     const QByteArray bytes = m_socket->peek(qMin(m_socket->bytesAvailable(), m_maxHeaderBytes + 1));
     const HttpParseResult parsed = parseHttpRequest(bytes, m_maxHeaderBytes);
     switch (parsed.status) {
-    case HttpParseResult::Status::Incomplete: return;
-    case HttpParseResult::Status::TooLarge: return finish(buildHttpError(431, false));
-    case HttpParseResult::Status::Malformed: return finish(buildHttpError(400, false));
-    case HttpParseResult::Status::Complete: break;
+    case HttpParseResult::Status::Incomplete:
+        return;
+    case HttpParseResult::Status::TooLarge:
+        return finish(buildHttpError(431, false));
+    case HttpParseResult::Status::Malformed:
+        return finish(buildHttpError(400, false));
+    case HttpParseResult::Status::Complete:
+        break;
     }
     const HttpRequest &request = parsed.request;
     if (request.isWebSocketUpgrade() && request.path == kChatPath && request.method == "GET") {

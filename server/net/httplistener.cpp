@@ -20,10 +20,7 @@ constexpr int kWriteChunkBytes = 8192;
 
 HttpListener::HttpListener(const HttpListenerSettings &settings, ChatEndpoint *chat,
                            QObject *parent)
-    : QObject(parent)
-    , m_settings(settings)
-    , m_chat(chat)
-    , m_files(settings.webRoot)
+    : QObject(parent), m_settings(settings), m_chat(chat), m_files(settings.webRoot)
 {
     // The kernel's accept queue, not Qt's, absorbs bursts: take everything at once.
     m_server.setMaxPendingConnections(1024);
@@ -31,8 +28,7 @@ HttpListener::HttpListener(const HttpListenerSettings &settings, ChatEndpoint *c
     // kernel's accept queue and the dropped SYNs are retried only after a second or more.
     // The kernel caps this at net.core.somaxconn.
     m_server.setListenBacklogSize(4096);
-    connect(&m_server, &QTcpServer::newConnection, this,
-            &HttpListener::onNewConnection);
+    connect(&m_server, &QTcpServer::newConnection, this, &HttpListener::onNewConnection);
 }
 
 bool HttpListener::listen(const QHostAddress &address, quint16 port, QString *error)

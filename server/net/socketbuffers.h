@@ -1,10 +1,11 @@
 #pragma once
 // Socket-level tuning Qt has no public API for.
-// Write chunks: QAbstractSocket appends outgoing data to a ring buffer that grows in 32 KiB chunks and keeps one chunk for the socket's whole life
-// once anything was buffered; with thousands of mostly idle chat connections those chunks
-// were the largest part of the server's memory (measured with heaptrack: ~32 KiB allocated
-// and most of it resident per connection). Qt has no public setter, so this uses the
-// private one where Qt's private headers are available, and does nothing elsewhere.
+// Write chunks: QAbstractSocket appends outgoing data to a ring buffer that grows in 32 KiB chunks
+// and keeps one chunk for the socket's whole life once anything was buffered; with thousands of
+// mostly idle chat connections those chunks were the largest part of the server's memory (measured
+// with heaptrack: ~32 KiB allocated and most of it resident per connection). Qt has no public
+// setter, so this uses the private one where Qt's private headers are available, and does nothing
+// elsewhere.
 
 class QTcpSocket;
 

@@ -8,11 +8,8 @@
 
 namespace flack::server::net {
 
-WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket,
-                                       QObject *parent)
-    : QObject(parent)
-    , m_socket(socket)
-    , m_tcpSocket(tcpSocket)
+WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, QObject *parent)
+    : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket)
 {
     m_socket->setParent(this);
 }

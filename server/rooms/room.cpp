@@ -11,9 +11,7 @@ namespace flack::server::rooms {
 using namespace flack::protocol;
 
 Room::Room(QString name, qint64 firstSequence, QObject *parent)
-    : QObject(parent)
-    , m_name(std::move(name))
-    , m_sequence(firstSequence)
+    : QObject(parent), m_name(std::move(name)), m_sequence(firstSequence)
 {
 }
 

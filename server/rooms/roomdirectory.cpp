@@ -7,8 +7,7 @@
 namespace flack::server::rooms {
 
 RoomDirectory::RoomDirectory(qsizetype maxRooms, QObject *parent)
-    : QObject(parent)
-    , m_maxRooms(maxRooms)
+    : QObject(parent), m_maxRooms(maxRooms)
 {
 }
 

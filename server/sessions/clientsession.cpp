@@ -30,8 +30,8 @@ qsizetype utf8Length(QStringView text)
             bytes += 1;
         else if (c < 0x800)
             bytes += 2;
-        else if (QChar::isHighSurrogate(c) && i + 1 < text.size()
-                 && QChar::isLowSurrogate(text[i + 1].unicode())) {
+        else if (QChar::isHighSurrogate(c) && i + 1 < text.size() &&
+                 QChar::isLowSurrogate(text[i + 1].unicode())) {
             bytes += 4;
             ++i;
         } else
@@ -43,10 +43,7 @@ qsizetype utf8Length(QStringView text)
 
 ClientSession::ClientSession(SessionTransport *transport, rooms::RoomDirectory *directory,
                              const SessionLimits &limits, QObject *parent)
-    : QObject(parent)
-    , m_transport(transport)
-    , m_directory(directory)
-    , m_limits(limits)
+    : QObject(parent), m_transport(transport), m_directory(directory), m_limits(limits)
 {
     m_lastActivity.start();
 }
@@ -69,8 +66,9 @@ void ClientSession::handleTextMessage(const QString &text)
         // authenticating, a broken join/message/leave is still "not authenticate" (002).
         if (m_state == State::AwaitingHello)
             fail(ErrorCode::InvalidHello, decoded.reason);
-        else if (m_state == State::AwaitingAuthentication && decoded.error != ErrorCode::Malformed
-                 && decoded.error != ErrorCode::InvalidUserName)
+        else if (m_state == State::AwaitingAuthentication &&
+                 decoded.error != ErrorCode::Malformed &&
+                 decoded.error != ErrorCode::InvalidUserName)
             fail(ErrorCode::NotAuthenticated, decoded.reason);
         else
             fail(decoded.error, decoded.reason);
@@ -125,9 +123,7 @@ void ClientSession::deliver(const QString &frame)
         qCInfo(lcSession) << "dropping" << m_userId << "which does not read its messages";
         beginClosing();
         QMetaObject::invokeMethod(
-            this,
-            [this] { abortConnection(); },
-            Qt::QueuedConnection);
+            this, [this] { abortConnection(); }, Qt::QueuedConnection);
     }
 }
 
@@ -142,9 +138,9 @@ void ClientSession::handleRecord(const ClientRecord &record)
         return handleHello(record);
     case State::AwaitingAuthentication:
         if (record.type != ClientRecordType::Authenticate)
-            return fail(ErrorCode::NotAuthenticated,
-                        QStringLiteral("expected authenticate, got %1")
-                            .arg(clientRecordName(record.type)));
+            return fail(
+                ErrorCode::NotAuthenticated,
+                QStringLiteral("expected authenticate, got %1").arg(clientRecordName(record.type)));
         return handleAuthenticate(record);
     case State::Ready:
         break;
@@ -157,11 +153,16 @@ void ClientSession::handleRecord(const ClientRecord &record)
         return fail(ErrorCode::Malformed, QStringLiteral("client_hello was already received"));
     case ClientRecordType::Authenticate:
         return fail(ErrorCode::AlreadyAuthenticated);
-    case ClientRecordType::JoinChat: return handleJoin(record);
-    case ClientRecordType::ChatMessage: return handleChatMessage(record);
-    case ClientRecordType::LeaveChat: return handleLeave(record);
-    case ClientRecordType::Ping: return reply(encodePingReply());
-    case ClientRecordType::ClientGoodbye: return handleGoodbye();
+    case ClientRecordType::JoinChat:
+        return handleJoin(record);
+    case ClientRecordType::ChatMessage:
+        return handleChatMessage(record);
+    case ClientRecordType::LeaveChat:
+        return handleLeave(record);
+    case ClientRecordType::Ping:
+        return reply(encodePingReply());
+    case ClientRecordType::ClientGoodbye:
+        return handleGoodbye();
     }
 }
 

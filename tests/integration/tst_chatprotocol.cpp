@@ -31,10 +31,10 @@ qint64 seq(const QJsonObject &object)
 
 } // namespace
 
-#define VERIFY_RECORD(object, name)                                                              \
-    do {                                                                                         \
-        const QString problem_ = recordProblem((object), u"" name);                              \
-        QVERIFY2(problem_.isEmpty(), qPrintable(problem_));                                      \
+#define VERIFY_RECORD(object, name)                                                                \
+    do {                                                                                           \
+        const QString problem_ = recordProblem((object), u"" name);                                \
+        QVERIFY2(problem_.isEmpty(), qPrintable(problem_));                                        \
     } while (false)
 
 class TestChatProtocol : public QObject
@@ -143,7 +143,8 @@ void TestChatProtocol::walkthrough()
     QCOMPARE(str(bobJoined, "user_id"), bobId);
     QVERIFY(seq(bobJoined) > seq(aliceJoined));
 
-    alice.sendText(R"({"record":"chat_message","chat_name":"walk","mime_type":"text/plain","message":"hi bob"})");
+    alice.sendText(
+        R"({"record":"chat_message","chat_name":"walk","mime_type":"text/plain","message":"hi bob"})");
     const QByteArray messageRaw = alice.nextRaw();
     QCOMPARE(bob.nextRaw(), messageRaw);
     const QJsonObject message = QJsonDocument::fromJson(messageRaw).object();
@@ -380,9 +381,12 @@ void TestChatProtocol::stringsRoundTripByteExact_data()
 {
     QTest::addColumn<QString>("text");
     QTest::newRow("ascii") << QStringLiteral("plain text");
-    QTest::newRow("emoji") << QStringLiteral("party \U0001F389 family \U0001F468\u200D\U0001F469\u200D\U0001F467");
-    QTest::newRow("rtl") << QStringLiteral("\u05E9\u05DC\u05D5\u05DD \u0645\u0631\u062D\u0628\u0627 \u202Eabc");
-    QTest::newRow("cjk") << QStringLiteral("\u4F60\u597D\u4E16\u754C \u3053\u3093\u306B\u3061\u306F \uD55C\uAD6D\uC5B4");
+    QTest::newRow("emoji") << QStringLiteral(
+        "party \U0001F389 family \U0001F468\u200D\U0001F469\u200D\U0001F467");
+    QTest::newRow("rtl") << QStringLiteral(
+        "\u05E9\u05DC\u05D5\u05DD \u0645\u0631\u062D\u0628\u0627 \u202Eabc");
+    QTest::newRow("cjk") << QStringLiteral(
+        "\u4F60\u597D\u4E16\u754C \u3053\u3093\u306B\u3061\u306F \uD55C\uAD6D\uC5B4");
     QTest::newRow("quotes") << QStringLiteral("she said \"hi\" and 'bye' `x`");
     QTest::newRow("backslashes") << QStringLiteral("C:\\path\\to\\file \\\" \\\\ \\n \\u0041");
     QTest::newRow("newlines") << QStringLiteral("line1\nline2\r\nline3\rend\n");
@@ -392,7 +396,8 @@ void TestChatProtocol::stringsRoundTripByteExact_data()
         controls.append(QChar(c));
     controls.append(QChar(0x7F));
     QTest::newRow("control chars") << controls;
-    QTest::newRow("nul inside") << QString(QStringLiteral("before") + QChar(0) + QStringLiteral("after"));
+    QTest::newRow("nul inside") << QString(QStringLiteral("before") + QChar(0) +
+                                           QStringLiteral("after"));
     QTest::newRow("json-looking") << QStringLiteral("{\"record\":\"ping\"}");
     QTest::newRow("slash and html") << QStringLiteral("</script><b>&amp;</b> a/b");
     QTest::newRow("leading bom") << QStringLiteral("\uFEFFstarts with a BOM");
@@ -441,8 +446,9 @@ void TestChatProtocol::escapedInputDecodes()
     auto alice = loggedIn(QStringLiteral("alice"));
     QVERIFY(alice);
     alice->join(chat);
-    alice->sendText(QByteArray(R"({"message":"\u00e9\/\"\\\ud83d\ude00\n","mime_type":"text/plain",)")
-                    + R"("chat_name":")" + chat.toUtf8() + R"(","record":"chat_message"})");
+    alice->sendText(
+        QByteArray(R"({"message":"\u00e9\/\"\\\ud83d\ude00\n","mime_type":"text/plain",)") +
+        R"("chat_name":")" + chat.toUtf8() + R"(","record":"chat_message"})");
     const QJsonObject message = alice->next();
     VERIFY_RECORD(message, "chat_message");
     QCOMPARE(str(message, "message"), QStringLiteral("\u00E9/\"\\\U0001F600\n"));
@@ -492,15 +498,14 @@ void TestChatProtocol::twoHundredConcurrentClients()
         kClients, 20000);
     // Everyone has at least seen their own joined; then everyone speaks once.
     QTRY_COMPARE_WITH_TIMEOUT(
-        crowd.countWhere([](const Crowd::Member &m) { return m.joinedSeen > 0; }), kClients,
-        20000);
+        crowd.countWhere([](const Crowd::Member &m) { return m.joinedSeen > 0; }), kClients, 20000);
     for (size_t i = 0; i < kClients; ++i)
         crowd[i].socket->sendTextMessage(
             QString::fromUtf8(encodeClientChatMessage(roomOf(i), QStringLiteral("m%1").arg(i))));
     constexpr qsizetype kPerRoom = kClients / kRooms;
-    QTRY_COMPARE_WITH_TIMEOUT(crowd.countWhere([&](const Crowd::Member &m) {
-        return m.messages.size() >= kPerRoom;
-    }), kClients, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        crowd.countWhere([&](const Crowd::Member &m) { return m.messages.size() >= kPerRoom; }),
+        kClients, 30000);
     QVERIFY2(crowd.allProblems().isEmpty(), qPrintable(crowd.allProblems().join(u'\n')));
     for (size_t i = 0; i < kClients; ++i) {
         const Crowd::Member &member = crowd[i];

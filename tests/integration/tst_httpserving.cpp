@@ -81,7 +81,8 @@ void TestHttpServing::initTestCase()
     m_root = m_dir.filePath(QStringLiteral("root"));
     QVERIFY(QDir().mkpath(m_root + QStringLiteral("/sub")));
     QVERIFY(QDir().mkpath(m_root + QStringLiteral("/.hidden")));
-    QVERIFY(writeFile(m_root + QStringLiteral("/index.html"), "<!doctype html><title>root</title>\n"));
+    QVERIFY(
+        writeFile(m_root + QStringLiteral("/index.html"), "<!doctype html><title>root</title>\n"));
     QVERIFY(writeFile(m_root + QStringLiteral("/style.css"), "body { color: red; }\n"));
     QVERIFY(writeFile(m_root + QStringLiteral("/app.js"), "console.log('\xC3\xA9');\n"));
     QVERIFY(writeFile(m_root + QStringLiteral("/sub/index.html"), "<p>sub</p>\n"));
@@ -157,8 +158,10 @@ void TestHttpServing::missingFileIs404()
 void TestHttpServing::otherMethodsAre405_data()
 {
     QTest::addColumn<QByteArray>("request");
-    QTest::newRow("POST") << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
-    QTest::newRow("POST no body") << QByteArray("POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("POST") << QByteArray(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+    QTest::newRow("POST no body") << QByteArray(
+        "POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("PUT") << QByteArray("PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("DELETE") << get("/index.html", "DELETE");
     QTest::newRow("OPTIONS") << get("/", "OPTIONS");
@@ -187,9 +190,11 @@ void TestHttpServing::malformedRequestsAre400_data()
     QTest::newRow("bad percent escape") << get("/%zz");
     QTest::newRow("absolute form") << get("http://example.com/");
     QTest::newRow("asterisk") << get("*");
-    QTest::newRow("GET with body") << QByteArray("GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
+    QTest::newRow("GET with body")
+        << QByteArray("GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
     QTest::newRow("two hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
-    QTest::newRow("binary request line") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15);
+    QTest::newRow("binary request line")
+        << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15);
 }
 
 void TestHttpServing::malformedRequestsAre400()
@@ -247,10 +252,10 @@ void TestHttpServing::upgradeAtOtherPathIs404()
     const QByteArray headers = "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                "Sec-WebSocket-Version: 13\r\n\r\n";
-    for (const QByteArray &path : {QByteArray("/"), QByteArray("/chat"), QByteArray("/chat-server/x"),
-                                   QByteArray("/index.html")}) {
-        const RawHttpResponse response = rawHttp(m_builtIn->port(),
-                                                 "GET " + path + " HTTP/1.1\r\n" + headers);
+    for (const QByteArray &path : {QByteArray("/"), QByteArray("/chat"),
+                                   QByteArray("/chat-server/x"), QByteArray("/index.html")}) {
+        const RawHttpResponse response =
+            rawHttp(m_builtIn->port(), "GET " + path + " HTTP/1.1\r\n" + headers);
         QVERIFY2(response.status == 404, (path + ": " + response.raw.left(100)).constData());
     }
     // The right path does switch protocols.
@@ -264,8 +269,8 @@ void TestHttpServing::upgradeAtOtherPathIs404()
 
 void TestHttpServing::oversizedHeaderIsRefused()
 {
-    const QByteArray request = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(64 * 1024, 'a')
-                               + "\r\n\r\n";
+    const QByteArray request =
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(64 * 1024, 'a') + "\r\n\r\n";
     const RawHttpResponse response = rawHttp(m_builtIn->port(), request);
     QVERIFY2(response.status == 431 || response.status == 400, response.raw.left(200).constData());
     // Many medium headers add up as well.
@@ -285,14 +290,23 @@ void TestHttpServing::webRootFilesAreServed_data()
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QString>("file");
     QTest::addColumn<QByteArray>("contentType"); // prefix
-    QTest::newRow("root") << QByteArray("/") << QStringLiteral("index.html") << QByteArray("text/html");
-    QTest::newRow("css") << QByteArray("/style.css") << QStringLiteral("style.css") << QByteArray("text/css");
-    QTest::newRow("js") << QByteArray("/app.js") << QStringLiteral("app.js") << QByteArray("text/javascript");
-    QTest::newRow("sub dir index") << QByteArray("/sub/") << QStringLiteral("sub/index.html") << QByteArray("text/html");
-    QTest::newRow("sub page") << QByteArray("/sub/page.html") << QStringLiteral("sub/page.html") << QByteArray("text/html");
-    QTest::newRow("query ignored") << QByteArray("/style.css?v=3") << QStringLiteral("style.css") << QByteArray("text/css");
-    QTest::newRow("binary") << QByteArray("/data.png") << QStringLiteral("data.png") << QByteArray("image/png");
-    QTest::newRow("percent-encoded name") << QByteArray("/sub/%70age.html") << QStringLiteral("sub/page.html") << QByteArray("text/html");
+    QTest::newRow("root") << QByteArray("/") << QStringLiteral("index.html")
+                          << QByteArray("text/html");
+    QTest::newRow("css") << QByteArray("/style.css") << QStringLiteral("style.css")
+                         << QByteArray("text/css");
+    QTest::newRow("js") << QByteArray("/app.js") << QStringLiteral("app.js")
+                        << QByteArray("text/javascript");
+    QTest::newRow("sub dir index")
+        << QByteArray("/sub/") << QStringLiteral("sub/index.html") << QByteArray("text/html");
+    QTest::newRow("sub page") << QByteArray("/sub/page.html") << QStringLiteral("sub/page.html")
+                              << QByteArray("text/html");
+    QTest::newRow("query ignored")
+        << QByteArray("/style.css?v=3") << QStringLiteral("style.css") << QByteArray("text/css");
+    QTest::newRow("binary") << QByteArray("/data.png") << QStringLiteral("data.png")
+                            << QByteArray("image/png");
+    QTest::newRow("percent-encoded name")
+        << QByteArray("/sub/%70age.html") << QStringLiteral("sub/page.html")
+        << QByteArray("text/html");
 }
 
 void TestHttpServing::webRootFilesAreServed()

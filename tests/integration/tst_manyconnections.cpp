@@ -68,13 +68,16 @@ void TestManyConnections::fiveThousandJoinedConnections()
     QCOMPARE(crowd.size(), kConnections);
     qInfo("connected %zu in %lld ms", kConnections, qint64(timer.elapsed()));
 
-    Crowd::waitFor([&] {
-        return crowd.countWhere([](const Crowd::Member &m) {
-                   return m.authenticated && m.gotChatState;
-               }) == kConnections;
-    }, 30000);
-    QCOMPARE(crowd.countWhere([](const Crowd::Member &m) { return m.authenticated && m.gotChatState; }),
-             kConnections);
+    Crowd::waitFor(
+        [&] {
+            return crowd.countWhere([](const Crowd::Member &m) {
+                return m.authenticated && m.gotChatState;
+            }) == kConnections;
+        },
+        30000);
+    QCOMPARE(
+        crowd.countWhere([](const Crowd::Member &m) { return m.authenticated && m.gotChatState; }),
+        kConnections);
     // The j-th joiner of a room sees joined for itself and everyone after it, so a room of n
     // delivers n(n+1)/2 joined records in total.
     const auto joinedTotal = [&] {
@@ -86,8 +89,9 @@ void TestManyConnections::fiveThousandJoinedConnections()
     constexpr size_t kExpectedJoined = kRooms * kPerRoom * (kPerRoom + 1) / 2;
     Crowd::waitFor([&] { return joinedTotal() >= kExpectedJoined; }, 30000);
     QCOMPARE(joinedTotal(), kExpectedJoined);
-    QCOMPARE(crowd.countWhere([](const Crowd::Member &m) { return m.connected && !m.disconnected; }),
-             kConnections);
+    QCOMPARE(
+        crowd.countWhere([](const Crowd::Member &m) { return m.connected && !m.disconnected; }),
+        kConnections);
     qInfo("all joined after %lld ms", qint64(timer.elapsed()));
 
     // A message in room 7 reaches all its members and no one else.
@@ -97,7 +101,8 @@ void TestManyConnections::fiveThousandJoinedConnections()
     const auto inRoom = [&](const Crowd::Member &m) { return m.chatName == roomName(sender); };
     QTRY_COMPARE_WITH_TIMEOUT(crowd.countWhere([&](const Crowd::Member &m) {
         return inRoom(m) && m.messages == QStringList{QStringLiteral("hello crowd")};
-    }), kPerRoom, 20000);
+    }),
+                              kPerRoom, 20000);
     // A second message, in another room, fences the first: once it has arrived everywhere it
     // should, a leak of the first into other rooms would have arrived too.
     const size_t otherSender = 8;
@@ -105,7 +110,8 @@ void TestManyConnections::fiveThousandJoinedConnections()
         flack::protocol::encodeClientChatMessage(roomName(otherSender), u"fence")));
     QTRY_COMPARE_WITH_TIMEOUT(crowd.countWhere([&](const Crowd::Member &m) {
         return m.chatName == roomName(otherSender) && m.messages.size() == 1;
-    }), kPerRoom, 20000);
+    }),
+                              kPerRoom, 20000);
     QCOMPARE(crowd.countWhere([](const Crowd::Member &m) { return !m.messages.isEmpty(); }),
              2 * kPerRoom);
     QVERIFY2(crowd.allProblems().isEmpty(), qPrintable(crowd.allProblems().mid(0, 5).join(u'\n')));

@@ -60,11 +60,10 @@ private:
 
 void TestProtocolErrors::initTestCase()
 {
-    m_server = new ServerProcess({QStringLiteral("--max-name-bytes"),
-                                  QString::number(kMaxNameBytes),
-                                  QStringLiteral("--max-chats-per-connection"), QStringLiteral("2"),
-                                  QStringLiteral("--max-message-bytes"),
-                                  QString::number(kMaxMessageBytes)});
+    m_server = new ServerProcess(
+        {QStringLiteral("--max-name-bytes"), QString::number(kMaxNameBytes),
+         QStringLiteral("--max-chats-per-connection"), QStringLiteral("2"),
+         QStringLiteral("--max-message-bytes"), QString::number(kMaxMessageBytes)});
     QVERIFY2(m_server->start(), m_server->output().constData());
 }
 
@@ -103,65 +102,99 @@ void TestProtocolErrors::errorThenClose_data()
                            << QString::fromUtf8(reasonContains);
     };
     // CHAT-001: the first message is not a valid client_hello.
-    text("001 authenticate first", Stage::Connected, R"({"record":"authenticate","user_name":"a"})", "CHAT-001");
+    text("001 authenticate first", Stage::Connected, R"({"record":"authenticate","user_name":"a"})",
+         "CHAT-001");
     text("001 ping first", Stage::Connected, R"({"record":"ping"})", "CHAT-001");
     text("001 not json first", Stage::Connected, "hello server", "CHAT-001");
     text("001 array first", Stage::Connected, "[]", "CHAT-001");
     text("001 no record first", Stage::Connected, R"({"protocol_version":"1.0"})", "CHAT-001");
     text("001 hello without version", Stage::Connected, R"({"record":"client_hello"})", "CHAT-001");
-    text("001 hello numeric version", Stage::Connected, R"({"record":"client_hello","protocol_version":1.0})", "CHAT-001");
+    text("001 hello numeric version", Stage::Connected,
+         R"({"record":"client_hello","protocol_version":1.0})", "CHAT-001");
     text("001 unknown record first", Stage::Connected, R"({"record":"bogus"})", "CHAT-001");
     // CHAT-002: unsupported version, named in the reason.
-    text("002 version 2.0", Stage::Connected, R"({"record":"client_hello","protocol_version":"2.0"})", "CHAT-002", "2.0");
-    text("002 version 0.9", Stage::Connected, R"({"record":"client_hello","protocol_version":"0.9"})", "CHAT-002", "0.9");
+    text("002 version 2.0", Stage::Connected,
+         R"({"record":"client_hello","protocol_version":"2.0"})", "CHAT-002", "2.0");
+    text("002 version 0.9", Stage::Connected,
+         R"({"record":"client_hello","protocol_version":"0.9"})", "CHAT-002", "0.9");
     // CHAT-003: binary frames, at any stage.
-    QTest::newRow("003 binary first") << Stage::Connected << true << QByteArray("\x01\x02") << QStringLiteral("CHAT-003") << QString();
-    QTest::newRow("003 binary json in chat") << Stage::InChat << true << QByteArray(R"({"record":"ping"})") << QStringLiteral("CHAT-003") << QString();
+    QTest::newRow("003 binary first") << Stage::Connected << true << QByteArray("\x01\x02")
+                                      << QStringLiteral("CHAT-003") << QString();
+    QTest::newRow("003 binary json in chat")
+        << Stage::InChat << true << QByteArray(R"({"record":"ping"})") << QStringLiteral("CHAT-003")
+        << QString();
     // CHAT_PROTOCOL-001: unrecognized or malformed.
     text("P001 not json", Stage::InChat, "{not json", "CHAT_PROTOCOL-001");
     text("P001 json string", Stage::InChat, R"("ping")", "CHAT_PROTOCOL-001");
     text("P001 json number", Stage::InChat, "42", "CHAT_PROTOCOL-001");
     text("P001 no record", Stage::InChat, R"({"chat_name":"x"})", "CHAT_PROTOCOL-001");
     text("P001 record not string", Stage::InChat, R"({"record":7})", "CHAT_PROTOCOL-001");
-    text("P001 unknown record", Stage::InChat, R"({"record":"shout","chat_name":"x"})", "CHAT_PROTOCOL-001");
-    text("P001 second hello", Stage::InChat, R"({"record":"client_hello","protocol_version":"1.0"})", "CHAT_PROTOCOL-001");
+    text("P001 unknown record", Stage::InChat, R"({"record":"shout","chat_name":"x"})",
+         "CHAT_PROTOCOL-001");
+    text("P001 second hello", Stage::InChat,
+         R"({"record":"client_hello","protocol_version":"1.0"})", "CHAT_PROTOCOL-001");
     text("P001 empty text", Stage::Authenticated, "", "CHAT_PROTOCOL-001");
     // CHAT_PROTOCOL-002: anything but authenticate before authenticating.
-    text("P002 join before auth", Stage::Hello, R"({"record":"join_chat","chat_name":"x"})", "CHAT_PROTOCOL-002");
+    text("P002 join before auth", Stage::Hello, R"({"record":"join_chat","chat_name":"x"})",
+         "CHAT_PROTOCOL-002");
     text("P002 ping before auth", Stage::Hello, R"({"record":"ping"})", "CHAT_PROTOCOL-002");
-    text("P002 goodbye before auth", Stage::Hello, R"({"record":"client_goodbye"})", "CHAT_PROTOCOL-002");
+    text("P002 goodbye before auth", Stage::Hello, R"({"record":"client_goodbye"})",
+         "CHAT_PROTOCOL-002");
     // CHAT_PROTOCOL-003: authenticate twice.
-    text("P003 authenticate again", Stage::InChat, R"({"record":"authenticate","user_name":"again"})", "CHAT_PROTOCOL-003");
+    text("P003 authenticate again", Stage::InChat,
+         R"({"record":"authenticate","user_name":"again"})", "CHAT_PROTOCOL-003");
     // CHAT_PROTOCOL-004: authenticate without a valid user_name.
     text("P004 no user_name", Stage::Hello, R"({"record":"authenticate"})", "CHAT_PROTOCOL-004");
-    text("P004 empty user_name", Stage::Hello, R"({"record":"authenticate","user_name":""})", "CHAT_PROTOCOL-004");
-    text("P004 numeric user_name", Stage::Hello, R"({"record":"authenticate","user_name":5})", "CHAT_PROTOCOL-004");
-    text("P004 null user_name", Stage::Hello, R"({"record":"authenticate","user_name":null})", "CHAT_PROTOCOL-004");
+    text("P004 empty user_name", Stage::Hello, R"({"record":"authenticate","user_name":""})",
+         "CHAT_PROTOCOL-004");
+    text("P004 numeric user_name", Stage::Hello, R"({"record":"authenticate","user_name":5})",
+         "CHAT_PROTOCOL-004");
+    text("P004 null user_name", Stage::Hello, R"({"record":"authenticate","user_name":null})",
+         "CHAT_PROTOCOL-004");
     // CHAT_PROTOCOL-005: join_chat without a valid chat_name.
-    text("P005 no chat_name", Stage::Authenticated, R"({"record":"join_chat"})", "CHAT_PROTOCOL-005");
-    text("P005 empty chat_name", Stage::InChat, R"({"record":"join_chat","chat_name":""})", "CHAT_PROTOCOL-005");
-    text("P005 array chat_name", Stage::Authenticated, R"({"record":"join_chat","chat_name":["x"]})", "CHAT_PROTOCOL-005");
+    text("P005 no chat_name", Stage::Authenticated, R"({"record":"join_chat"})",
+         "CHAT_PROTOCOL-005");
+    text("P005 empty chat_name", Stage::InChat, R"({"record":"join_chat","chat_name":""})",
+         "CHAT_PROTOCOL-005");
+    text("P005 array chat_name", Stage::Authenticated,
+         R"({"record":"join_chat","chat_name":["x"]})", "CHAT_PROTOCOL-005");
     // CHAT_PROTOCOL-006: join a chat already joined (the row's chat is named by the test).
     text("P006 join again", Stage::InChat, "JOIN_OWN_CHAT", "CHAT_PROTOCOL-006");
     // CHAT_PROTOCOL-007: chat_message to a chat not joined, or bad mime_type / message.
-    text("P007 not joined", Stage::InChat, R"({"record":"chat_message","chat_name":"elsewhere","mime_type":"text/plain","message":"x"})", "CHAT_PROTOCOL-007");
+    text(
+        "P007 not joined", Stage::InChat,
+        R"({"record":"chat_message","chat_name":"elsewhere","mime_type":"text/plain","message":"x"})",
+        "CHAT_PROTOCOL-007");
     text("P007 html mime", Stage::InChat, "MESSAGE_OWN_CHAT text/html", "CHAT_PROTOCOL-007");
     text("P007 missing mime", Stage::InChat, "MESSAGE_OWN_CHAT", "CHAT_PROTOCOL-007");
-    text("P007 numeric message", Stage::InChat, "MESSAGE_OWN_CHAT text/plain 42", "CHAT_PROTOCOL-007");
-    text("P007 empty message", Stage::InChat, "MESSAGE_OWN_CHAT text/plain EMPTY", "CHAT_PROTOCOL-007");
+    text("P007 numeric message", Stage::InChat, "MESSAGE_OWN_CHAT text/plain 42",
+         "CHAT_PROTOCOL-007");
+    text("P007 empty message", Stage::InChat, "MESSAGE_OWN_CHAT text/plain EMPTY",
+         "CHAT_PROTOCOL-007");
     text("P007 missing message", Stage::InChat, "MESSAGE_OWN_CHAT text/plain", "CHAT_PROTOCOL-007");
-    text("P007 no chat_name", Stage::InChat, R"({"record":"chat_message","mime_type":"text/plain","message":"x"})", "CHAT_PROTOCOL-007");
+    text("P007 no chat_name", Stage::InChat,
+         R"({"record":"chat_message","mime_type":"text/plain","message":"x"})",
+         "CHAT_PROTOCOL-007");
     // CHAT_PROTOCOL-008: leave_chat of a chat not joined.
-    text("P008 leave other chat", Stage::InChat, R"({"record":"leave_chat","chat_name":"elsewhere"})", "CHAT_PROTOCOL-008");
-    text("P008 leave without name", Stage::InChat, R"({"record":"leave_chat"})", "CHAT_PROTOCOL-008");
-    text("P008 leave before any join", Stage::Authenticated, R"({"record":"leave_chat","chat_name":"x"})", "CHAT_PROTOCOL-008");
+    text("P008 leave other chat", Stage::InChat,
+         R"({"record":"leave_chat","chat_name":"elsewhere"})", "CHAT_PROTOCOL-008");
+    text("P008 leave without name", Stage::InChat, R"({"record":"leave_chat"})",
+         "CHAT_PROTOCOL-008");
+    text("P008 leave before any join", Stage::Authenticated,
+         R"({"record":"leave_chat","chat_name":"x"})", "CHAT_PROTOCOL-008");
     // CHAT_LIMIT-002: names longer than --max-name-bytes (16), counted in UTF-8 bytes.
-    text("L002 user_name 17 bytes", Stage::Hello, R"({"record":"authenticate","user_name":"abcdefghijklmnopq"})", "CHAT_LIMIT-002");
+    text("L002 user_name 17 bytes", Stage::Hello,
+         R"({"record":"authenticate","user_name":"abcdefghijklmnopq"})", "CHAT_LIMIT-002");
     // 9 characters, 18 bytes: a character count would let it through.
-    text("L002 user_name 9 chars 18 bytes", Stage::Hello, "{\"record\":\"authenticate\",\"user_name\":\"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\"}", "CHAT_LIMIT-002");
-    text("L002 chat_name too long", Stage::InChat, R"({"record":"join_chat","chat_name":"0123456789abcdefg"})", "CHAT_LIMIT-002");
+    text("L002 user_name 9 chars 18 bytes", Stage::Hello,
+         "{\"record\":\"authenticate\",\"user_name\":"
+         "\"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\"}",
+         "CHAT_LIMIT-002");
+    text("L002 chat_name too long", Stage::InChat,
+         R"({"record":"join_chat","chat_name":"0123456789abcdefg"})", "CHAT_LIMIT-002");
     // CHAT_LIMIT-003: a third chat with --max-chats-per-connection 2.
-    text("L003 third chat", Stage::InTwoChats, R"({"record":"join_chat","chat_name":"third"})", "CHAT_LIMIT-003");
+    text("L003 third chat", Stage::InTwoChats, R"({"record":"join_chat","chat_name":"third"})",
+         "CHAT_LIMIT-003");
 }
 
 void TestProtocolErrors::errorThenClose()
@@ -216,7 +249,8 @@ void TestProtocolErrors::errorThenClose()
         QCOMPARE(observer.next().value(u"user_id").toString(), clientId); // its joined
     }
     if (stage >= Stage::InTwoChats)
-        QCOMPARE(client.join(chat + QStringLiteral("b")).value(u"record").toString(), u"chat_state");
+        QCOMPARE(client.join(chat + QStringLiteral("b")).value(u"record").toString(),
+                 u"chat_state");
 
     if (binary)
         client.sendBinary(frame);
@@ -315,18 +349,19 @@ void TestProtocolErrors::rawGarbageDoesNotHurt_data()
     QTest::newRow("random bytes") << noise << false;
     QTest::newRow("random bytes after a blank line") << QByteArray("\r\n\r\n" + noise) << false;
     QTest::newRow("half a handshake")
-        << QByteArray("GET /chat-server HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConn") << false;
+        << QByteArray("GET /chat-server HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConn")
+        << false;
     const QByteArray upgradeHeaders("Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
-    const QByteArray handshake = "GET /chat-server HTTP/1.1\r\n" + upgradeHeaders
-                                 + "Sec-WebSocket-Version: 13\r\n\r\n";
+    const QByteArray handshake =
+        "GET /chat-server HTTP/1.1\r\n" + upgradeHeaders + "Sec-WebSocket-Version: 13\r\n\r\n";
     QTest::newRow("handshake to wrong path")
-        << QByteArray("GET /not-chat HTTP/1.1\r\n" + upgradeHeaders
-                      + "Sec-WebSocket-Version: 13\r\n\r\n")
+        << QByteArray("GET /not-chat HTTP/1.1\r\n" + upgradeHeaders +
+                      "Sec-WebSocket-Version: 13\r\n\r\n")
         << true;
     QTest::newRow("handshake with bad version")
-        << QByteArray("GET /chat-server HTTP/1.1\r\n" + upgradeHeaders
-                      + "Sec-WebSocket-Version: 7\r\n\r\n")
+        << QByteArray("GET /chat-server HTTP/1.1\r\n" + upgradeHeaders +
+                      "Sec-WebSocket-Version: 7\r\n\r\n")
         << true;
     QTest::newRow("handshake then random bytes") << QByteArray(handshake + noise) << true;
     // An unmasked text frame: clients must mask, so the server must refuse it.
@@ -338,8 +373,8 @@ void TestProtocolErrors::rawGarbageDoesNotHurt_data()
         << true;
     // A frame header announcing a 2^63-1 byte payload.
     QTest::newRow("handshake then huge length")
-        << QByteArray(handshake
-                      + QByteArray("\x81\xff\x7f\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00", 14))
+        << QByteArray(handshake +
+                      QByteArray("\x81\xff\x7f\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00", 14))
         << true;
 }
 

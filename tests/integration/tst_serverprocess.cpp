@@ -95,16 +95,21 @@ void TestServerProcess::badStartupIsOneLineAndExit1_data()
     const QString dir = m_dir.path();
     QTest::newRow("port not a number") << QStringList{u"--port"_s, u"abc"_s} << u"port"_s;
     QTest::newRow("port too large") << QStringList{u"--port"_s, u"70000"_s} << u"port"_s;
-    QTest::newRow("negative idle timeout") << QStringList{u"--idle-timeout"_s, u"-1"_s} << u"idle-timeout"_s;
-    QTest::newRow("max-message-bytes not a number") << QStringList{u"--max-message-bytes"_s, u"x"_s} << u"max-message-bytes"_s;
-    QTest::newRow("max-connections zero") << QStringList{u"--max-connections"_s, u"0"_s} << u"max-connections"_s;
+    QTest::newRow("negative idle timeout")
+        << QStringList{u"--idle-timeout"_s, u"-1"_s} << u"idle-timeout"_s;
+    QTest::newRow("max-message-bytes not a number")
+        << QStringList{u"--max-message-bytes"_s, u"x"_s} << u"max-message-bytes"_s;
+    QTest::newRow("max-connections zero")
+        << QStringList{u"--max-connections"_s, u"0"_s} << u"max-connections"_s;
     QTest::newRow("bad bind address") << QStringList{u"--bind"_s, u"not.an.address"_s} << u"bind"_s;
     QTest::newRow("bad log level") << QStringList{u"--log-level"_s, u"loud"_s} << u"log-level"_s;
-    QTest::newRow("web root missing") << QStringList{u"--web-root"_s, dir + u"/nope"_s} << u"web-root"_s;
+    QTest::newRow("web root missing")
+        << QStringList{u"--web-root"_s, dir + u"/nope"_s} << u"web-root"_s;
     QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << u"frobnicate"_s;
     QTest::newRow("missing value") << QStringList{u"--port"_s} << u"port"_s;
     QTest::newRow("positional argument") << QStringList{u"extra"_s} << u"extra"_s;
-    QTest::newRow("config file missing") << QStringList{u"--config"_s, dir + u"/missing.ini"_s} << u"missing.ini"_s;
+    QTest::newRow("config file missing")
+        << QStringList{u"--config"_s, dir + u"/missing.ini"_s} << u"missing.ini"_s;
     QTest::newRow("config is a directory") << QStringList{u"--config"_s, dir} << dir;
 }
 
@@ -211,7 +216,7 @@ void TestServerProcess::configFileSettingTakesEffect()
     WsTestClient client;
     QVERIFY(client.open(server.chatUrl()));
     QVERIFY(!client.login(u"eight888"_s).isEmpty()); // 8 bytes: the environment's limit
-    QVERIFY(client.waitForDisconnected(6000));        // the file's idle timeout
+    QVERIFY(client.waitForDisconnected(6000));       // the file's idle timeout
     WsTestClient tooLong;
     QVERIFY(tooLong.open(server.chatUrl()));
     QVERIFY(tooLong.login(u"nine99999"_s).isEmpty());

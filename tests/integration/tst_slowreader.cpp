@@ -64,8 +64,8 @@ public:
         ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         QByteArray response;
         char byte = 0;
-        while (!response.endsWith("\r\n\r\n") && response.size() < 4096
-               && ::recv(m_fd, &byte, 1, 0) == 1)
+        while (!response.endsWith("\r\n\r\n") && response.size() < 4096 &&
+               ::recv(m_fd, &byte, 1, 0) == 1)
             response.append(byte);
         return response;
     }
@@ -78,8 +78,7 @@ public:
     }
     bool send(const QByteArray &bytes)
     {
-        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL)
-               == bytes.size();
+        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
     }
 
 private:
@@ -89,15 +88,15 @@ private:
 // Upgrades, waits for the handshake answer, then sends hello, authenticate and join_chat.
 bool joinWithoutReading(NonReadingClient &client, quint16 port, QStringView chat)
 {
-    return client.connectTo(port)
-           && client.send("GET /chat-server HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                          "Sec-WebSocket-Version: 13\r\n\r\n")
-           && client.readHandshakeResponse().startsWith("HTTP/1.1 101")
-           && client.send(maskedTextFrame(protocol::encodeClientHello(u"1.0"))
-                          + maskedTextFrame(protocol::encodeAuthenticate(u"lurker"))
-                          + maskedTextFrame(protocol::encodeJoinChat(chat)));
+    return client.connectTo(port) &&
+           client.send("GET /chat-server HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       "Sec-WebSocket-Version: 13\r\n\r\n") &&
+           client.readHandshakeResponse().startsWith("HTTP/1.1 101") &&
+           client.send(maskedTextFrame(protocol::encodeClientHello(u"1.0")) +
+                       maskedTextFrame(protocol::encodeAuthenticate(u"lurker")) +
+                       maskedTextFrame(protocol::encodeJoinChat(chat)));
 }
 
 } // namespace
@@ -154,8 +153,7 @@ private Q_SLOTS:
     // must still let go of the connection instead of holding it and its queue forever.
     void stuckCloseIsDropped()
     {
-        ServerProcess server({u"--idle-timeout"_s, u"2"_s, u"--max-queued-bytes"_s,
-                              u"67108864"_s});
+        ServerProcess server({u"--idle-timeout"_s, u"2"_s, u"--max-queued-bytes"_s, u"67108864"_s});
         QVERIFY2(server.start(), server.output().constData());
         WsTestClient talker;
         QVERIFY(talker.open(server.chatUrl()));

@@ -32,16 +32,13 @@ public:
         bool disconnected = false;
         bool authenticated = false;
         bool gotChatState = false;
-        int joinedSeen = 0;              // joined records of this member's chat, own included
-        QStringList messages;            // chat_message texts, in arrival order
-        QList<qint64> messageSequences;  // their sequences
-        QStringList problems;            // anything unexpected (protocol_error, bad JSON, ...)
+        int joinedSeen = 0;             // joined records of this member's chat, own included
+        QStringList messages;           // chat_message texts, in arrival order
+        QList<qint64> messageSequences; // their sequences
+        QStringList problems;           // anything unexpected (protocol_error, bad JSON, ...)
     };
 
-    explicit Crowd(QUrl url)
-        : m_url(std::move(url))
-    {
-    }
+    explicit Crowd(QUrl url) : m_url(std::move(url)) {}
 
     std::vector<Member> &members() { return m_members; }
     Member &operator[](size_t index) { return m_members[index]; }
@@ -57,8 +54,7 @@ public:
             const size_t end = std::min(m_members.size(), begin + batch);
             for (size_t i = begin; i < end; ++i)
                 start(i);
-            if (!waitFor([&] { return countConnected(begin, end) == end - begin; },
-                         batchTimeoutMs))
+            if (!waitFor([&] { return countConnected(begin, end) == end - begin; }, batchTimeoutMs))
                 return false;
         }
         return true;
@@ -67,8 +63,7 @@ public:
     // Runs the event loop until predicate() holds or timeoutMs pass; true when it holds.
     // Unlike QTest::qWaitFor, which sleeps 10 ms between rounds, this blocks only until the
     // next event, so thousands of handshakes are not paced by sleeps.
-    template<typename Predicate>
-    static bool waitFor(Predicate predicate, int timeoutMs)
+    template <typename Predicate> static bool waitFor(Predicate predicate, int timeoutMs)
     {
         QDeadlineTimer deadline(timeoutMs);
         QTimer wake; // guarantees a last event, so the blocking wait below ends by the deadline
@@ -88,8 +83,7 @@ public:
         Member &member = m_members[index];
         member.chatName = chatName;
         member.socket->sendTextMessage(QString::fromUtf8(protocol::encodeClientHello(u"1.0")));
-        member.socket->sendTextMessage(
-            QString::fromUtf8(protocol::encodeAuthenticate(userName)));
+        member.socket->sendTextMessage(QString::fromUtf8(protocol::encodeAuthenticate(userName)));
         member.socket->sendTextMessage(QString::fromUtf8(protocol::encodeJoinChat(chatName)));
     }
 
@@ -101,8 +95,7 @@ public:
         return n;
     }
 
-    template<typename Predicate>
-    size_t countWhere(Predicate predicate) const
+    template <typename Predicate> size_t countWhere(Predicate predicate) const
     {
         size_t n = 0;
         for (const Member &member : m_members)

@@ -12,11 +12,7 @@ namespace flack::test {
 class FakeMember : public server::rooms::RoomMember
 {
 public:
-    FakeMember(QString name, QString id)
-        : m_name(std::move(name))
-        , m_id(std::move(id))
-    {
-    }
+    FakeMember(QString name, QString id) : m_name(std::move(name)), m_id(std::move(id)) {}
     QString userId() const override { return m_id; }
     QString userName() const override { return m_name; }
     void deliver(const QString &frame) override

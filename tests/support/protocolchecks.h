@@ -34,7 +34,8 @@ inline bool isGeneratedUserId(const QJsonValue &value)
 // Sequences are JSON numbers holding whole, positive values.
 inline bool isSequence(const QJsonValue &value)
 {
-    return value.isDouble() && value.toDouble() >= 1 && value.toDouble() == double(value.toInteger());
+    return value.isDouble() && value.toDouble() >= 1 &&
+           value.toDouble() == double(value.toInteger());
 }
 
 inline QStringList sortedKeys(const QJsonObject &object)
@@ -133,8 +134,8 @@ inline QString recordProblem(const QJsonObject &object, QStringView expectedReco
 // A parsed HTTP/1.1 response as read off a raw socket.
 struct RawHttpResponse
 {
-    QByteArray raw;            // everything the server sent
-    int status = 0;            // 0 when no status line arrived
+    QByteArray raw;                        // everything the server sent
+    int status = 0;                        // 0 when no status line arrived
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
     bool closedByServer = false;

@@ -5,8 +5,7 @@
 
 namespace flack::test {
 
-ServerProcess::ServerProcess(QStringList extraArguments)
-    : m_arguments(std::move(extraArguments))
+ServerProcess::ServerProcess(QStringList extraArguments) : m_arguments(std::move(extraArguments))
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
 }

@@ -10,8 +10,7 @@
 
 namespace flack::test {
 
-WsTestClient::WsTestClient(QObject *parent)
-    : QObject(parent)
+WsTestClient::WsTestClient(QObject *parent) : QObject(parent)
 {
     connect(&m_socket, &QWebSocket::textMessageReceived, this,
             [this](const QString &text) { m_received.append(text.toUtf8()); });
@@ -41,8 +40,8 @@ QByteArray WsTestClient::nextRaw(int timeoutMs)
         QSignalSpy spy(&m_socket, &QWebSocket::textMessageReceived);
         QDeadlineTimer deadline(timeoutMs);
         // Wake at least every 100 ms to notice a closed socket instead of waiting it out.
-        while (m_received.isEmpty() && !deadline.hasExpired()
-               && m_socket.state() != QAbstractSocket::UnconnectedState)
+        while (m_received.isEmpty() && !deadline.hasExpired() &&
+               m_socket.state() != QAbstractSocket::UnconnectedState)
             spy.wait(int(std::clamp<qint64>(deadline.remainingTime(), 1, 100)));
     }
     if (m_received.isEmpty())

@@ -23,8 +23,14 @@ QString fromUtf16(std::initializer_list<char16_t> units)
 const QList<std::pair<const char *, QByteArray>> &nonStrings()
 {
     static const QList<std::pair<const char *, QByteArray>> values{
-        {"number", "1"},        {"float", "1.0"},  {"null", "null"},     {"empty array", "[]"},
-        {"string array", "[\"x\"]"}, {"object", "{}"}, {"bool true", "true"}, {"bool false", "false"},
+        {"number", "1"},
+        {"float", "1.0"},
+        {"null", "null"},
+        {"empty array", "[]"},
+        {"string array", "[\"x\"]"},
+        {"object", "{}"},
+        {"bool true", "true"},
+        {"bool false", "false"},
     };
     return values;
 }
@@ -71,8 +77,8 @@ private slots:
         QTest::newRow("garbage after object") << QByteArray("{\"record\":\"ping\"}x") << malformed;
         QTest::newRow("two objects")
             << QByteArray("{\"record\":\"ping\"}{\"record\":\"ping\"}") << malformed;
-        QTest::newRow("invalid UTF-8") << QByteArray("{\"record\":\"ping\",\"x\":\"\xff\xfe\"}")
-                                       << malformed;
+        QTest::newRow("invalid UTF-8")
+            << QByteArray("{\"record\":\"ping\",\"x\":\"\xff\xfe\"}") << malformed;
         QTest::newRow("BOM between tokens")
             << QByteArray("{\"record\":\xEF\xBB\xBF\"ping\"}") << malformed;
         QTest::newRow("JSON array") << QByteArray("[{\"record\":\"ping\"}]") << malformed;
@@ -84,8 +90,8 @@ private slots:
         QTest::newRow("empty object") << QByteArray("{}") << malformed;
         QTest::newRow("object without record")
             << QByteArray("{\"protocol_version\":\"1.0\"}") << malformed;
-        QTest::newRow("record key with other case") << QByteArray("{\"Record\":\"ping\"}")
-                                                   << malformed;
+        QTest::newRow("record key with other case")
+            << QByteArray("{\"Record\":\"ping\"}") << malformed;
         for (const auto &[typeName, value] : nonStrings()) {
             QTest::addRow("record is %s", typeName)
                 << QByteArray("{\"record\":" + value + '}') << malformed;
@@ -93,12 +99,13 @@ private slots:
         QTest::newRow("record empty") << QByteArray("{\"record\":\"\"}") << malformed;
         QTest::newRow("unknown record") << QByteArray("{\"record\":\"hello\"}") << malformed;
         QTest::newRow("record in upper case") << QByteArray("{\"record\":\"PING\"}") << malformed;
-        QTest::newRow("record with trailing space") << QByteArray("{\"record\":\"ping \"}")
-                                                   << malformed;
+        QTest::newRow("record with trailing space")
+            << QByteArray("{\"record\":\"ping \"}") << malformed;
         QTest::newRow("server record from a client")
-            << QByteArray("{\"record\":\"server_hello\",\"protocol_version\":\"1.0\"}") << malformed;
-        QTest::newRow("ping_reply from a client") << QByteArray("{\"record\":\"ping_reply\"}")
-                                                  << malformed;
+            << QByteArray("{\"record\":\"server_hello\",\"protocol_version\":\"1.0\"}")
+            << malformed;
+        QTest::newRow("ping_reply from a client")
+            << QByteArray("{\"record\":\"ping_reply\"}") << malformed;
         QTest::newRow("very long unknown record")
             << QByteArray("{\"record\":\"" + QByteArray(10000, 'x') + "\"}") << malformed;
 
@@ -114,8 +121,8 @@ private slots:
         // user_id is optional but, when present, a string; any other type is malformed.
         for (const auto &[typeName, value] : nonStrings()) {
             QTest::addRow("authenticate: user_id is %s", typeName)
-                << QByteArray("{\"record\":\"authenticate\",\"user_name\":\"bob\",\"user_id\":"
-                              + value + '}')
+                << QByteArray("{\"record\":\"authenticate\",\"user_name\":\"bob\",\"user_id\":" +
+                              value + '}')
                 << malformed;
         }
 
@@ -128,18 +135,24 @@ private slots:
         addFieldRows("chat_message",
                      "{\"record\":\"chat_message\",\"mime_type\":\"text/plain\",\"message\":\"hi\"",
                      "chat_name", badMessage, true);
-        addFieldRows("chat_message", "{\"record\":\"chat_message\",\"chat_name\":\"c\",\"message\":\"hi\"",
-                     "mime_type", badMessage, true);
         addFieldRows("chat_message",
-                     "{\"record\":\"chat_message\",\"chat_name\":\"c\",\"mime_type\":\"text/plain\"",
-                     "message", badMessage, true);
-        const QList<QByteArray> wrongMimeTypes{"text/html", "TEXT/PLAIN", "text/plain ",
-                                               " text/plain", "text/plain; charset=utf-8",
-                                               "application/json", "text"};
+                     "{\"record\":\"chat_message\",\"chat_name\":\"c\",\"message\":\"hi\"",
+                     "mime_type", badMessage, true);
+        addFieldRows(
+            "chat_message",
+            "{\"record\":\"chat_message\",\"chat_name\":\"c\",\"mime_type\":\"text/plain\"",
+            "message", badMessage, true);
+        const QList<QByteArray> wrongMimeTypes{"text/html",
+                                               "TEXT/PLAIN",
+                                               "text/plain ",
+                                               " text/plain",
+                                               "text/plain; charset=utf-8",
+                                               "application/json",
+                                               "text"};
         for (const QByteArray &mime : wrongMimeTypes) {
             QTest::addRow("chat_message: mime_type \"%s\"", mime.constData())
-                << QByteArray("{\"record\":\"chat_message\",\"chat_name\":\"c\",\"mime_type\":\""
-                              + mime + "\",\"message\":\"hi\"}")
+                << QByteArray("{\"record\":\"chat_message\",\"chat_name\":\"c\",\"mime_type\":\"" +
+                              mime + "\",\"message\":\"hi\"}")
                 << badMessage;
         }
 
@@ -206,13 +219,14 @@ private slots:
             << fromUtf16({0xd83d, 0xde00, 0x20, 0x05e9, 0x05dc, 0x05d5, 0x05dd, 0x20, 0x4f60})
             << none << none << none << none;
         QTest::newRow("authenticate unicode name, escaped")
-            << QByteArray("{\"record\":\"authenticate\",\"user_name\":\"\\ud83d\\ude00\\u00e9\\\"\"}")
+            << QByteArray(
+                   "{\"record\":\"authenticate\",\"user_name\":\"\\ud83d\\ude00\\u00e9\\\"\"}")
             << ClientRecordType::Authenticate << none << fromUtf16({0xd83d, 0xde00, 0xe9, 0x22})
             << none << none << none << none;
         QTest::newRow("join_chat")
             << QByteArray("{\"record\":\"join_chat\",\"chat_name\":\"lobby\"}")
-            << ClientRecordType::JoinChat << none << none << none << QStringLiteral("lobby")
-            << none << none;
+            << ClientRecordType::JoinChat << none << none << none << QStringLiteral("lobby") << none
+            << none;
         QTest::newRow("join_chat whitespace name")
             << QByteArray("{\"record\":\"join_chat\",\"chat_name\":\" \"}")
             << ClientRecordType::JoinChat << none << none << none << QStringLiteral(" ") << none
@@ -225,12 +239,14 @@ private slots:
         QTest::newRow("chat_message controls escaped")
             << QByteArray("{\"record\":\"chat_message\",\"chat_name\":\"c\","
                           "\"mime_type\":\"text/plain\",\"message\":\"\\u0001\\t\\u001f\"}")
-            << ClientRecordType::ChatMessage << none << none << none << QStringLiteral("c")
-            << plain << (QChar(0x01) + QStringLiteral("\t") + QChar(0x1f));
+            << ClientRecordType::ChatMessage << none << none << none << QStringLiteral("c") << plain
+            << (QChar(0x01) + QStringLiteral("\t") + QChar(0x1f));
         // A message starting with U+FEFF keeps it: Qt's parser alone would drop it.
         QTest::newRow("chat_message leading raw BOM")
-            << QByteArray("{\"record\":\"chat_message\",\"chat_name\":\"\xEF\xBB\xBF" "c\","
-                          "\"mime_type\":\"text/plain\",\"message\":\"\xEF\xBB\xBFhi\xEF\xBB\xBF\"}")
+            << QByteArray(
+                   "{\"record\":\"chat_message\",\"chat_name\":\"\xEF\xBB\xBF"
+                   "c\","
+                   "\"mime_type\":\"text/plain\",\"message\":\"\xEF\xBB\xBFhi\xEF\xBB\xBF\"}")
             << ClientRecordType::ChatMessage << none << none << none << fromUtf16({0xfeff, 0x63})
             << plain << fromUtf16({0xfeff, 0x68, 0x69, 0xfeff});
         QTest::newRow("leave_chat")
@@ -239,9 +255,9 @@ private slots:
             << none;
         QTest::newRow("ping") << QByteArray("{\"record\":\"ping\"}") << ClientRecordType::Ping
                               << none << none << none << none << none << none;
-        QTest::newRow("client_goodbye") << QByteArray("{\"record\":\"client_goodbye\"}")
-                                        << ClientRecordType::ClientGoodbye << none << none << none
-                                        << none << none << none;
+        QTest::newRow("client_goodbye")
+            << QByteArray("{\"record\":\"client_goodbye\"}") << ClientRecordType::ClientGoodbye
+            << none << none << none << none << none << none;
         // The original server ignored unknown keys; so do we.
         QTest::newRow("extra keys ignored")
             << QByteArray("{\"record\":\"join_chat\",\"chat_name\":\"x\",\"user_id\":5,"
@@ -249,8 +265,8 @@ private slots:
             << ClientRecordType::JoinChat << none << none << none << QStringLiteral("x") << none
             << none;
         QTest::newRow("whitespace around tokens")
-            << QByteArray(" \r\n{ \"record\" :\t\"ping\" }\n")
-            << ClientRecordType::Ping << none << none << none << none << none << none;
+            << QByteArray(" \r\n{ \"record\" :\t\"ping\" }\n") << ClientRecordType::Ping << none
+            << none << none << none << none << none;
         QTest::newRow("leading document BOM")
             << QByteArray("\xEF\xBB\xBF{\"record\":\"ping\"}") << ClientRecordType::Ping << none
             << none << none << none << none << none;
@@ -293,10 +309,13 @@ private slots:
     {
         QTest::addColumn<ClientRecordType>("type");
         QTest::addColumn<QString>("name");
-        QTest::newRow("client_hello") << ClientRecordType::ClientHello << QStringLiteral("client_hello");
-        QTest::newRow("authenticate") << ClientRecordType::Authenticate << QStringLiteral("authenticate");
+        QTest::newRow("client_hello")
+            << ClientRecordType::ClientHello << QStringLiteral("client_hello");
+        QTest::newRow("authenticate")
+            << ClientRecordType::Authenticate << QStringLiteral("authenticate");
         QTest::newRow("join_chat") << ClientRecordType::JoinChat << QStringLiteral("join_chat");
-        QTest::newRow("chat_message") << ClientRecordType::ChatMessage << QStringLiteral("chat_message");
+        QTest::newRow("chat_message")
+            << ClientRecordType::ChatMessage << QStringLiteral("chat_message");
         QTest::newRow("leave_chat") << ClientRecordType::LeaveChat << QStringLiteral("leave_chat");
         QTest::newRow("ping") << ClientRecordType::Ping << QStringLiteral("ping");
         QTest::newRow("client_goodbye")
@@ -309,9 +328,10 @@ private slots:
         QFETCH(QString, name);
         QCOMPARE(QString(clientRecordName(type)), name);
         // The wire name decodes back to the same type (with its required fields supplied).
-        const QByteArray json = "{\"record\":\"" + name.toLatin1()
-            + "\",\"protocol_version\":\"1.0\",\"user_name\":\"u\",\"chat_name\":\"c\","
-              "\"mime_type\":\"text/plain\",\"message\":\"m\"}";
+        const QByteArray json =
+            "{\"record\":\"" + name.toLatin1() +
+            "\",\"protocol_version\":\"1.0\",\"user_name\":\"u\",\"chat_name\":\"c\","
+            "\"mime_type\":\"text/plain\",\"message\":\"m\"}";
         const ClientDecodeResult result = decodeClientRecord(json);
         QVERIFY2(result.ok, qPrintable(result.reason));
         QCOMPARE(result.record.type, type);

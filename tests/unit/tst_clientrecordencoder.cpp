@@ -28,28 +28,28 @@ QStringList sorted(QStringList list)
 // the BMP, right-to-left text, CJK and a leading U+FEFF.
 QString nasty()
 {
-    return fromUtf16({0xfeff}) + QStringLiteral("{\"q\":\"\\\"}\n\r\t") + QChar(0x01)
-        + QChar(0x1f) + fromUtf16({0xd83d, 0xde80, 0x0627, 0x0644, 0x0639, 0x6f22, 0x5b57});
+    return fromUtf16({0xfeff}) + QStringLiteral("{\"q\":\"\\\"}\n\r\t") + QChar(0x01) +
+           QChar(0x1f) + fromUtf16({0xd83d, 0xde80, 0x0627, 0x0644, 0x0639, 0x6f22, 0x5b57});
 }
 
 } // namespace
 
 // Parses json as an object and checks its exact (sorted) key set and "record" value.
-#define VERIFY_KEYS(json, record, ...)                                                          \
-    do {                                                                                        \
-        QJsonParseError error_;                                                                 \
-        const QJsonDocument doc_ = QJsonDocument::fromJson(json, &error_);                      \
-        QVERIFY2(error_.error == QJsonParseError::NoError, (json).constData());                 \
-        QVERIFY(doc_.isObject());                                                               \
-        QStringList keys_ = doc_.object().keys();                                               \
-        keys_.sort();                                                                           \
-        QCOMPARE(keys_, sorted({__VA_ARGS__}));                                                 \
-        QCOMPARE(doc_.object().value(QLatin1StringView("record")).toString(),                   \
-                 QStringLiteral(record));                                                       \
+#define VERIFY_KEYS(json, record, ...)                                                             \
+    do {                                                                                           \
+        QJsonParseError error_;                                                                    \
+        const QJsonDocument doc_ = QJsonDocument::fromJson(json, &error_);                         \
+        QVERIFY2(error_.error == QJsonParseError::NoError, (json).constData());                    \
+        QVERIFY(doc_.isObject());                                                                  \
+        QStringList keys_ = doc_.object().keys();                                                  \
+        keys_.sort();                                                                              \
+        QCOMPARE(keys_, sorted({__VA_ARGS__}));                                                    \
+        QCOMPARE(doc_.object().value(QLatin1StringView("record")).toString(),                      \
+                 QStringLiteral(record));                                                          \
     } while (false)
 
-#define DECODE(json, result)                                                                    \
-    const ClientDecodeResult result = decodeClientRecord(json);                                 \
+#define DECODE(json, result)                                                                       \
+    const ClientDecodeResult result = decodeClientRecord(json);                                    \
     QVERIFY2(result.ok, qPrintable(result.reason + QLatin1String(": ") + QString::fromUtf8(json)))
 
 class TestClientRecordEncoder : public QObject
@@ -93,7 +93,8 @@ private slots:
         const QByteArray json = encodeAuthenticate(userName, userId);
         // user_id is optional: an empty one is left out rather than sent as "".
         if (userId.isEmpty()) {
-            VERIFY_KEYS(json, "authenticate", QStringLiteral("record"), QStringLiteral("user_name"));
+            VERIFY_KEYS(json, "authenticate", QStringLiteral("record"),
+                        QStringLiteral("user_name"));
         } else {
             VERIFY_KEYS(json, "authenticate", QStringLiteral("record"), QStringLiteral("user_name"),
                         QStringLiteral("user_id"));
@@ -142,7 +143,8 @@ private slots:
         QTest::newRow("plain") << QStringLiteral("lobby") << QStringLiteral("I like cats");
         QTest::newRow("nasty") << nasty() << nasty();
         QTest::newRow("json-looking message")
-            << QStringLiteral("c") << QStringLiteral("{\"record\":\"leave_chat\",\"chat_name\":\"c\"}");
+            << QStringLiteral("c")
+            << QStringLiteral("{\"record\":\"leave_chat\",\"chat_name\":\"c\"}");
         QTest::newRow("large") << QStringLiteral("c") << QString(65536, QChar(0x4e00));
     }
 

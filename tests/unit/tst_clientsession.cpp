@@ -59,10 +59,7 @@ class TestClientSession : public QObject
 
     struct Fixture
     {
-        explicit Fixture(SessionLimits limits = {})
-            : session(&transport, &directory, limits)
-        {
-        }
+        explicit Fixture(SessionLimits limits = {}) : session(&transport, &directory, limits) {}
         void login(const QString &name = u"Ann"_s, const QString &id = {})
         {
             session.handleTextMessage(text(protocol::encodeClientHello(u"1.0")));
@@ -118,29 +115,26 @@ private Q_SLOTS:
         QTest::newRow("first not json") << 0 << QByteArray("hello?") << u"CHAT-001"_s;
         QTest::newRow("hello without version")
             << 0 << QByteArray(R"({"record":"client_hello"})") << u"CHAT-001"_s;
-        QTest::newRow("wrong version") << 0 << protocol::encodeClientHello(u"2.0")
-                                       << u"CHAT-002"_s;
-        QTest::newRow("malformed after hello") << 1 << QByteArray("[1]")
-                                               << u"CHAT_PROTOCOL-001"_s;
+        QTest::newRow("wrong version") << 0 << protocol::encodeClientHello(u"2.0") << u"CHAT-002"_s;
+        QTest::newRow("malformed after hello") << 1 << QByteArray("[1]") << u"CHAT_PROTOCOL-001"_s;
         QTest::newRow("join before auth")
             << 1 << protocol::encodeJoinChat(u"x") << u"CHAT_PROTOCOL-002"_s;
         QTest::newRow("ping before auth") << 1 << protocol::encodePing() << u"CHAT_PROTOCOL-002"_s;
-        QTest::newRow("auth twice") << 2 << protocol::encodeAuthenticate(u"Bo")
-                                    << u"CHAT_PROTOCOL-003"_s;
+        QTest::newRow("auth twice")
+            << 2 << protocol::encodeAuthenticate(u"Bo") << u"CHAT_PROTOCOL-003"_s;
         QTest::newRow("auth empty name")
             << 1 << QByteArray(R"({"record":"authenticate","user_name":""})")
             << u"CHAT_PROTOCOL-004"_s;
         QTest::newRow("join without name")
             << 2 << QByteArray(R"({"record":"join_chat"})") << u"CHAT_PROTOCOL-005"_s;
         QTest::newRow("message to unjoined chat")
-            << 2 << protocol::encodeClientChatMessage(u"nowhere", u"hi")
-            << u"CHAT_PROTOCOL-007"_s;
+            << 2 << protocol::encodeClientChatMessage(u"nowhere", u"hi") << u"CHAT_PROTOCOL-007"_s;
         QTest::newRow("leave unjoined chat")
             << 2 << protocol::encodeLeaveChat(u"nowhere") << u"CHAT_PROTOCOL-008"_s;
         QTest::newRow("unknown record")
             << 2 << QByteArray(R"({"record":"dance"})") << u"CHAT_PROTOCOL-001"_s;
-        QTest::newRow("hello again") << 2 << protocol::encodeClientHello(u"1.0")
-                                     << u"CHAT_PROTOCOL-001"_s;
+        QTest::newRow("hello again")
+            << 2 << protocol::encodeClientHello(u"1.0") << u"CHAT_PROTOCOL-001"_s;
     }
 
     void errors()
@@ -171,8 +165,10 @@ private Q_SLOTS:
     {
         Fixture f;
         f.session.handleTextMessage(text(protocol::encodeClientHello(u"7.3")));
-        QVERIFY(f.transport.sent.last().value(QLatin1StringView("reason")).toString().contains(
-            u"7.3"_s));
+        QVERIFY(f.transport.sent.last()
+                    .value(QLatin1StringView("reason"))
+                    .toString()
+                    .contains(u"7.3"_s));
     }
 
     void binaryFrameIsChat003()
@@ -280,8 +276,7 @@ private Q_SLOTS:
         Fixture f(limits);
         if (authenticateStage) {
             f.login(name);
-            QCOMPARE(f.transport.lastRecord(),
-                     accepted ? u"authenticated"_s : u"protocol_error"_s);
+            QCOMPARE(f.transport.lastRecord(), accepted ? u"authenticated"_s : u"protocol_error"_s);
         } else {
             f.login();
             f.session.handleTextMessage(text(protocol::encodeJoinChat(name)));

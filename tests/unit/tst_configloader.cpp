@@ -54,11 +54,10 @@ private Q_SLOTS:
 
     void commandLineValues()
     {
-        const ConfigResult result =
-            load({u"--port"_s, u"9000"_s, u"--bind"_s, u"127.0.0.1"_s, u"--idle-timeout"_s,
-                  u"2"_s, u"--max-message-bytes"_s, u"1024"_s, u"--max-connections"_s, u"5"_s,
-                  u"--log-level"_s, u"warning"_s, u"--web-root"_s, m_dir.path(),
-                  u"--max-rooms"_s, u"7"_s});
+        const ConfigResult result = load(
+            {u"--port"_s, u"9000"_s, u"--bind"_s, u"127.0.0.1"_s, u"--idle-timeout"_s, u"2"_s,
+             u"--max-message-bytes"_s, u"1024"_s, u"--max-connections"_s, u"5"_s, u"--log-level"_s,
+             u"warning"_s, u"--web-root"_s, m_dir.path(), u"--max-rooms"_s, u"7"_s});
         QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
         QCOMPARE(result.config.port, quint16(9000));
         QCOMPARE(result.config.bindAddress, QHostAddress(u"127.0.0.1"_s));
@@ -116,29 +115,28 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mentions");
 
         const QStringList none;
-        QTest::newRow("port not a number") << QStringList{u"--port"_s, u"abc"_s} << none
-                                           << u"port"_s;
-        QTest::newRow("port too big") << QStringList{u"--port"_s, u"70000"_s} << none
-                                      << u"70000"_s;
-        QTest::newRow("negative idle") << QStringList{u"--idle-timeout"_s, u"-1"_s} << none
-                                       << u"idle-timeout"_s;
+        QTest::newRow("port not a number")
+            << QStringList{u"--port"_s, u"abc"_s} << none << u"port"_s;
+        QTest::newRow("port too big") << QStringList{u"--port"_s, u"70000"_s} << none << u"70000"_s;
+        QTest::newRow("negative idle")
+            << QStringList{u"--idle-timeout"_s, u"-1"_s} << none << u"idle-timeout"_s;
         QTest::newRow("bad bind") << QStringList{u"--bind"_s, u"nowhere.example"_s} << none
                                   << u"bind"_s;
         QTest::newRow("tiny message limit")
             << QStringList{u"--max-message-bytes"_s, u"1"_s} << none << u"max-message-bytes"_s;
         QTest::newRow("zero connections")
             << QStringList{u"--max-connections"_s, u"0"_s} << none << u"max-connections"_s;
-        QTest::newRow("zero rooms") << QStringList{u"--max-rooms"_s, u"0"_s} << none
-                                    << u"max-rooms"_s;
-        QTest::newRow("bad level") << QStringList{u"--log-level"_s, u"loud"_s} << none
-                                   << u"log-level"_s;
+        QTest::newRow("zero rooms")
+            << QStringList{u"--max-rooms"_s, u"0"_s} << none << u"max-rooms"_s;
+        QTest::newRow("bad level")
+            << QStringList{u"--log-level"_s, u"loud"_s} << none << u"log-level"_s;
         QTest::newRow("missing web root")
             << QStringList{u"--web-root"_s, u"/no/such/dir"_s} << none << u"web-root"_s;
         QTest::newRow("unknown option") << QStringList{u"--colour"_s} << none << u"colour"_s;
         QTest::newRow("missing value") << QStringList{u"--port"_s} << none << u"port"_s;
         QTest::newRow("positional") << QStringList{u"extra"_s} << none << u"extra"_s;
-        QTest::newRow("bad environment") << QStringList{} << QStringList{u"FLACK_PORT=x"_s}
-                                         << u"FLACK_PORT"_s;
+        QTest::newRow("bad environment")
+            << QStringList{} << QStringList{u"FLACK_PORT=x"_s} << u"FLACK_PORT"_s;
         QTest::newRow("missing config file")
             << QStringList{u"--config"_s, u"/no/such/file.ini"_s} << none << u"/no/such/file.ini"_s;
     }

@@ -37,22 +37,30 @@ private slots:
         QTest::addColumn<QString>("expected");
         // The table from protocol.md, "Errors".
         QTest::newRow("InvalidHello") << ErrorCode::InvalidHello << QStringLiteral("CHAT-001");
-        QTest::newRow("UnsupportedVersion") << ErrorCode::UnsupportedVersion << QStringLiteral("CHAT-002");
-        QTest::newRow("UnexpectedFrameType") << ErrorCode::UnexpectedFrameType << QStringLiteral("CHAT-003");
+        QTest::newRow("UnsupportedVersion")
+            << ErrorCode::UnsupportedVersion << QStringLiteral("CHAT-002");
+        QTest::newRow("UnexpectedFrameType")
+            << ErrorCode::UnexpectedFrameType << QStringLiteral("CHAT-003");
         QTest::newRow("Malformed") << ErrorCode::Malformed << QStringLiteral("CHAT_PROTOCOL-001");
-        QTest::newRow("NotAuthenticated") << ErrorCode::NotAuthenticated << QStringLiteral("CHAT_PROTOCOL-002");
+        QTest::newRow("NotAuthenticated")
+            << ErrorCode::NotAuthenticated << QStringLiteral("CHAT_PROTOCOL-002");
         QTest::newRow("AlreadyAuthenticated")
             << ErrorCode::AlreadyAuthenticated << QStringLiteral("CHAT_PROTOCOL-003");
-        QTest::newRow("InvalidUserName") << ErrorCode::InvalidUserName << QStringLiteral("CHAT_PROTOCOL-004");
-        QTest::newRow("InvalidChatName") << ErrorCode::InvalidChatName << QStringLiteral("CHAT_PROTOCOL-005");
-        QTest::newRow("AlreadyJoined") << ErrorCode::AlreadyJoined << QStringLiteral("CHAT_PROTOCOL-006");
+        QTest::newRow("InvalidUserName")
+            << ErrorCode::InvalidUserName << QStringLiteral("CHAT_PROTOCOL-004");
+        QTest::newRow("InvalidChatName")
+            << ErrorCode::InvalidChatName << QStringLiteral("CHAT_PROTOCOL-005");
+        QTest::newRow("AlreadyJoined")
+            << ErrorCode::AlreadyJoined << QStringLiteral("CHAT_PROTOCOL-006");
         QTest::newRow("InvalidChatMessage")
             << ErrorCode::InvalidChatMessage << QStringLiteral("CHAT_PROTOCOL-007");
         QTest::newRow("NotJoined") << ErrorCode::NotJoined << QStringLiteral("CHAT_PROTOCOL-008");
         // Our own additions, in the original's style (CHAT_LIMIT-NNN).
-        QTest::newRow("MessageTooLarge") << ErrorCode::MessageTooLarge << QStringLiteral("CHAT_LIMIT-001");
+        QTest::newRow("MessageTooLarge")
+            << ErrorCode::MessageTooLarge << QStringLiteral("CHAT_LIMIT-001");
         QTest::newRow("NameTooLong") << ErrorCode::NameTooLong << QStringLiteral("CHAT_LIMIT-002");
-        QTest::newRow("TooManyChats") << ErrorCode::TooManyChats << QStringLiteral("CHAT_LIMIT-003");
+        QTest::newRow("TooManyChats")
+            << ErrorCode::TooManyChats << QStringLiteral("CHAT_LIMIT-003");
         QTest::newRow("TooManyRooms")
             << ErrorCode::TooManyRooms << QStringLiteral("CHAT_LIMIT-004");
     }

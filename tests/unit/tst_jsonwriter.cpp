@@ -56,12 +56,12 @@ private slots:
         QTest::newRow("u001f") << QString(QChar(0x1f)) << QByteArray("\"\\u001f\"");
         QTest::newRow("u001b escape") << QStringLiteral("\x1b[0m") << QByteArray("\"\\u001b[0m\"");
         QTest::newRow("space is not escaped") << QStringLiteral(" ") << QByteArray("\" \"");
-        QTest::newRow("slash is not escaped") << QStringLiteral("</script>")
-                                              << QByteArray("\"</script>\"");
+        QTest::newRow("slash is not escaped")
+            << QStringLiteral("</script>") << QByteArray("\"</script>\"");
         QTest::newRow("DEL is not escaped") << QString(QChar(0x7f)) << QByteArray("\"\x7f\"");
-        QTest::newRow("e acute")
-            << QString(QChar(0xe9)) << QByteArray("\"\xc3\xa9\"");
-        QTest::newRow("CJK") << fromUtf16({0x4f60, 0x597d}) << QByteArray("\"\xe4\xbd\xa0\xe5\xa5\xbd\"");
+        QTest::newRow("e acute") << QString(QChar(0xe9)) << QByteArray("\"\xc3\xa9\"");
+        QTest::newRow("CJK") << fromUtf16({0x4f60, 0x597d})
+                             << QByteArray("\"\xe4\xbd\xa0\xe5\xa5\xbd\"");
         QTest::newRow("RTL hebrew") << fromUtf16({0x05e9, 0x05dc, 0x05d5, 0x05dd})
                                     << QByteArray("\"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d\"");
         QTest::newRow("emoji outside BMP")
@@ -76,9 +76,9 @@ private slots:
         // Neighbours sharing the EF lead byte are not escaped.
         QTest::newRow("U+FEFE and U+FFFD pass through")
             << fromUtf16({0xfefe, 0xfffd}) << QByteArray("\"\xef\xbb\xbe\xef\xbf\xbd\"");
-        QTest::newRow("mixed")
-            << (QStringLiteral("\"q\"\n") + fromUtf16({0xd83d, 0xde80}) + QStringLiteral("\\"))
-            << QByteArray("\"\\\"q\\\"\\n\xf0\x9f\x9a\x80\\\\\"");
+        QTest::newRow("mixed") << (QStringLiteral("\"q\"\n") + fromUtf16({0xd83d, 0xde80}) +
+                                   QStringLiteral("\\"))
+                               << QByteArray("\"\\\"q\\\"\\n\xf0\x9f\x9a\x80\\\\\"");
     }
 
     void escaping()
@@ -106,8 +106,7 @@ private slots:
             << (fromUtf16({0x0645, 0x0631, 0x062d, 0x0628, 0x0627}) + QStringLiteral(" 123"));
         QTest::newRow("RTL override mark") << fromUtf16({0x202e, 0x61, 0x62, 0x202c});
         QTest::newRow("CJK") << fromUtf16({0x6f22, 0x5b57, 0x3001, 0x304b, 0x306a, 0xd55c});
-        QTest::newRow("BOM and combining")
-            << fromUtf16({0xfeff, 0x65, 0x301, 0x6e, 0x303});
+        QTest::newRow("BOM and combining") << fromUtf16({0xfeff, 0x65, 0x301, 0x6e, 0x303});
         QTest::newRow("leading BOM") << fromUtf16({0xfeff, 0x68, 0x69});
         QTest::newRow("only BOM") << fromUtf16({0xfeff});
         QTest::newRow("long") << QString(10000, QChar(0x4e00));

@@ -38,40 +38,40 @@ QStringList sorted(QStringList list)
 // emoji outside the BMP, right-to-left text, CJK, and a leading U+FEFF.
 QString nastyString()
 {
-    return QStringLiteral("q\"b\\n\n\tc") + QChar(0x01) + QChar(0x1f)
-        + fromUtf16({0xd83d, 0xde00, 0x20, 0x05e9, 0x05dc, 0x05d5, 0x05dd, 0x20, 0x4f60, 0x597d});
+    return QStringLiteral("q\"b\\n\n\tc") + QChar(0x01) + QChar(0x1f) +
+           fromUtf16({0xd83d, 0xde00, 0x20, 0x05e9, 0x05dc, 0x05d5, 0x05dd, 0x20, 0x4f60, 0x597d});
 }
 
 } // namespace
 
 // Parses one encoded record, failing the calling test unless it is a compact JSON object.
-#define PARSE_RECORD(json, RESULT_)                                                              \
-    QJsonObject RESULT_;                                                                        \
-    do {                                                                                        \
-        QJsonParseError error_;                                                                 \
-        const QJsonDocument doc_ = QJsonDocument::fromJson(json, &error_);                      \
-        QVERIFY2(error_.error == QJsonParseError::NoError,                                      \
-                 qPrintable(error_.errorString() + QLatin1String(": ")                          \
-                            + QString::fromUtf8(json)));                                         \
-        QVERIFY2(doc_.isObject(), (json).constData());                                          \
-        /* One websocket text frame per record: no raw newlines, no pretty-printing. */         \
-        QVERIFY(!(json).contains('\n'));                                                        \
-        RESULT_ = doc_.object();                                                                \
+#define PARSE_RECORD(json, RESULT_)                                                                \
+    QJsonObject RESULT_;                                                                           \
+    do {                                                                                           \
+        QJsonParseError error_;                                                                    \
+        const QJsonDocument doc_ = QJsonDocument::fromJson(json, &error_);                         \
+        QVERIFY2(                                                                                  \
+            error_.error == QJsonParseError::NoError,                                              \
+            qPrintable(error_.errorString() + QLatin1String(": ") + QString::fromUtf8(json)));     \
+        QVERIFY2(doc_.isObject(), (json).constData());                                             \
+        /* One websocket text frame per record: no raw newlines, no pretty-printing. */            \
+        QVERIFY(!(json).contains('\n'));                                                           \
+        RESULT_ = doc_.object();                                                                   \
     } while (false)
 
-#define VERIFY_STRING(object, key, expected)                                                    \
-    do {                                                                                        \
-        const QJsonValue v_ = (object).value(QLatin1StringView(key));                           \
-        QVERIFY2(v_.isString(), key);                                                           \
-        QCOMPARE(v_.toString(), expected);                                                      \
-        QCOMPARE(v_.toString().toUtf8(), QString(expected).toUtf8());                          \
+#define VERIFY_STRING(object, key, expected)                                                       \
+    do {                                                                                           \
+        const QJsonValue v_ = (object).value(QLatin1StringView(key));                              \
+        QVERIFY2(v_.isString(), key);                                                              \
+        QCOMPARE(v_.toString(), expected);                                                         \
+        QCOMPARE(v_.toString().toUtf8(), QString(expected).toUtf8());                              \
     } while (false)
 
-#define VERIFY_INTEGER(object, key, expected)                                                   \
-    do {                                                                                        \
-        const QJsonValue v_ = (object).value(QLatin1StringView(key));                           \
-        QVERIFY2(v_.isDouble(), key);                                                           \
-        QCOMPARE(v_.toInteger(-1), qint64(expected));                                           \
+#define VERIFY_INTEGER(object, key, expected)                                                      \
+    do {                                                                                           \
+        const QJsonValue v_ = (object).value(QLatin1StringView(key));                              \
+        QVERIFY2(v_.isDouble(), key);                                                              \
+        QCOMPARE(v_.toInteger(-1), qint64(expected));                                              \
     } while (false)
 
 class TestServerRecordEncoder : public QObject
@@ -83,8 +83,8 @@ private slots:
     {
         const QByteArray json = encodeServerHello();
         PARSE_RECORD(json, object);
-        QCOMPARE(sortedKeys(object), sorted({QStringLiteral("record"),
-                                             QStringLiteral("protocol_version")}));
+        QCOMPARE(sortedKeys(object),
+                 sorted({QStringLiteral("record"), QStringLiteral("protocol_version")}));
         VERIFY_STRING(object, "record", QStringLiteral("server_hello"));
         VERIFY_STRING(object, "protocol_version", QStringLiteral("1.0"));
         // protocol.md quotes this record verbatim.
@@ -118,8 +118,8 @@ private slots:
             sorted({QStringLiteral("record"), QStringLiteral("code"), QStringLiteral("reason")});
 
         // A specific reason is sent as given (CHAT-002's reason names the version, say).
-        const QString reason = QStringLiteral("protocol_version \"2.0\" is not supported\n")
-            + nastyString();
+        const QString reason =
+            QStringLiteral("protocol_version \"2.0\" is not supported\n") + nastyString();
         const QByteArray json = encodeProtocolError(code, reason);
         PARSE_RECORD(json, object);
         QCOMPARE(sortedKeys(object), keys);
@@ -159,17 +159,17 @@ private slots:
         QTest::addColumn<QString>("chatName");
         QTest::addColumn<QList<ChatUser>>("users");
         QTest::newRow("no users") << QStringLiteral("lobby") << QList<ChatUser>{};
-        QTest::newRow("one user")
-            << QStringLiteral("lobby")
-            << QList<ChatUser>{{QStringLiteral("alice"), QStringLiteral("aaaa")}};
+        QTest::newRow("one user") << QStringLiteral("lobby")
+                                  << QList<ChatUser>{
+                                         {QStringLiteral("alice"), QStringLiteral("aaaa")}};
         QTest::newRow("several users, order kept")
             << fromUtf16({0x804a, 0x5929, 0x5ba4})
             << QList<ChatUser>{{QStringLiteral("carol"), QStringLiteral("c1")},
                                {QStringLiteral("alice"), QStringLiteral("a1")},
                                {nastyString(), QStringLiteral("0123456789abcdef0123456789abcdef")},
                                {QStringLiteral("bob \"the\" builder"), QStringLiteral("b\\1")}};
-        QTest::newRow("nasty chat name") << nastyString()
-                                         << QList<ChatUser>{{QStringLiteral("x"), QStringLiteral("y")}};
+        QTest::newRow("nasty chat name")
+            << nastyString() << QList<ChatUser>{{QStringLiteral("x"), QStringLiteral("y")}};
     }
 
     void chatState()
@@ -258,14 +258,13 @@ private slots:
         const QString chatName = fromUtf16({0x05e9, 0x05dc, 0x05d5, 0x05dd});
         const QString userId = QStringLiteral("fedcba9876543210fedcba9876543210");
         const QByteArray timestamp("2024-02-29T23:59:59Z");
-        const QByteArray json =
-            encodeChatMessage(chatName, userId, QStringLiteral("text/plain"), message, timestamp, sequence);
+        const QByteArray json = encodeChatMessage(chatName, userId, QStringLiteral("text/plain"),
+                                                  message, timestamp, sequence);
         PARSE_RECORD(json, object);
-        QCOMPARE(sortedKeys(object),
-                 sorted({QStringLiteral("record"), QStringLiteral("chat_name"),
-                         QStringLiteral("user_id"), QStringLiteral("mime_type"),
-                         QStringLiteral("message"), QStringLiteral("timestamp"),
-                         QStringLiteral("sequence")}));
+        QCOMPARE(sortedKeys(object), sorted({QStringLiteral("record"), QStringLiteral("chat_name"),
+                                             QStringLiteral("user_id"), QStringLiteral("mime_type"),
+                                             QStringLiteral("message"), QStringLiteral("timestamp"),
+                                             QStringLiteral("sequence")}));
         VERIFY_STRING(object, "record", QStringLiteral("chat_message"));
         VERIFY_STRING(object, "chat_name", chatName);
         VERIFY_STRING(object, "user_id", userId);
@@ -291,10 +290,9 @@ private slots:
         QFETCH(qint64, sequence);
         const QByteArray json = encodeLeft(chatName, userId, "2000-01-02T03:04:05Z", sequence);
         PARSE_RECORD(json, object);
-        QCOMPARE(sortedKeys(object),
-                 sorted({QStringLiteral("record"), QStringLiteral("chat_name"),
-                         QStringLiteral("user_id"), QStringLiteral("timestamp"),
-                         QStringLiteral("sequence")}));
+        QCOMPARE(sortedKeys(object), sorted({QStringLiteral("record"), QStringLiteral("chat_name"),
+                                             QStringLiteral("user_id"), QStringLiteral("timestamp"),
+                                             QStringLiteral("sequence")}));
         VERIFY_STRING(object, "record", QStringLiteral("left"));
         VERIFY_STRING(object, "chat_name", chatName);
         VERIFY_STRING(object, "user_id", userId);
@@ -307,7 +305,8 @@ private slots:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("record");
         QTest::newRow("ping_reply") << encodePingReply() << QStringLiteral("ping_reply");
-        QTest::newRow("server_goodbye") << encodeServerGoodbye() << QStringLiteral("server_goodbye");
+        QTest::newRow("server_goodbye")
+            << encodeServerGoodbye() << QStringLiteral("server_goodbye");
     }
 
     void recordOnlyRecords()

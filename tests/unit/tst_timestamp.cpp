@@ -47,7 +47,8 @@ private slots:
             << QByteArray("2023-11-14T22:13:20Z");
         QTest::newRow("single digits are zero-padded")
             << utc(2001, 2, 3, 4, 5, 6) << QByteArray("2001-02-03T04:05:06Z");
-        QTest::newRow("leap day") << utc(2024, 2, 29, 12, 0, 0) << QByteArray("2024-02-29T12:00:00Z");
+        QTest::newRow("leap day") << utc(2024, 2, 29, 12, 0, 0)
+                                  << QByteArray("2024-02-29T12:00:00Z");
         QTest::newRow("last second of the year")
             << utc(1999, 12, 31, 23, 59, 59) << QByteArray("1999-12-31T23:59:59Z");
         QTest::newRow("year below 1000 is zero-padded")
@@ -63,8 +64,7 @@ private slots:
         QTest::newRow("+02:00 crosses into the previous day and year")
             << withOffset(2024, 1, 1, 1, 30, 0, 2 * 3600) << QByteArray("2023-12-31T23:30:00Z");
         QTest::newRow("-05:00 crosses into the next day")
-            << withOffset(2024, 2, 28, 22, 15, 45, -5 * 3600)
-            << QByteArray("2024-02-29T03:15:45Z");
+            << withOffset(2024, 2, 28, 22, 15, 45, -5 * 3600) << QByteArray("2024-02-29T03:15:45Z");
         QTest::newRow("+05:30 half-hour offset")
             << withOffset(2024, 6, 15, 12, 0, 0, 5 * 3600 + 30 * 60)
             << QByteArray("2024-06-15T06:30:00Z");

@@ -53,24 +53,26 @@ private slots:
     {
         QTest::addColumn<QString>("id");
         QTest::addColumn<bool>("expected");
-        QTest::newRow("lowercase hex") << QStringLiteral("0123456789abcdef0123456789abcdef") << true;
+        QTest::newRow("lowercase hex")
+            << QStringLiteral("0123456789abcdef0123456789abcdef") << true;
         QTest::newRow("all zeros") << QString(32, u'0') << true;
         QTest::newRow("all f") << QString(32, u'f') << true;
-        QTest::newRow("uppercase hex") << QStringLiteral("0123456789ABCDEF0123456789ABCDEF") << false;
-        QTest::newRow("one uppercase") << QStringLiteral("0123456789abcdeF0123456789abcdef") << false;
+        QTest::newRow("uppercase hex")
+            << QStringLiteral("0123456789ABCDEF0123456789ABCDEF") << false;
+        QTest::newRow("one uppercase")
+            << QStringLiteral("0123456789abcdeF0123456789abcdef") << false;
         QTest::newRow("31 digits") << QString(31, u'a') << false;
         QTest::newRow("33 digits") << QString(33, u'a') << false;
         QTest::newRow("empty") << QString() << false;
-        QTest::newRow("g is not hex") << QStringLiteral("0123456789abcdeg0123456789abcdef") << false;
+        QTest::newRow("g is not hex")
+            << QStringLiteral("0123456789abcdeg0123456789abcdef") << false;
         QTest::newRow("uuid with dashes")
             << QStringLiteral("01234567-89ab-cdef-0123-456789abcdef") << false;
-        QTest::newRow("space inside") << QStringLiteral("0123456789abcde 0123456789abcdef") << false;
-        QTest::newRow("trailing newline")
-            << (QString(31, u'a') + QLatin1Char('\n')) << false;
-        QTest::newRow("fullwidth a")
-            << (QString(31, u'a') + QChar(0xFF41)) << false;
-        QTest::newRow("arabic-indic digit")
-            << (QString(31, u'a') + QChar(0x0660)) << false;
+        QTest::newRow("space inside")
+            << QStringLiteral("0123456789abcde 0123456789abcdef") << false;
+        QTest::newRow("trailing newline") << (QString(31, u'a') + QLatin1Char('\n')) << false;
+        QTest::newRow("fullwidth a") << (QString(31, u'a') + QChar(0xFF41)) << false;
+        QTest::newRow("arabic-indic digit") << (QString(31, u'a') + QChar(0x0660)) << false;
         QTest::newRow("client-chosen name") << QStringLiteral("alice") << false;
     }
 
