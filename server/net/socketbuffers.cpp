@@ -10,15 +10,6 @@
 
 namespace flack::server::net {
 
-bool canTuneSocketWriteBuffer()
-{
-#ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE
-    return true;
-#else
-    return false;
-#endif
-}
-
 void setSocketWriteChunkSize(QTcpSocket *socket, int bytes)
 {
 #ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE

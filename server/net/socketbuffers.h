@@ -11,9 +11,6 @@ class QTcpSocket;
 
 namespace flack::server::net {
 
-// True when the chunk size can be changed in this build.
-bool canTuneSocketWriteBuffer();
-
 // Sets the write chunk size. Smaller chunks still batch several frames per write() (one
 // chunk goes per write), while an idle socket holds only one small chunk.
 void setSocketWriteChunkSize(QTcpSocket *socket, int bytes);

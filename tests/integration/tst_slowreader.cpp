@@ -99,6 +99,86 @@ bool joinWithoutReading(NonReadingClient &client, quint16 port, QStringView chat
                        maskedTextFrame(protocol::encodeJoinChat(chat)));
 }
 
+// A room where a talker floods and a lurker (joined without reading) sits; the talker reads
+// its own echoes and watches for the lurker's `left`.
+class FloodedRoom
+{
+public:
+    // Talker joins, then the lurker; true once the talker has seen the lurker join.
+    bool open(ServerProcess &server)
+    {
+        if (!talker.open(server.chatUrl()) || talker.login(u"talker"_s).isEmpty())
+            return false;
+        talker.join(u"flood"_s);
+        if (!joinWithoutReading(lurker, server.port(), u"flood"))
+            return false;
+        const QJsonObject joined = talker.nextOf(u"joined");
+        m_lurkerId = joined.value(u"user_id"_s).toString();
+        return joined.value(u"user_name"_s).toString() == u"lurker" && !m_lurkerId.isEmpty();
+    }
+
+    // Sends `rounds` × 50 messages of 900 bytes, reading the echoes of each round; stops
+    // early once the lurker left if asked to. False if the talker stopped receiving.
+    bool flood(int rounds, bool stopWhenLurkerLeft)
+    {
+        const QString text(900, u'x');
+        for (int round = 0; round < rounds; ++round) {
+            if (stopWhenLurkerLeft && lurkerLeft)
+                return true;
+            for (int i = 0; i < 50; ++i)
+                talker.sendText(protocol::encodeClientChatMessage(u"flood", text));
+            for (int echoes = 0; echoes < 50 && !(stopWhenLurkerLeft && lurkerLeft);) {
+                const QJsonObject record = talker.next(10000);
+                if (record.isEmpty())
+                    return false;
+                echoes += take(record) == u"chat_message" ? 1 : 0;
+            }
+        }
+        return true;
+    }
+
+    // Pings (so the talker is never idle itself) until the lurker left or time is up.
+    bool pingUntilLurkerLeft(int timeoutMs)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!lurkerLeft && !deadline.hasExpired()) {
+            talker.sendText(protocol::encodePing());
+            for (QString name; name != u"ping_reply";) {
+                const QJsonObject record = talker.next(10000);
+                if (record.isEmpty())
+                    return false;
+                name = take(record);
+            }
+            const QJsonObject maybeLeft = talker.next(250); // empty when nothing came
+            if (!maybeLeft.isEmpty())
+                take(maybeLeft);
+        }
+        return lurkerLeft;
+    }
+
+    WsTestClient talker;
+    NonReadingClient lurker;
+    bool lurkerLeft = false;
+
+private:
+    QString take(const QJsonObject &record)
+    {
+        const QString name = record.value(u"record"_s).toString();
+        if (name == u"left" && record.value(u"user_id"_s).toString() == m_lurkerId)
+            lurkerLeft = true;
+        return name;
+    }
+
+    QString m_lurkerId;
+};
+
+// After the trouble, a newcomer is still served.
+bool newcomerServed(ServerProcess &server)
+{
+    WsTestClient fresh;
+    return fresh.open(server.chatUrl()) && !fresh.login(u"fresh"_s).isEmpty();
+}
+
 } // namespace
 
 class TestSlowReader : public QObject
@@ -110,42 +190,15 @@ private Q_SLOTS:
     {
         ServerProcess server({u"--max-queued-bytes"_s, u"65536"_s});
         QVERIFY2(server.start(), server.output().constData());
+        FloodedRoom room;
+        QVERIFY(room.open(server));
 
-        WsTestClient talker;
-        QVERIFY(talker.open(server.chatUrl()));
-        QVERIFY(!talker.login(u"talker"_s).isEmpty());
-        talker.join(u"flood"_s);
-
-        NonReadingClient lurker;
-        QVERIFY(joinWithoutReading(lurker, server.port(), u"flood"));
-
-        // The talker sees the lurker join before flooding the room.
-        const QJsonObject joined = talker.nextOf(u"joined");
-        QCOMPARE(joined.value(u"user_name"_s).toString(), u"lurker"_s);
-        const QString lurkerId = joined.value(u"user_id"_s).toString();
-
-        // Flood in rounds, reading our own echoes as we go, until the room hears the
-        // lurker left. 2 MB at most: far beyond the 64 KiB cap plus the kernel's buffers.
-        const QString text(900, u'x');
-        bool lurkerLeft = false;
-        for (int round = 0; round < 40 && !lurkerLeft; ++round) {
-            for (int i = 0; i < 50; ++i)
-                talker.sendText(protocol::encodeClientChatMessage(u"flood", text));
-            for (int i = 0; i < 50 && !lurkerLeft; ++i) {
-                const QJsonObject record = talker.next(10000);
-                QVERIFY2(!record.isEmpty(), "the talker stopped receiving");
-                if (record.value(u"record"_s).toString() == u"left")
-                    lurkerLeft = record.value(u"user_id"_s).toString() == lurkerId;
-            }
-        }
-        QVERIFY2(lurkerLeft, "the non-reading client was never dropped");
-
-        // Everyone else is still served.
-        talker.sendText(protocol::encodePing());
-        QVERIFY(!talker.nextOf(u"ping_reply").isEmpty());
-        WsTestClient fresh;
-        QVERIFY(fresh.open(server.chatUrl()));
-        QVERIFY(!fresh.login(u"fresh"_s).isEmpty());
+        // 2 MB at most: far beyond the 64 KiB cap plus the kernel's buffers.
+        QVERIFY2(room.flood(40, true), "the talker stopped receiving");
+        QVERIFY2(room.lurkerLeft, "the non-reading client was never dropped");
+        room.talker.sendText(protocol::encodePing());
+        QVERIFY(!room.talker.nextOf(u"ping_reply").isEmpty());
+        QVERIFY(newcomerServed(server));
         QCOMPARE(server.terminate(), 0);
     }
 
@@ -155,55 +208,18 @@ private Q_SLOTS:
     {
         ServerProcess server({u"--idle-timeout"_s, u"2"_s, u"--max-queued-bytes"_s, u"67108864"_s});
         QVERIFY2(server.start(), server.output().constData());
-        WsTestClient talker;
-        QVERIFY(talker.open(server.chatUrl()));
-        QVERIFY(!talker.login(u"talker"_s).isEmpty());
-        talker.join(u"flood"_s);
-        NonReadingClient lurker;
-        QVERIFY(joinWithoutReading(lurker, server.port(), u"flood"));
-        const QString lurkerId = talker.nextOf(u"joined").value(u"user_id"_s).toString();
-        QVERIFY(!lurkerId.isEmpty());
+        FloodedRoom room;
+        QVERIFY(room.open(server));
 
-        // Fill the lurker's path (under the 64 MiB queue cap: no slow-reader drop), reading
-        // our own echoes as we go, until the idle close takes the lurker out of the room.
-        const QString text(900, u'x');
-        bool lurkerLeft = false;
-        const auto take = [&](const QJsonObject &record) {
-            if (record.value(u"record"_s).toString() == u"left")
-                lurkerLeft = lurkerLeft || record.value(u"user_id"_s).toString() == lurkerId;
-            return record.value(u"record"_s).toString();
-        };
-        // ~7 MB: more than the kernel's socket buffers take, so most waits in the server.
-        for (int round = 0; round < 160; ++round) {
-            for (int i = 0; i < 50; ++i)
-                talker.sendText(protocol::encodeClientChatMessage(u"flood", text));
-            for (int echoes = 0; echoes < 50;) {
-                const QJsonObject record = talker.next(10000);
-                QVERIFY2(!record.isEmpty(), "the talker stopped receiving");
-                echoes += take(record) == u"chat_message" ? 1 : 0;
-            }
-        }
-        // Wait for the idle close (2 s after the lurker's last frame), pinging so that the
-        // talker itself stays active.
-        QDeadlineTimer leaveDeadline(15000);
-        while (!lurkerLeft && !leaveDeadline.hasExpired()) {
-            talker.sendText(protocol::encodePing());
-            for (QString name; name != u"ping_reply";) {
-                const QJsonObject record = talker.next(10000);
-                QVERIFY2(!record.isEmpty(), "no ping_reply");
-                name = take(record);
-            }
-            const QJsonObject maybeLeft = talker.next(250); // empty when nothing came
-            if (!maybeLeft.isEmpty())
-                take(maybeLeft);
-        }
-        QVERIFY2(lurkerLeft, "the idle lurker never left the room");
+        // ~7 MB, under the 64 MiB queue cap (no slow-reader drop) but more than the kernel's
+        // socket buffers take, so most of it waits in the server.
+        QVERIFY2(room.flood(160, false), "the talker stopped receiving");
+        // The idle close (2 s after the lurker's last frame) takes it out of the room...
+        QVERIFY2(room.pingUntilLurkerLeft(15000), "the idle lurker never left the room");
         // ...and, its close never completing (nothing is read), the server drops the
         // connection after its grace period instead of holding it and its queue forever.
-        QVERIFY2(lurker.waitForHangUp(20000), "the server kept the stuck connection");
-        WsTestClient fresh;
-        QVERIFY(fresh.open(server.chatUrl()));
-        QVERIFY(!fresh.login(u"fresh"_s).isEmpty());
+        QVERIFY2(room.lurker.waitForHangUp(20000), "the server kept the stuck connection");
+        QVERIFY(newcomerServed(server));
         QCOMPARE(server.terminate(), 0);
     }
 };

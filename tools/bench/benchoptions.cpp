@@ -5,6 +5,7 @@
 #include <QUrl>
 
 #include <arpa/inet.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace flack::tools {
@@ -160,29 +161,29 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
     path = parsedUrl.path().isEmpty() ? std::string("/") : parsedUrl.path().toStdString();
 
     bool ok = true;
-    const auto intValue = [&](const QCommandLineOption &option, int minimum, int &out) {
+    // One parser for whole and fractional options; the first bad one is reported.
+    const auto numberValue = [&](const QCommandLineOption &option, auto minimum, auto &out) {
+        using Number = std::remove_reference_t<decltype(out)>;
+        constexpr bool whole = std::is_integral_v<Number>;
         bool good = false;
-        const int value = parser.value(option).toInt(&good);
+        const QString text = parser.value(option);
+        const Number value = whole ? Number(text.toInt(&good)) : Number(text.toDouble(&good));
         if (!good || value < minimum) {
             if (ok)
                 result.error = QStringLiteral("--") + option.names().first() +
-                               QStringLiteral(" must be an integer >= %1").arg(minimum);
+                               (whole ? QStringLiteral(" must be an integer >= %1")
+                                      : QStringLiteral(" must be a number >= %1"))
+                                   .arg(minimum);
             ok = false;
             return;
         }
         out = value;
     };
+    const auto intValue = [&](const QCommandLineOption &option, int minimum, int &out) {
+        numberValue(option, minimum, out);
+    };
     const auto doubleValue = [&](const QCommandLineOption &option, double minimum, double &out) {
-        bool good = false;
-        const double value = parser.value(option).toDouble(&good);
-        if (!good || value < minimum) {
-            if (ok)
-                result.error = QStringLiteral("--") + option.names().first() +
-                               QStringLiteral(" must be a number >= %1").arg(minimum);
-            ok = false;
-            return;
-        }
-        out = value;
+        numberValue(option, minimum, out);
     };
     intValue(rooms, 1, this->rooms);
     intValue(members, 1, this->members);
