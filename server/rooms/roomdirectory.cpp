@@ -1,6 +1,7 @@
 #include "server/rooms/roomdirectory.h"
 
-#include "server/rooms/room.h"
+#include "server/rooms/chatowner.h"
+#include "server/rooms/chatreplica.h"
 
 #include <algorithm>
 
@@ -11,26 +12,74 @@ RoomDirectory::RoomDirectory(qsizetype maxRooms, QObject *parent)
 {
 }
 
-ChatRoom *RoomDirectory::open(const QString &chatName)
+RoomDirectory::~RoomDirectory()
 {
-    if (Room *existing = m_rooms.value(chatName))
-        return existing;
-    if (m_rooms.size() >= m_maxRooms)
-        return nullptr;
-    auto *room = new Room(chatName, m_sequenceFloor, this);
-    connect(room, &Room::emptied, this, &RoomDirectory::forget);
-    m_rooms.insert(chatName, room);
-    return room;
+    // Replicas first: they point at owners.
+    qDeleteAll(std::exchange(m_replicas, {}));
+    qDeleteAll(std::exchange(m_owners, {}));
 }
 
-void RoomDirectory::forget(const QString &chatName)
+ChatRoom *RoomDirectory::open(const QString &chatName)
 {
-    Room *room = m_rooms.take(chatName);
-    if (!room)
-        return;
-    m_sequenceFloor = std::max(m_sequenceFloor, room->lastSequence());
-    // emptied is emitted from inside the room's own call stack: delete it later.
-    room->deleteLater();
+    if (ChatReplica *existing = m_replicas.value(chatName))
+        return existing;
+    if (m_replicas.size() >= m_maxRooms)
+        return nullptr;
+    const QString ownerNode = m_router ? m_router->ownerNode(chatName) : localNode();
+    OwnerLink *owner = nullptr;
+    if (ownerNode == localNode()) {
+        owner = openOwner(chatName);
+        if (!owner)
+            return nullptr;
+    } else {
+        owner = m_router->remoteOwner(chatName, ownerNode);
+    }
+    auto *replica = new ChatReplica(chatName, &m_connections, this);
+    replica->setOwner(owner);
+    connect(replica, &ChatReplica::emptied, this, &RoomDirectory::forgetReplica);
+    m_replicas.insert(chatName, replica);
+    return replica;
+}
+
+ChatOwner *RoomDirectory::openOwner(const QString &chatName, qint64 firstSequence)
+{
+    if (ChatOwner *existing = m_owners.value(chatName))
+        return existing;
+    if (m_owners.size() >= m_maxRooms)
+        return nullptr;
+    auto *owner = new ChatOwner(
+        chatName, std::max(m_sequenceFloor, firstSequence),
+        [this, chatName](const QString &node) { return replicaSink(chatName, node); }, this);
+    connect(owner, &ChatOwner::emptied, this, &RoomDirectory::forgetOwner);
+    m_owners.insert(chatName, owner);
+    return owner;
+}
+
+void RoomDirectory::releaseOwner(const QString &chatName)
+{
+    if (ChatOwner *owner = m_owners.take(chatName)) {
+        m_sequenceFloor = std::max(m_sequenceFloor, owner->lastSequence());
+        owner->deleteLater();
+    }
+}
+
+ReplicaSink *RoomDirectory::replicaSink(const QString &chatName, const QString &node)
+{
+    if (node == localNode())
+        return m_replicas.value(chatName);
+    return m_router ? m_router->remoteReplica(node) : nullptr;
+}
+
+void RoomDirectory::forgetReplica(const QString &chatName)
+{
+    // emptied is emitted from inside the replica's own call stack: delete it later.
+    if (ChatReplica *replica = m_replicas.take(chatName))
+        replica->deleteLater();
+}
+
+void RoomDirectory::forgetOwner(const QString &chatName)
+{
+    releaseOwner(chatName);
 }
 
 } // namespace flack::server::rooms

@@ -1,16 +1,35 @@
 #pragma once
-// Decides where a chat lives and hands sessions a ChatRoom for it. Today every chat is a local
-// Room, created on first join and dropped when its last member leaves; a cluster-aware
-// directory can return a proxy to the owning node instead without sessions changing.
+// Decides where a chat lives and hands sessions a ChatRoom for it: this node's ChatReplica of
+// the chat, wired to the chat's owner. Alone, every owner is a local ChatOwner, created on
+// first join and dropped when its last member leaves; in a cluster an OwnerRouter places
+// owners on nodes and carries requests and events over peer links, and sessions don't notice.
+// Lives on the main thread; owned by ServerApplication.
 
 #include "server/rooms/chatroom.h"
+#include "server/rooms/connectionregistry.h"
+#include "server/rooms/replicasink.h"
 
 #include <QHash>
 #include <QObject>
 
 namespace flack::server::rooms {
 
-class Room;
+class ChatOwner;
+class ChatReplica;
+class OwnerLink;
+
+// The cluster's side of the directory: where a chat's owner is and how to reach it.
+class OwnerRouter
+{
+public:
+    virtual ~OwnerRouter() = default;
+    // The node that owns the chat now.
+    virtual QString ownerNode(const QString &chatName) const = 0;
+    // A link to the chat's owner on another node.
+    virtual OwnerLink *remoteOwner(const QString &chatName, const QString &node) = 0;
+    // The replica sink of another node (a peer link); null when that node is not reachable.
+    virtual ReplicaSink *remoteReplica(const QString &node) = 0;
+};
 
 class RoomDirectory : public QObject
 {
@@ -18,19 +37,43 @@ class RoomDirectory : public QObject
 public:
     // maxRooms bounds how many chats clients can make this node hold at once.
     explicit RoomDirectory(qsizetype maxRooms = 100000, QObject *parent = nullptr);
+    ~RoomDirectory() override;
+
+    void setRouter(OwnerRouter *router) { m_router = router; }
+    ConnectionRegistry &connections() { return m_connections; }
+    const ConnectionRegistry &connections() const { return m_connections; }
+    QString localNode() const { return m_connections.node(); }
 
     // The chat of that name, created when absent; null when a new chat would exceed the cap.
     ChatRoom *open(const QString &chatName);
-    qsizetype roomCount() const { return m_rooms.size(); }
-    // Null when no such chat exists here.
-    Room *find(const QString &chatName) const { return m_rooms.value(chatName); }
+    // Chats this node has members in.
+    qsizetype roomCount() const { return m_replicas.size(); }
+    ChatReplica *findReplica(const QString &chatName) const { return m_replicas.value(chatName); }
+    const QHash<QString, ChatReplica *> &replicas() const { return m_replicas; }
+
+    // Chats owned here (with members on any node).
+    qsizetype ownedCount() const { return m_owners.size(); }
+    ChatOwner *findOwner(const QString &chatName) const { return m_owners.value(chatName); }
+    const QHash<QString, ChatOwner *> &owners() const { return m_owners; }
+    // The owner of a chat placed here, created when absent; null when it would exceed the cap.
+    ChatOwner *openOwner(const QString &chatName, qint64 firstSequence = 0);
+    // Forgets an owner that moved to another node, without events.
+    void releaseOwner(const QString &chatName);
+
+    // The replica sink of a node: this node's replica of the chat, or the router's link.
+    ReplicaSink *replicaSink(const QString &chatName, const QString &node);
 
 private:
-    void forget(const QString &chatName);
-    QHash<QString, Room *> m_rooms;
+    void forgetReplica(const QString &chatName);
+    void forgetOwner(const QString &chatName);
+
     qsizetype m_maxRooms;
-    // Highest sequence any dropped room reached. A chat created again starts above it, so a
-    // chat's sequence never goes back even though empty rooms are forgotten (and no memory
+    OwnerRouter *m_router = nullptr;
+    ConnectionRegistry m_connections;
+    QHash<QString, ChatReplica *> m_replicas;
+    QHash<QString, ChatOwner *> m_owners;
+    // Highest sequence any dropped chat reached. A chat created again starts above it, so a
+    // chat's sequence never goes back even though empty chats are forgotten (and no memory
     // per forgotten chat name is kept).
     qint64 m_sequenceFloor = 0;
 };

@@ -2,6 +2,8 @@
 // What a room knows of a member: who it is and where its events go. ClientSession implements
 // it; tests use fakes. Owned by whoever created the member, never by the room.
 
+#include "shared/errorcode.h"
+
 #include <QString>
 
 namespace flack::server::rooms {
@@ -10,11 +12,17 @@ class RoomMember
 {
 public:
     virtual ~RoomMember() = default;
+    // Unique in the cluster (ConnectionRegistry hands it out); user ids are not.
+    virtual QString connectionId() const = 0;
     virtual QString userId() const = 0;
     virtual QString userName() const = 0;
     // One pre-encoded text frame (a JSON record). The same QString is handed to every member
     // of a room; implementations must not leave the room from inside this call.
     virtual void deliver(const QString &frame) = 0;
+    // The chat's owner refused this member's join (a limit, with the code a single node would
+    // have sent). The member is no longer in that chat when this is called.
+    virtual void joinRefused(const QString &chatName, protocol::ErrorCode code,
+                             const QString &reason) = 0;
 };
 
 } // namespace flack::server::rooms

@@ -43,9 +43,11 @@ qsizetype utf8Length(QStringView text)
 
 ClientSession::ClientSession(SessionTransport *transport, rooms::RoomDirectory *directory,
                              const SessionLimits &limits, QObject *parent)
-    : QObject(parent), m_transport(transport), m_directory(directory), m_limits(limits)
+    : QObject(parent), m_transport(transport), m_directory(directory), m_limits(limits),
+      m_connectionId(directory->connections().allocateId())
 {
     m_lastActivity.start();
+    m_directory->connections().add(this);
 }
 
 ClientSession::~ClientSession()
@@ -53,6 +55,7 @@ ClientSession::~ClientSession()
     // A session destroyed while still in rooms (server shutdown) must not leave dangling
     // members behind.
     leaveAllChats();
+    m_directory->connections().remove(this);
 }
 
 void ClientSession::handleTextMessage(const QString &text)
@@ -125,6 +128,14 @@ void ClientSession::deliver(const QString &frame)
         QMetaObject::invokeMethod(
             this, [this] { abortConnection(); }, Qt::QueuedConnection);
     }
+}
+
+void ClientSession::joinRefused(const QString &chatName, ErrorCode code, const QString &reason)
+{
+    // The owner (maybe on another node) said no after we had counted the chat as joined.
+    if (!m_chats.remove(chatName))
+        return;
+    fail(code, reason);
 }
 
 void ClientSession::handleRecord(const ClientRecord &record)

@@ -57,9 +57,12 @@ public:
     qsizetype chatCount() const { return m_chats.size(); }
 
     // RoomMember
+    QString connectionId() const override { return m_connectionId; }
     QString userId() const override { return m_userId; }
     QString userName() const override { return m_userName; }
     void deliver(const QString &frame) override;
+    void joinRefused(const QString &chatName, protocol::ErrorCode code,
+                     const QString &reason) override;
 
 Q_SIGNALS:
     // The connection is gone and the session left its rooms; the owner may delete it.
@@ -84,6 +87,7 @@ private:
     SessionTransport *m_transport;
     rooms::RoomDirectory *m_directory;
     SessionLimits m_limits;
+    QString m_connectionId; // unique in the cluster; the directory's registry maps it to us
     State m_state = State::AwaitingHello;
     QString m_userId;
     QString m_userName;

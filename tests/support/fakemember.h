@@ -1,6 +1,8 @@
 #pragma once
-// A RoomMember for unit tests: records every frame delivered to it, decoded.
+// A RoomMember for unit tests: records every frame delivered to it, decoded, and any refusal.
+// Given a registry it registers itself, as sessions do, so a replica can find it by id.
 
+#include "server/rooms/connectionregistry.h"
 #include "server/rooms/roommember.h"
 
 #include <QJsonDocument>
@@ -12,13 +14,30 @@ namespace flack::test {
 class FakeMember : public server::rooms::RoomMember
 {
 public:
-    FakeMember(QString name, QString id) : m_name(std::move(name)), m_id(std::move(id)) {}
+    FakeMember(QString name, QString id, server::rooms::ConnectionRegistry *registry = nullptr)
+        : m_name(std::move(name)), m_id(std::move(id)), m_registry(registry),
+          m_connectionId(registry ? registry->allocateId() : QStringLiteral("conn-") + m_id)
+    {
+        if (m_registry)
+            m_registry->add(this);
+    }
+    ~FakeMember() override
+    {
+        if (m_registry)
+            m_registry->remove(this);
+    }
+    QString connectionId() const override { return m_connectionId; }
     QString userId() const override { return m_id; }
     QString userName() const override { return m_name; }
     void deliver(const QString &frame) override
     {
         frames.append(frame);
         records.append(QJsonDocument::fromJson(frame.toUtf8()).object());
+    }
+    void joinRefused(const QString &chatName, protocol::ErrorCode code,
+                     const QString &reason) override
+    {
+        refusals.append({chatName, code, reason});
     }
     QStringList recordNames() const
     {
@@ -28,12 +47,21 @@ public:
         return names;
     }
 
+    struct Refusal
+    {
+        QString chatName;
+        protocol::ErrorCode code;
+        QString reason;
+    };
     QList<QString> frames;
     QList<QJsonObject> records;
+    QList<Refusal> refusals;
 
 private:
     QString m_name;
     QString m_id;
+    server::rooms::ConnectionRegistry *m_registry;
+    QString m_connectionId;
 };
 
 } // namespace flack::test

@@ -212,7 +212,7 @@ private Q_SLOTS:
         Fixture f;
         f.login();
         f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
-        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
         f.directory.open(u"lobby"_s)->join(&bo);
         f.session.handleTextMessage(text(protocol::encodeClientGoodbye()));
         QCOMPARE(f.transport.lastRecord(), u"server_goodbye"_s);
@@ -229,7 +229,7 @@ private Q_SLOTS:
         f.login();
         f.session.handleTextMessage(text(protocol::encodeJoinChat(u"a")));
         f.session.handleTextMessage(text(protocol::encodeJoinChat(u"b")));
-        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
         f.directory.open(u"b"_s)->join(&bo);
         QSignalSpy finished(&f.session, &ClientSession::finished);
         f.session.handleDisconnected();
@@ -245,7 +245,7 @@ private Q_SLOTS:
         Fixture f;
         f.login();
         f.session.handleTextMessage(text(protocol::encodeJoinChat(u"a")));
-        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
         f.directory.open(u"a"_s)->join(&bo);
         f.session.handleTextMessage(u"not json"_s);
         QCOMPARE(bo.recordNames().last(), u"left"_s);
@@ -324,12 +324,39 @@ private Q_SLOTS:
                  u"CHAT_LIMIT-004"_s);
     }
 
+    // An owner elsewhere refusing the join after the fact: the same error as on one node, and
+    // the session no longer counts the chat.
+    void refusedJoinFailsWithTheOwnersCode()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        QCOMPARE(f.session.chatCount(), 1);
+        f.session.joinRefused(u"elsewhere"_s, protocol::ErrorCode::TooManyRooms, u"full"_s);
+        QCOMPARE(f.transport.closeCode, -1); // not a chat of ours: ignored
+        f.session.joinRefused(u"lobby"_s, protocol::ErrorCode::TooManyRooms, u"full"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_LIMIT-004"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("reason")).toString(), u"full"_s);
+        QCOMPARE(f.transport.closeCode, 1008);
+        QCOMPARE(f.session.chatCount(), 0);
+    }
+
+    void connectionIdsAreUniqueAndRegistered()
+    {
+        Fixture f;
+        ClientSession second(&f.transport, &f.directory, SessionLimits{});
+        QVERIFY(f.session.connectionId() != second.connectionId());
+        QCOMPARE(f.directory.connections().find(second.connectionId()), &second);
+        QCOMPARE(f.directory.connections().count(), 2);
+    }
+
     void abortLeavesChatsAndDropsTheConnection()
     {
         Fixture f;
         f.login();
         f.session.handleTextMessage(text(protocol::encodeJoinChat(u"a")));
-        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
         f.directory.open(u"a"_s)->join(&bo);
         f.session.abortConnection();
         QVERIFY(f.transport.aborted);
@@ -344,7 +371,7 @@ private Q_SLOTS:
         Fixture f(limits);
         f.login();
         f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
-        flack::test::FakeMember bo(u"Bo"_s, u"b"_s);
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
         f.directory.open(u"lobby"_s)->join(&bo);
         // Bo keeps talking; our fake transport never drains its queue.
         for (int i = 0; i < 50 && !f.transport.aborted; ++i) {

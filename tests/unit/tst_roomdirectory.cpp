@@ -1,7 +1,8 @@
 // RoomDirectory: chats created on first join, forgotten when empty, never going back in
 // sequence when created again, and a cap on how many exist at once.
 
-#include "server/rooms/room.h"
+#include "server/rooms/chatowner.h"
+#include "server/rooms/chatreplica.h"
 #include "server/rooms/roomdirectory.h"
 #include "tests/support/fakemember.h"
 
@@ -30,25 +31,26 @@ private Q_SLOTS:
     void emptyRoomIsForgotten()
     {
         RoomDirectory directory;
-        FakeMember ann(u"Ann"_s, u"a"_s);
+        FakeMember ann(u"Ann"_s, u"a"_s, &directory.connections());
         directory.open(u"a"_s)->join(&ann);
         QCOMPARE(directory.roomCount(), 1);
         directory.open(u"a"_s)->leave(&ann);
         QCOMPARE(directory.roomCount(), 0);
-        QVERIFY(!directory.find(u"a"_s));
+        QVERIFY(!directory.findReplica(u"a"_s));
+        QVERIFY(!directory.findOwner(u"a"_s));
     }
 
     void recreatedChatContinuesItsSequence()
     {
         RoomDirectory directory;
-        FakeMember ann(u"Ann"_s, u"a"_s);
+        FakeMember ann(u"Ann"_s, u"a"_s, &directory.connections());
         directory.open(u"lobby"_s)->join(&ann);
         directory.open(u"lobby"_s)->post(&ann, u"text/plain"_s, u"hi"_s);
-        const qint64 before = directory.find(u"lobby"_s)->lastSequence();
+        const qint64 before = directory.findOwner(u"lobby"_s)->lastSequence();
         directory.open(u"lobby"_s)->leave(&ann);
         QCOMPARE(directory.roomCount(), 0);
 
-        FakeMember bo(u"Bo"_s, u"b"_s);
+        FakeMember bo(u"Bo"_s, u"b"_s, &directory.connections());
         directory.open(u"lobby"_s)->join(&bo);
         const qint64 rejoined = bo.records.last().value(u"sequence"_s).toInteger();
         // The leave took before + 1; the new room's first event comes after it.
@@ -58,7 +60,7 @@ private Q_SLOTS:
     void capRefusesNewChatsButNotExistingOnes()
     {
         RoomDirectory directory(2);
-        FakeMember ann(u"Ann"_s, u"a"_s);
+        FakeMember ann(u"Ann"_s, u"a"_s, &directory.connections());
         directory.open(u"one"_s)->join(&ann);
         directory.open(u"two"_s)->join(&ann);
         QCOMPARE(directory.open(u"three"_s), nullptr);

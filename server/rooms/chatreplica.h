@@ -1,0 +1,72 @@
+#pragma once
+// One chat on one node: this node's members of it and the delivery loop. Sessions talk to it
+// as their ChatRoom; it forwards their requests to the chat's owner (an OwnerLink: the local
+// ChatOwner, or a peer link) and delivers what the owner sends back (as a ReplicaSink),
+// converting each event to a frame once for all of its members. Lives on the main thread;
+// created and dropped by RoomDirectory.
+
+#include "server/rooms/chatroom.h"
+#include "server/rooms/replicasink.h"
+
+#include <QObject>
+#include <QSet>
+
+#include <vector>
+
+namespace flack::server::rooms {
+
+class ConnectionRegistry;
+class OwnerLink;
+
+class ChatReplica : public QObject, public ChatRoom, public ReplicaSink
+{
+    Q_OBJECT
+public:
+    ChatReplica(QString name, const ConnectionRegistry *connections, QObject *parent = nullptr);
+
+    // Where requests go from now on (the owner may move in a cluster).
+    void setOwner(OwnerLink *owner) { m_owner = owner; }
+    OwnerLink *owner() const { return m_owner; }
+
+    // ChatRoom
+    QString name() const override { return m_name; }
+    void join(RoomMember *member) override;
+    void leave(RoomMember *member) override;
+    void drop(RoomMember *member) override;
+    void post(RoomMember *member, const QString &mimeType, const QString &message) override;
+
+    // ReplicaSink
+    void deliverState(const QString &chatName, const QString &connectionId,
+                      const QByteArray &json) override;
+    void deliverEvent(const ChatEvent &event) override;
+    void refuseJoin(const QString &chatName, const QString &connectionId, protocol::ErrorCode code,
+                    const QString &reason) override;
+
+    // Members receiving events (joiners waiting for their chat_state not counted).
+    qsizetype memberCount() const { return qsizetype(m_members.size()); }
+    const std::vector<RoomMember *> &members() const { return m_members; }
+    const std::vector<RoomMember *> &joining() const { return m_joining; }
+    bool hasMember(const RoomMember *member) const;
+    // Highest sequence delivered here.
+    qint64 lastSequence() const { return m_lastSequence; }
+    bool isEmpty() const { return m_members.empty() && m_joining.empty() && m_leaving.isEmpty(); }
+
+Q_SIGNALS:
+    // No member, joiner or leaver is left; the directory forgets the replica.
+    void emptied(const QString &name);
+
+private:
+    void checkEmpty();
+
+    QString m_name;
+    const ConnectionRegistry *m_connections;
+    OwnerLink *m_owner = nullptr;
+    std::vector<RoomMember *> m_members;
+    std::vector<RoomMember *> m_joining; // asked to join; their chat_state is on its way
+    // Connections that asked to leave: they get nothing more but their own left, found by id
+    // when it comes, so a connection that goes away meanwhile leaves no dangling pointer.
+    QSet<QString> m_leaving;
+    qint64 m_lastSequence = 0;
+};
+
+} // namespace flack::server::rooms

@@ -1,0 +1,311 @@
+// ChatReplica with a local ChatOwner (a node alone): membership, per-chat sequence,
+// encode-once fan-out, the emptied signal, and a refused join.
+
+#include "server/rooms/chatevent.h"
+#include "server/rooms/chatowner.h"
+#include "server/rooms/chatreplica.h"
+#include "server/rooms/ownerlink.h"
+#include "server/rooms/roomdirectory.h"
+#include "shared/serverrecordencoder.h"
+#include "tests/support/fakemember.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using flack::server::rooms::ChatEvent;
+using flack::server::rooms::ChatReplica;
+using flack::server::rooms::ConnectionRegistry;
+using flack::server::rooms::RoomDirectory;
+using flack::test::FakeMember;
+namespace protocol = flack::protocol;
+
+namespace {
+// An OwnerLink that only records what the replica asked for.
+class RecordingOwner : public flack::server::rooms::OwnerLink
+{
+public:
+    void join(const flack::server::rooms::MemberInfo &member) override
+    {
+        calls.append(u"join "_s + member.connectionId);
+    }
+    void leave(const QString &id) override { calls.append(u"leave "_s + id); }
+    void drop(const QString &id) override { calls.append(u"drop "_s + id); }
+    void post(const QString &id, const QString &, const QString &message) override
+    {
+        calls.append(u"post "_s + id + u' ' + message);
+    }
+    QStringList calls;
+};
+
+ChatEvent makeEvent(ChatEvent::Kind kind, qint64 sequence, const FakeMember &subject)
+{
+    ChatEvent e;
+    e.chatName = u"r"_s;
+    e.kind = kind;
+    e.sequence = sequence;
+    e.subject = {subject.connectionId(), subject.userId(), subject.userName(), u"n1"_s};
+    const QByteArray ts = "2026-01-01T00:00:00Z";
+    if (kind == ChatEvent::Kind::Joined)
+        e.json = protocol::encodeJoined(u"r", subject.userName(), subject.userId(), ts, sequence);
+    else if (kind == ChatEvent::Kind::Left)
+        e.json = protocol::encodeLeft(u"r", subject.userId(), ts, sequence);
+    else
+        e.json =
+            protocol::encodeChatMessage(u"r", subject.userId(), u"text/plain", u"m", ts, sequence);
+    return e;
+}
+} // namespace
+
+class TestChatReplica : public QObject
+{
+    Q_OBJECT
+
+    static QString field(const QJsonObject &record, const char *key)
+    {
+        return record.value(QLatin1StringView(key)).toString();
+    }
+    static ChatReplica *open(RoomDirectory &directory, const QString &name)
+    {
+        return static_cast<ChatReplica *>(directory.open(name));
+    }
+    static qint64 sequence(const QJsonObject &record)
+    {
+        return record.value(QLatin1StringView("sequence")).toInteger(-1);
+    }
+
+private Q_SLOTS:
+    void joinSendsStateWithoutJoinerThenJoinedToAll()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("lobby"));
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        FakeMember bo(QStringLiteral("Bo"), QStringLiteral("b2"), &directory.connections());
+        room.join(&ann);
+        QCOMPARE(ann.recordNames(), QStringList({u"chat_state"_s, u"joined"_s}));
+        QCOMPARE(ann.records[0].value(QLatin1StringView("users")).toArray().size(), 0);
+
+        room.join(&bo);
+        QCOMPARE(bo.recordNames(), QStringList({u"chat_state"_s, u"joined"_s}));
+        const QJsonArray users = bo.records[0].value(QLatin1StringView("users")).toArray();
+        QCOMPARE(users.size(), 1);
+        QCOMPARE(field(users[0].toObject(), "user_name"), u"Ann"_s);
+        QCOMPARE(field(users[0].toObject(), "user_id"), u"a1"_s);
+        QCOMPARE(field(users[0].toObject(), "record"), u"chat_user"_s);
+        // Ann sees Bo's join too, with the same bytes Bo got.
+        QCOMPARE(ann.recordNames().last(), u"joined"_s);
+        QCOMPARE(ann.frames.last(), bo.frames.last());
+        QCOMPARE(field(ann.records.last(), "user_name"), u"Bo"_s);
+        QCOMPARE(room.memberCount(), 2);
+    }
+
+    void sequenceStrictlyIncreasesOverAllEvents()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("seq"));
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        FakeMember bo(QStringLiteral("Bo"), QStringLiteral("b2"), &directory.connections());
+        room.join(&ann);
+        room.join(&bo);
+        for (int i = 0; i < 20; ++i)
+            room.post(&ann, u"text/plain"_s, QString::number(i));
+        room.leave(&bo);
+        qint64 previous = 0;
+        for (const QJsonObject &record : std::as_const(ann.records)) {
+            if (field(record, "record") == u"chat_state")
+                continue;
+            QVERIFY2(sequence(record) > previous, "sequence must strictly increase");
+            previous = sequence(record);
+        }
+        QCOMPARE(previous, room.lastSequence());
+        QCOMPARE(directory.findOwner(room.name())->lastSequence(), room.lastSequence());
+        QCOMPARE(room.lastSequence(), 2 + 20 + 1);
+    }
+
+    void everyRecipientGetsTheSameFrame()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("fan"));
+        std::vector<std::unique_ptr<FakeMember>> members;
+        for (int i = 0; i < 10; ++i) {
+            members.push_back(std::make_unique<FakeMember>(QStringLiteral("u%1").arg(i),
+                                                           QStringLiteral("id%1").arg(i),
+                                                           &directory.connections()));
+            room.join(members.back().get());
+        }
+        room.post(members[3].get(), u"text/plain"_s, u"hello \"all\"\n"_s);
+        const QString &first = members[0]->frames.last();
+        for (const auto &member : members) {
+            QCOMPARE(member->frames.last(), first);
+            // Encode once: the very same string data is shared, not an equal copy.
+            QCOMPARE(member->frames.last().constData(), first.constData());
+        }
+        const QJsonObject record = members[0]->records.last();
+        QCOMPARE(field(record, "record"), u"chat_message"_s);
+        QCOMPARE(field(record, "user_id"), u"id3"_s);
+        QCOMPARE(field(record, "message"), u"hello \"all\"\n"_s);
+        QCOMPARE(field(record, "mime_type"), u"text/plain"_s);
+    }
+
+    void leaveNotifiesLeaverAndOthers()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("l"));
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        FakeMember bo(QStringLiteral("Bo"), QStringLiteral("b2"), &directory.connections());
+        room.join(&ann);
+        room.join(&bo);
+        room.leave(&ann);
+        QCOMPARE(ann.recordNames().last(), u"left"_s);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        QCOMPARE(field(bo.records.last(), "user_id"), u"a1"_s);
+        QVERIFY(!room.hasMember(&ann));
+        // After leaving, Ann gets nothing more.
+        const qsizetype before = ann.frames.size();
+        room.post(&bo, u"text/plain"_s, u"x"_s);
+        QCOMPARE(ann.frames.size(), before);
+    }
+
+    void dropNotifiesOnlyTheRemaining()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("d"));
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        FakeMember bo(QStringLiteral("Bo"), QStringLiteral("b2"), &directory.connections());
+        room.join(&ann);
+        room.join(&bo);
+        const qsizetype annBefore = ann.frames.size();
+        room.drop(&ann);
+        QCOMPARE(ann.frames.size(), annBefore);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+    }
+
+    void lastMemberGoneEmitsEmptied()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("e"));
+        QSignalSpy emptied(&room, &ChatReplica::emptied);
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        FakeMember bo(QStringLiteral("Bo"), QStringLiteral("b2"), &directory.connections());
+        room.join(&ann);
+        room.join(&bo);
+        room.leave(&ann);
+        QCOMPARE(emptied.count(), 0);
+        room.drop(&bo);
+        QCOMPARE(emptied.count(), 1);
+        QCOMPARE(emptied.first().first().toString(), u"e"_s);
+    }
+
+    void nonMembersCannotPostOrLeave()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("n"));
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        FakeMember stranger(QStringLiteral("X"), QStringLiteral("x"), &directory.connections());
+        room.join(&ann);
+        const qsizetype before = ann.frames.size();
+        room.post(&stranger, u"text/plain"_s, u"spam"_s);
+        room.leave(&stranger);
+        QCOMPARE(ann.frames.size(), before);
+        QCOMPARE(room.lastSequence(), 1);
+    }
+
+    void joiningTwiceIsIgnored()
+    {
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("t"));
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        room.join(&ann);
+        room.join(&ann);
+        QCOMPARE(room.memberCount(), 1);
+        QCOMPARE(ann.frames.size(), 2);
+    }
+    // With an owner elsewhere (a fake link standing in for a peer link) answers come later.
+    void remoteOwnerAnswersAsynchronously()
+    {
+        ConnectionRegistry connections;
+        RecordingOwner owner;
+        ChatReplica replica(u"r"_s, &connections);
+        replica.setOwner(&owner);
+        FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
+        replica.join(&ann);
+        QCOMPARE(owner.calls, QStringList({u"join "_s + ann.connectionId()}));
+        QCOMPARE(replica.memberCount(), 0); // joining until the chat_state comes
+        // A joiner may already post: the owner sees its join first.
+        replica.post(&ann, u"text/plain"_s, u"early"_s);
+        QCOMPARE(owner.calls.last(), u"post "_s + ann.connectionId() + u" early"_s);
+        replica.deliverState(u"r"_s, ann.connectionId(),
+                             protocol::encodeChatState(u"r", {{u"Bo"_s, u"b2"_s}}));
+        QCOMPARE(replica.memberCount(), 1);
+        QCOMPARE(ann.recordNames(), QStringList({u"chat_state"_s}));
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 5, ann));
+        QCOMPARE(ann.recordNames().last(), u"joined"_s);
+        // An event seen already (an owner change may resend) is not delivered twice.
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 5, ann));
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 4, ann));
+        QCOMPARE(ann.frames.size(), 2);
+        QCOMPARE(replica.lastSequence(), 5);
+    }
+
+    void leaverGetsOnlyItsOwnLeftThenTheReplicaEmpties()
+    {
+        ConnectionRegistry connections;
+        RecordingOwner owner;
+        ChatReplica replica(u"r"_s, &connections);
+        replica.setOwner(&owner);
+        QSignalSpy emptied(&replica, &ChatReplica::emptied);
+        FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
+        replica.join(&ann);
+        replica.deliverState(u"r"_s, ann.connectionId(), protocol::encodeChatState(u"r", {}));
+        replica.leave(&ann);
+        QCOMPARE(owner.calls.last(), u"leave "_s + ann.connectionId());
+        QCOMPARE(emptied.count(), 0); // its left is still to come
+        FakeMember other(u"Cy"_s, u"c3"_s);
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Message, 7, other));
+        QCOMPARE(ann.recordNames().last(), u"chat_state"_s);
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 8, ann));
+        QCOMPARE(ann.recordNames().last(), u"left"_s);
+        QCOMPARE(emptied.count(), 1);
+    }
+
+    void leaverGoneBeforeItsLeftIsNotTouched()
+    {
+        ConnectionRegistry connections;
+        RecordingOwner owner;
+        ChatReplica replica(u"r"_s, &connections);
+        replica.setOwner(&owner);
+        auto ann = std::make_unique<FakeMember>(u"Ann"_s, u"a1"_s, &connections);
+        const QString id = ann->connectionId();
+        replica.join(ann.get());
+        replica.deliverState(u"r"_s, id, protocol::encodeChatState(u"r", {}));
+        replica.leave(ann.get());
+        ann.reset(); // the registry forgets it; the replica must not reach it
+        FakeMember stub(u"Ann"_s, u"a1"_s);
+        ChatEvent left = makeEvent(ChatEvent::Kind::Left, 2, stub);
+        left.subject.connectionId = id;
+        replica.deliverEvent(left);
+        QVERIFY(replica.isEmpty());
+    }
+
+    void refusedJoinReachesTheMember()
+    {
+        ConnectionRegistry connections;
+        RecordingOwner owner;
+        ChatReplica replica(u"r"_s, &connections);
+        replica.setOwner(&owner);
+        QSignalSpy emptied(&replica, &ChatReplica::emptied);
+        FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
+        replica.join(&ann);
+        replica.refuseJoin(u"r"_s, ann.connectionId(), protocol::ErrorCode::TooManyRooms,
+                           u"full"_s);
+        QCOMPARE(ann.refusals.size(), 1);
+        QCOMPARE(ann.refusals[0].chatName, u"r"_s);
+        QCOMPARE(ann.refusals[0].code, protocol::ErrorCode::TooManyRooms);
+        QCOMPARE(emptied.count(), 1);
+        QVERIFY(ann.frames.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChatReplica)
+#include "tst_chatreplica.moc"
