@@ -2,37 +2,139 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSettings>
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace flack::server::app {
 
 namespace {
 
+// The shortest cluster secret accepted: shorter ones are guessable by whoever can reach the
+// cluster port.
+constexpr qsizetype kMinSecretBytes = 16;
+// A secret file is a few bytes; anything much bigger is the wrong file.
+constexpr qint64 kMaxSecretFileBytes = 4096;
+constexpr qsizetype kMaxNodeNameBytes = 255;
+constexpr qsizetype kMaxPeers = 64;
+
+using Apply = std::function<QString(ServerConfig &, const QString &)>;
+
 // One setting: its option name (also its INI key), its environment variable and how a text
 // value is checked and stored. Returns an error description, or an empty string.
+// A secret setting exists only in the environment (a command line is visible to every local
+// user, a config file tends to be world-readable and copied around) and its value is never
+// echoed in an error.
 struct Setting
 {
     const char *name;
     const char *valueName;
     const char *description;
-    std::function<QString(ServerConfig &, const QString &)> apply;
+    Apply apply;
+    bool secret = false;
 };
 
-std::function<QString(ServerConfig &, const QString &)> integer(qint64 ServerConfig::*field,
-                                                                qint64 min, qint64 max)
+template <typename Field> Apply integer(Field ServerConfig::*field, qint64 min, qint64 max)
 {
     return [=](ServerConfig &config, const QString &value) {
         bool ok = false;
         const qint64 number = value.trimmed().toLongLong(&ok);
         if (!ok || number < min || number > max)
             return QStringLiteral("expected an integer from %1 to %2").arg(min).arg(max);
-        config.*field = number;
+        config.*field = Field(number);
         return QString();
     };
+}
+
+// "host:port" as --cluster-listen and --peers take it: an IPv4 address, an IPv6 address in
+// brackets or a DNS name, then a decimal port from minPort to 65535. Returns a reason, or an
+// empty string with host (IPv6 without brackets) and port filled.
+QString parseHostPort(const QString &text, quint16 minPort, QString *host, quint16 *port)
+{
+    QString hostPart;
+    QString portPart;
+    if (text.startsWith(u'[')) {
+        const qsizetype close = text.indexOf(u']');
+        if (close < 0 || close + 1 >= text.size() || text.at(close + 1) != u':')
+            return QStringLiteral("expected [IPV6-ADDRESS]:PORT");
+        hostPart = text.mid(1, close - 1);
+        portPart = text.mid(close + 2);
+        QHostAddress address;
+        if (!address.setAddress(hostPart) || address.protocol() != QAbstractSocket::IPv6Protocol)
+            return QStringLiteral("not an IPv6 address in the brackets");
+    } else {
+        const qsizetype colon = text.lastIndexOf(u':');
+        if (colon < 0)
+            return QStringLiteral("expected HOST:PORT");
+        hostPart = text.left(colon);
+        portPart = text.mid(colon + 1);
+        if (hostPart.isEmpty())
+            return QStringLiteral("expected HOST:PORT, the host is missing");
+        if (hostPart.contains(u':'))
+            return QStringLiteral("an IPv6 address goes in brackets, as in [::1]:9000");
+        const bool numeric = std::all_of(hostPart.cbegin(), hostPart.cend(), [](QChar c) {
+            return c == u'.' || (c >= u'0' && c <= u'9');
+        });
+        if (numeric) {
+            // QHostAddress also takes "127.1" and "1"; a peer list wants the usual form.
+            QHostAddress address;
+            if (hostPart.count(u'.') != 3 || !address.setAddress(hostPart))
+                return QStringLiteral("not an IPv4 address");
+        } else {
+            // A DNS name (RFC 1123): labels of letters, digits and inner hyphens.
+            if (hostPart.size() > 253)
+                return QStringLiteral("host name longer than 253 characters");
+            const QStringList labels = hostPart.split(u'.');
+            for (const QString &label : labels) {
+                const bool valid = !label.isEmpty() && label.size() <= 63 &&
+                                   !label.startsWith(u'-') && !label.endsWith(u'-') &&
+                                   std::all_of(label.cbegin(), label.cend(), [](QChar c) {
+                                       return c == u'-' || (c >= u'0' && c <= u'9') ||
+                                              (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
+                                   });
+                if (!valid)
+                    return QStringLiteral("not a valid host name or address");
+            }
+        }
+    }
+    const bool digits = !portPart.isEmpty() && portPart.size() <= 5 &&
+                        std::all_of(portPart.cbegin(), portPart.cend(),
+                                    [](QChar c) { return c >= u'0' && c <= u'9'; });
+    const uint number = digits ? portPart.toUInt() : 0;
+    if (!digits || number < minPort || number > 65535)
+        return QStringLiteral("expected a port number from %1 to 65535").arg(minPort);
+    *host = hostPart;
+    *port = quint16(number);
+    return {};
+}
+
+// What a secret file holds, or a reason it can't be used. The reason never quotes the content.
+QString readSecretFile(const QString &path, QByteArray *secret)
+{
+    QFile file(path);
+    const QFileInfo info(path);
+    if (!info.exists())
+        return QStringLiteral("no such file");
+    if (!info.isFile() || !file.open(QIODevice::ReadOnly))
+        return QStringLiteral("not a readable file");
+    QByteArray content = file.read(kMaxSecretFileBytes + 1);
+    if (content.size() > kMaxSecretFileBytes)
+        return QStringLiteral("larger than %1 bytes, not a secret file").arg(kMaxSecretFileBytes);
+    // Editors and "echo secret > file" end the file with a newline that is not meant as part
+    // of the secret.
+    while (content.endsWith('\n') || content.endsWith('\r'))
+        content.chop(1);
+    if (content.isEmpty())
+        return QStringLiteral("the file is empty");
+    if (content.size() < kMinSecretBytes)
+        return QStringLiteral("the secret in it is shorter than %1 bytes").arg(kMinSecretBytes);
+    *secret = content;
+    return {};
 }
 
 const std::vector<Setting> &settings()
@@ -103,6 +205,80 @@ const std::vector<Setting> &settings()
              config.logLevel = level;
              return QString();
          }},
+        {"node-name", "NAME",
+         "This node's name, unique in the cluster (up to 255 bytes, no spaces or '/'). "
+         "Default: host:port of the HTTP listener.",
+         [](ServerConfig &config, const QString &value) {
+             const QString name = value.trimmed();
+             if (name.isEmpty() || name.toUtf8().size() > kMaxNodeNameBytes)
+                 return QStringLiteral("expected 1 to %1 bytes").arg(kMaxNodeNameBytes);
+             const QList<uint> codePoints = name.toUcs4();
+             for (const uint c : codePoints) {
+                 if (!QChar::isPrint(c) || QChar::isSpace(c) || c == u'/')
+                     return QStringLiteral("no spaces, '/' or control characters allowed");
+             }
+             config.nodeName = name;
+             return QString();
+         }},
+        {"cluster-listen", "ADDRESS:PORT",
+         "Accept peer nodes here, e.g. 10.0.0.5:9090 or [::1]:9090 (port 0 picks a free one). "
+         "Needs a cluster secret. Default: not clustered.",
+         [](ServerConfig &config, const QString &value) {
+             QString host;
+             quint16 port = 0;
+             const QString problem = parseHostPort(value.trimmed(), 0, &host, &port);
+             if (!problem.isEmpty())
+                 return problem;
+             config.clusterListenHost = host;
+             config.clusterListenPort = port;
+             config.clusterListenSet = true;
+             return QString();
+         }},
+        {"peers", "HOST:PORT,...",
+         "Cluster-listen addresses of other nodes to join (up to 64, comma-separated). Needs "
+         "--cluster-listen and a cluster secret.",
+         [](ServerConfig &config, const QString &value) {
+             const QStringList entries = value.split(u',');
+             if (entries.size() > kMaxPeers)
+                 return QStringLiteral("more than %1 peers").arg(kMaxPeers);
+             QList<ServerConfig::PeerAddress> peers;
+             for (const QString &entry : entries) {
+                 const QString text = entry.trimmed();
+                 if (text.isEmpty())
+                     return QStringLiteral("empty entry in the list");
+                 ServerConfig::PeerAddress peer;
+                 const QString problem = parseHostPort(text, 1, &peer.host, &peer.port);
+                 if (!problem.isEmpty())
+                     return QStringLiteral("peer '%1': %2").arg(text.left(100), problem);
+                 if (peers.contains(peer))
+                     return QStringLiteral("peer '%1' is listed twice").arg(text.left(100));
+                 peers.append(peer);
+             }
+             config.peers = peers;
+             return QString();
+         }},
+        {"cluster-secret-file", "FILE",
+         "Read the secret shared by all nodes from this file (at least 16 bytes; a trailing "
+         "newline is ignored). Or set the secret itself in FLACK_CLUSTER_SECRET; it is never "
+         "taken from the command line.",
+         [](ServerConfig &config, const QString &value) {
+             return readSecretFile(value, &config.clusterSecret);
+         }},
+        {"cluster-secret", nullptr, nullptr,
+         [](ServerConfig &config, const QString &value) {
+             QByteArray secret = value.toUtf8();
+             while (secret.endsWith('\n') || secret.endsWith('\r'))
+                 secret.chop(1);
+             if (secret.size() < kMinSecretBytes)
+                 return QStringLiteral("the cluster secret must be at least %1 bytes")
+                     .arg(kMinSecretBytes);
+             config.clusterSecret = secret;
+             return QString();
+         },
+         true},
+        {"peer-timeout-ms", "MS",
+         "A peer node silent for this long is considered gone. Default 3000.",
+         integer(&ServerConfig::peerTimeoutMs, 100, 600000)},
     };
     return table;
 }
@@ -113,6 +289,14 @@ QString environmentName(const char *settingName)
            QString::fromLatin1(settingName).toUpper().replace(u'-', u'_');
 }
 
+const Setting *findSetting(QStringView name)
+{
+    const auto found = std::find_if(settings().begin(), settings().end(), [&](const Setting &s) {
+        return name == QLatin1StringView(s.name);
+    });
+    return found == settings().end() ? nullptr : &*found;
+}
+
 ConfigResult error(QString text)
 {
     ConfigResult result;
@@ -121,28 +305,130 @@ ConfigResult error(QString text)
     return result;
 }
 
+// A value as an error may quote it: bounded, and on one line whatever it contains.
+QString quoted(const QString &value)
+{
+    QString text = value.left(200);
+    for (QChar &c : text) {
+        if (!c.isPrint())
+            c = u'?';
+    }
+    return text;
+}
+
 QString applyOne(ServerConfig &config, const Setting &setting, const QString &value,
                  const QString &source)
 {
     const QString problem = setting.apply(config, value);
     if (problem.isEmpty())
         return {};
+    if (setting.secret)
+        return QStringLiteral("invalid %1 (%2): %3")
+            .arg(QString::fromLatin1(setting.name), source, problem);
     return QStringLiteral("invalid value '%1' for %2 (%3): %4")
-        .arg(value.left(200), QString::fromLatin1(setting.name), source, problem);
+        .arg(quoted(value), QString::fromLatin1(setting.name), source, problem);
 }
 
-} // namespace
-
-ConfigResult ConfigLoader::load(const QStringList &arguments,
-                                const QProcessEnvironment &environment)
+// The secret must not be passed as an argument: every local user can read a process's command
+// line. Scanned before parsing so that even a "--cluster-secret" missing its value gets this
+// explanation rather than a generic one.
+bool secretOnCommandLine(const QStringList &arguments)
 {
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == u"--")
+            break;
+        QStringView name(argument);
+        if (name.startsWith(u"--"))
+            name = name.mid(2);
+        else if (name.startsWith(u'-'))
+            name = name.mid(1); // single-dash long options are accepted too
+        else
+            continue;
+        const qsizetype equals = name.indexOf(u'=');
+        if (name.left(equals < 0 ? name.size() : equals) == u"cluster-secret")
+            return true;
+    }
+    return false;
+}
+
+QString iniValue(const QSettings &file, const QString &key)
+{
+    // QSettings splits an unquoted value at commas ("peers=a:1,b:2"); put it back together.
+    const QVariant value = file.value(key);
+    if (value.typeId() == QMetaType::QStringList)
+        return value.toStringList().join(u',');
+    return value.toString();
+}
+
+// Every value that may be the cluster secret, read before any setting is applied, so that no
+// error can show one even by accident: a secret file given as --config, a secret pasted into
+// the INI file as a line of its own.
+QList<QByteArray> possibleSecrets(const QStringList &secretFiles,
+                                  const QProcessEnvironment &environment)
+{
+    QList<QByteArray> secrets;
+    if (environment.contains(QStringLiteral("FLACK_CLUSTER_SECRET")))
+        secrets.append(environment.value(QStringLiteral("FLACK_CLUSTER_SECRET")).toUtf8());
+    for (const QString &path : secretFiles) {
+        // Only regular files, as readSecretFile accepts: reading a pipe here would block.
+        QFile file(path);
+        if (path.isEmpty() || !QFileInfo(path).isFile() || !file.open(QIODevice::ReadOnly))
+            continue;
+        secrets.append(file.read(kMaxSecretFileBytes));
+    }
+    for (QByteArray &secret : secrets) {
+        while (secret.endsWith('\n') || secret.endsWith('\r'))
+            secret.chop(1);
+    }
+    return secrets;
+}
+
+QString redacted(QString text, const QList<QByteArray> &secrets)
+{
+    // Very short values would match ordinary words of the message; they are refused as
+    // secrets anyway and none of the messages quotes a secret on purpose.
+    constexpr qsizetype kShortest = kMinSecretBytes / 2;
+    for (const QByteArray &bytes : secrets) {
+        if (bytes.size() < kShortest)
+            continue;
+        const QString secret = QString::fromUtf8(bytes);
+        text.replace(secret, QStringLiteral("<secret>"));
+        // Errors quote values in '...'; a quoted part of a secret is as bad (an INI key is a
+        // secret line up to its '=').
+        static const QRegularExpression quotedPart(QStringLiteral("'([^']*)'"));
+        QRegularExpressionMatchIterator matches = quotedPart.globalMatch(text);
+        QStringList parts;
+        while (matches.hasNext()) {
+            const QString part = matches.next().captured(1);
+            if (part.size() >= kShortest && secret.contains(part))
+                parts.append(part);
+        }
+        for (const QString &part : std::as_const(parts))
+            text.replace(u'\'' + part + u'\'', QStringLiteral("'<secret>'"));
+    }
+    return text;
+}
+
+ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironment &environment,
+                          QList<QByteArray> *secrets)
+{
+    if (secretOnCommandLine(arguments))
+        return error(QStringLiteral(
+            "the cluster secret is not accepted on the command line (other users can see it "
+            "there): put it in a file given with --cluster-secret-file, or in the environment "
+            "as FLACK_CLUSTER_SECRET"));
+
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Flack chat server: serves the web client over HTTP and the chat "
                        "protocol over websockets at /chat-server, on one port.\n"
                        "Every option can also be set as FLACK_<OPTION> in the environment "
                        "(e.g. FLACK_PORT) or as <option>=value in the --config INI file; "
-                       "precedence: command line > environment > file > default."));
+                       "precedence: command line > environment > file > default.\n"
+                       "Clustering: give each node --cluster-listen, the others' addresses in "
+                       "--peers and the same secret (--cluster-secret-file or "
+                       "FLACK_CLUSTER_SECRET). Without them the server runs alone."));
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help and exit."));
@@ -154,16 +440,19 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
     parser.addOption(help);
     parser.addOption(version);
     parser.addOption(configFile);
-    for (const Setting &setting : settings())
+    for (const Setting &setting : settings()) {
+        if (setting.secret)
+            continue;
         parser.addOption(QCommandLineOption(QString::fromLatin1(setting.name),
                                             QString::fromLatin1(setting.description),
                                             QString::fromLatin1(setting.valueName)));
+    }
 
     if (!parser.parse(arguments))
         return error(parser.errorText() + QStringLiteral(" (see --help)"));
     if (!parser.positionalArguments().isEmpty())
         return error(QStringLiteral("unexpected argument '%1' (see --help)")
-                         .arg(parser.positionalArguments().constFirst()));
+                         .arg(quoted(parser.positionalArguments().constFirst())));
     if (parser.isSet(help) || parser.isSet(version)) {
         ConfigResult result;
         result.outcome = ConfigResult::Outcome::ShowText;
@@ -173,12 +462,17 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
         return result;
     }
 
-    ServerConfig config;
+    const QString secretFileOption = QStringLiteral("cluster-secret-file");
+    const QString secretVariable = environmentName("cluster-secret");
+    const QString secretFileVariable = environmentName("cluster-secret-file");
+    if (environment.contains(secretVariable) && environment.contains(secretFileVariable))
+        return error(QStringLiteral("both %1 and %2 are set: set only one")
+                         .arg(secretVariable, secretFileVariable));
 
-    // Lowest precedence first: file, then environment, then command line.
     QString filePath = environment.value(QStringLiteral("FLACK_CONFIG"));
     if (parser.isSet(configFile))
         filePath = parser.value(configFile);
+    std::optional<QSettings> file;
     if (!filePath.isEmpty()) {
         const QFileInfo info(filePath);
         if (!info.exists())
@@ -187,24 +481,47 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
         if (!info.isFile() || !info.isReadable())
             return error(
                 QStringLiteral("cannot read config file '%1': not a readable file").arg(filePath));
-        QSettings file(filePath, QSettings::IniFormat);
-        if (file.status() != QSettings::NoError)
+        file.emplace(filePath, QSettings::IniFormat);
+        if (file->status() != QSettings::NoError)
             return error(
                 QStringLiteral("cannot read config file '%1': not a valid INI file").arg(filePath));
-        const QStringList keys = file.allKeys();
+    }
+
+    QStringList secretFiles{parser.value(secretFileOption), environment.value(secretFileVariable)};
+    if (file) {
+        secretFiles.append(iniValue(*file, secretFileOption));
+        secretFiles.append(iniValue(*file, QStringLiteral("server/") + secretFileOption));
+    }
+    *secrets = possibleSecrets(secretFiles, environment);
+    if (file) {
+        const QString canonical = QFileInfo(filePath).canonicalFilePath();
+        for (const QString &secretFile : std::as_const(secretFiles)) {
+            if (!secretFile.isEmpty() && QFileInfo(secretFile).canonicalFilePath() == canonical)
+                return error(QStringLiteral("config file '%1' is also the cluster secret file; "
+                                            "keep the secret in a file of its own")
+                                 .arg(filePath));
+        }
+    }
+
+    ServerConfig config;
+
+    // Lowest precedence first: file, then environment, then command line.
+    if (file) {
+        const QStringList keys = file->allKeys();
         for (const QString &key : keys) {
             // Settings may sit at the top of the file or in a [server] section.
             const QString name = key.startsWith(u"server/") ? key.mid(7) : key;
-            const auto found =
-                std::find_if(settings().begin(), settings().end(), [&](const Setting &setting) {
-                    return name == QLatin1StringView(setting.name);
-                });
-            if (found == settings().end())
-                return error(
-                    QStringLiteral("config file '%1': unknown setting '%2'").arg(filePath, key));
-            const QString value = file.value(key).toString();
-            const QString problem =
-                applyOne(config, *found, value, QStringLiteral("in %1").arg(filePath));
+            const Setting *setting = findSetting(name);
+            if (!setting)
+                return error(QStringLiteral("config file '%1': unknown setting '%2'")
+                                 .arg(filePath, quoted(key)));
+            if (setting->secret)
+                return error(QStringLiteral("config file '%1': the cluster secret is not "
+                                            "accepted in a config file; put it in a file named "
+                                            "by cluster-secret-file, or set %2")
+                                 .arg(filePath, secretVariable));
+            const QString problem = applyOne(config, *setting, iniValue(*file, key),
+                                             QStringLiteral("in %1").arg(filePath));
             if (!problem.isEmpty())
                 return error(problem);
         }
@@ -220,7 +537,7 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
     }
     for (const Setting &setting : settings()) {
         const QString name = QString::fromLatin1(setting.name);
-        if (!parser.isSet(name))
+        if (setting.secret || !parser.isSet(name))
             continue;
         const QString problem =
             applyOne(config, setting, parser.value(name), QStringLiteral("--%1").arg(name));
@@ -228,9 +545,30 @@ ConfigResult ConfigLoader::load(const QStringList &arguments,
             return error(problem);
     }
 
+    // Rules across settings, checked on the result so every source counts alike.
+    if (!config.peers.isEmpty() && !config.clusterListenSet)
+        return error(QStringLiteral("--peers needs --cluster-listen as well: the peers must be "
+                                    "able to connect back to this node"));
+    if (config.clustered() && config.clusterSecret.isEmpty())
+        return error(QStringLiteral(
+            "--cluster-listen and --peers need the secret shared by the cluster's nodes: set "
+            "--cluster-secret-file FILE or FLACK_CLUSTER_SECRET"));
+
     ConfigResult result;
     result.outcome = ConfigResult::Outcome::Run;
     result.config = config;
+    return result;
+}
+
+} // namespace
+
+ConfigResult ConfigLoader::load(const QStringList &arguments,
+                                const QProcessEnvironment &environment)
+{
+    QList<QByteArray> secrets;
+    ConfigResult result = loadSettings(arguments, environment, &secrets);
+    if (result.outcome == ConfigResult::Outcome::Error)
+        result.text = redacted(result.text, secrets);
     return result;
 }
 

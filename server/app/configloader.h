@@ -1,7 +1,9 @@
 #pragma once
 // Turns the command line, the environment and an optional INI file into a ServerConfig.
-// Precedence: command line > FLACK_* environment > config file > default. Pure apart from
-// reading the config file, so every rule is unit-testable.
+// Precedence: command line > FLACK_* environment > config file > default. The cluster secret
+// comes only from a file (--cluster-secret-file) or FLACK_CLUSTER_SECRET, and no error text
+// ever contains it. Pure apart from reading the config and secret files, so every rule is
+// unit-testable.
 
 #include "server/app/serverconfig.h"
 

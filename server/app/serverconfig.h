@@ -1,14 +1,26 @@
 #pragma once
 // Every setting of flack-server, with its default. Filled by ConfigLoader from the command
-// line, FLACK_* environment variables and an INI file, in that order of precedence.
+// line, FLACK_* environment variables and an INI file, in that order of precedence; read by
+// ServerApplication on the main thread at start-up and never changed afterwards.
 
+#include <QByteArray>
 #include <QHostAddress>
+#include <QList>
 #include <QString>
 
 namespace flack::server::app {
 
 struct ServerConfig
 {
+    // One "host:port" of --peers. The host is a name or an address as written, an IPv6
+    // address without its brackets.
+    struct PeerAddress
+    {
+        QString host;
+        quint16 port = 0;
+        friend bool operator==(const PeerAddress &, const PeerAddress &) = default;
+    };
+
     quint16 port = 8080;
     QHostAddress bindAddress = QHostAddress::Any;
     QString webRoot;             // empty: the web client compiled into the binary
@@ -20,6 +32,17 @@ struct ServerConfig
     qint64 maxRooms = 100000;
     qint64 maxQueuedBytes = 8 * 1024 * 1024;
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
+
+    // Cluster. Without --cluster-listen and --peers the server runs alone and ignores the rest.
+    QString nodeName;          // empty: "host:port" of the HTTP listener, derived at start-up
+    QString clusterListenHost; // name or address as written, IPv6 without brackets
+    quint16 clusterListenPort = 0;
+    bool clusterListenSet = false;
+    QList<PeerAddress> peers; // seeds to dial; may include this node itself
+    QByteArray clusterSecret; // shared by all nodes; never printed
+    int peerTimeoutMs = 3000; // a peer silent for this long is considered gone
+
+    bool clustered() const { return clusterListenSet || !peers.isEmpty(); }
 };
 
 } // namespace flack::server::app

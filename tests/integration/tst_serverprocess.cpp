@@ -1,5 +1,6 @@
 // flack-server as a process: start-up failures are one clear line and exit code 1, --help and
-// --version exit 0, settings come from file < environment < command line, and SIGTERM/SIGINT
+// --version exit 0, settings come from file < environment < command line, the cluster options
+// start with a secret (never printed) and refuse to start without one, and SIGTERM/SIGINT
 // close every websocket with 1001 and exit 0.
 
 #include "tests/support/serverprocess.h"
@@ -60,6 +61,10 @@ private Q_SLOTS:
     void settingsPrecedence_data();
     void settingsPrecedence();
     void configFileSettingTakesEffect();
+    void clusterSecretNeverPrinted_data();
+    void clusterSecretNeverPrinted();
+    void clusterOptionsWithSecretStart_data();
+    void clusterOptionsWithSecretStart();
     void signalClosesWebsocketsAndExits0_data();
     void signalClosesWebsocketsAndExits0();
 
@@ -111,6 +116,15 @@ void TestServerProcess::badStartupIsOneLineAndExit1_data()
     QTest::newRow("config file missing")
         << QStringList{u"--config"_s, dir + u"/missing.ini"_s} << u"missing.ini"_s;
     QTest::newRow("config is a directory") << QStringList{u"--config"_s, dir} << dir;
+    QTest::newRow("cluster-listen without secret")
+        << QStringList{u"--cluster-listen"_s, u"127.0.0.1:0"_s} << u"secret"_s;
+    QTest::newRow("peers without cluster-listen")
+        << QStringList{u"--peers"_s, u"127.0.0.1:9"_s} << u"--cluster-listen"_s;
+    QTest::newRow("bad peer") << QStringList{u"--peers"_s, u"127.0.0.1:0"_s} << u"peers"_s;
+    QTest::newRow("secret file missing")
+        << QStringList{u"--cluster-listen"_s, u"127.0.0.1:0"_s, u"--cluster-secret-file"_s,
+                       dir + u"/no-secret"_s}
+        << u"no-secret"_s;
 }
 
 void TestServerProcess::badStartupIsOneLineAndExit1()
@@ -221,6 +235,75 @@ void TestServerProcess::configFileSettingTakesEffect()
     QVERIFY(tooLong.open(server.chatUrl()));
     QVERIFY(tooLong.login(u"nine99999"_s).isEmpty());
     QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerProcess::clusterSecretNeverPrinted_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("environmentSecret");
+    const QString secret = u"integration-s3cr3t-value"_s;
+    QTest::newRow("on the command line")
+        << QStringList{u"--cluster-listen"_s, u"127.0.0.1:0"_s, u"--cluster-secret"_s, secret}
+        << QString();
+    QTest::newRow("too short in the environment")
+        << QStringList{u"--cluster-listen"_s, u"127.0.0.1:0"_s} << u"short-s3cr3t"_s;
+    QTest::newRow("fine, but another option is bad")
+        << QStringList{u"--cluster-listen"_s, u"127.0.0.1:0"_s, u"--peers"_s, u"x:y"_s} << secret;
+}
+
+void TestServerProcess::clusterSecretNeverPrinted()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, environmentSecret);
+    QProcessEnvironment environment = cleanEnvironment();
+    if (!environmentSecret.isEmpty())
+        environment.insert(u"FLACK_CLUSTER_SECRET"_s, environmentSecret);
+    ServerProcess server(arguments);
+    server.setEnvironment(environment);
+    QVERIFY(!server.start());
+    QCOMPARE(server.waitForExit(), 1);
+    const QString output = QString::fromUtf8(server.output()).trimmed();
+    QVERIFY2(!output.isEmpty(), "no message");
+    QVERIFY2(!output.contains(u'\n'), qPrintable(output));
+    QVERIFY2(!output.contains(u"s3cr3t"_s), qPrintable(output));
+}
+
+void TestServerProcess::clusterOptionsWithSecretStart_data()
+{
+    QTest::addColumn<bool>("secretInFile");
+    QTest::newRow("secret file") << true;
+    QTest::newRow("secret in the environment") << false;
+}
+
+void TestServerProcess::clusterOptionsWithSecretStart()
+{
+    // The cluster options are accepted; the node serves clients as before (and, until there
+    // is a cluster layer, alone), and the secret shows nowhere in its output.
+    QFETCH(bool, secretInFile);
+    const QByteArray secret = "integration-s3cr3t-in-a-file";
+    QProcessEnvironment environment = cleanEnvironment();
+    QStringList arguments{u"--node-name"_s,       u"node1"_s,   u"--cluster-listen"_s,
+                          u"127.0.0.1:0"_s,       u"--peers"_s, u"127.0.0.1:9,localhost:10"_s,
+                          u"--peer-timeout-ms"_s, u"500"_s};
+    if (secretInFile) {
+        const QString path = m_dir.filePath(u"cluster.secret"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(secret + '\n');
+        file.close();
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        arguments += {u"--cluster-secret-file"_s, path};
+    } else {
+        environment.insert(u"FLACK_CLUSTER_SECRET"_s, QString::fromLatin1(secret));
+    }
+    ServerProcess server(arguments);
+    server.setEnvironment(environment);
+    QVERIFY2(server.start(), server.output().constData());
+    WsTestClient client;
+    QVERIFY(client.open(server.chatUrl()));
+    QVERIFY(!client.login(u"clustered"_s).isEmpty());
+    QCOMPARE(server.terminate(), 0);
+    QVERIFY2(!server.output().contains("s3cr3t"), server.output().constData());
 }
 
 void TestServerProcess::signalClosesWebsocketsAndExits0_data()

@@ -1,14 +1,33 @@
 // ConfigLoader: defaults, each source, precedence (command line > environment > file >
-// default), and a clear one-line error for every kind of bad input.
+// default), and a clear one-line error for every kind of bad input. The cluster secret comes
+// only from a file or the environment and never shows in an error.
 
 #include "server/app/configloader.h"
 
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 using flack::server::app::ConfigLoader;
 using flack::server::app::ConfigResult;
+using flack::server::app::ServerConfig;
+
+namespace {
+
+// A valid secret (16 bytes or more) that a test can look for in error texts.
+const QByteArray kSecret = "s3cr3t-VALUE-never-shown";
+const QString kSecretText = QString::fromLatin1(kSecret);
+
+QStringList peerList(const ServerConfig &config)
+{
+    QStringList peers;
+    for (const ServerConfig::PeerAddress &peer : config.peers)
+        peers.append(u"%1|%2"_s.arg(peer.host).arg(peer.port));
+    return peers;
+}
+
+} // namespace
 
 class TestConfigLoader : public QObject
 {
@@ -23,9 +42,9 @@ class TestConfigLoader : public QObject
         return ConfigLoader::load(arguments, env);
     }
 
-    QString writeFile(const QByteArray &content)
+    QString writeFile(const QByteArray &content, const QString &suffix = u"ini"_s)
     {
-        const QString path = m_dir.filePath(u"flack%1.ini"_s.arg(++m_files));
+        const QString path = m_dir.filePath(u"flack%1.%2"_s.arg(++m_files).arg(suffix));
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly))
             qFatal("cannot write test config");
@@ -50,6 +69,13 @@ private Q_SLOTS:
         QCOMPARE(result.config.maxRooms, 100000);
         QVERIFY(result.config.webRoot.isEmpty());
         QCOMPARE(result.config.bindAddress, QHostAddress(QHostAddress::Any));
+        // Alone unless told otherwise.
+        QVERIFY(!result.config.clustered());
+        QVERIFY(result.config.nodeName.isEmpty());
+        QVERIFY(!result.config.clusterListenSet);
+        QVERIFY(result.config.peers.isEmpty());
+        QVERIFY(result.config.clusterSecret.isEmpty());
+        QCOMPARE(result.config.peerTimeoutMs, 3000);
     }
 
     void commandLineValues()
@@ -103,9 +129,166 @@ private Q_SLOTS:
         QCOMPARE(result.outcome, ConfigResult::Outcome::ShowText);
         QVERIFY(result.text.contains(u"--max-connections"_s));
         QVERIFY(result.text.contains(u"FLACK_"_s));
+        for (const QString &option :
+             {u"--node-name"_s, u"--cluster-listen"_s, u"--peers"_s, u"--cluster-secret-file"_s,
+              u"--peer-timeout-ms"_s, u"FLACK_CLUSTER_SECRET"_s})
+            QVERIFY2(result.text.contains(option), qPrintable(option));
+        // No option takes the secret itself.
+        QVERIFY(!result.text.contains(QRegularExpression(u"--cluster-secret(?!-file)"_s)));
         result = load({u"--version"_s});
         QCOMPARE(result.outcome, ConfigResult::Outcome::ShowText);
         QVERIFY(result.text.startsWith(u"flack-server "_s));
+    }
+
+    void clusterOptions()
+    {
+        const QString secret = writeFile(kSecret + "\n", u"secret"_s);
+        const ConfigResult result =
+            load({u"--node-name"_s, u"node1"_s, u"--cluster-listen"_s, u"127.0.0.1:9081"_s,
+                  u"--peers"_s, u"127.0.0.1:9082,localhost:9083"_s, u"--cluster-secret-file"_s,
+                  secret, u"--peer-timeout-ms"_s, u"500"_s});
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        const ServerConfig &config = result.config;
+        QVERIFY(config.clustered());
+        QCOMPARE(config.nodeName, u"node1"_s);
+        QVERIFY(config.clusterListenSet);
+        QCOMPARE(config.clusterListenHost, u"127.0.0.1"_s);
+        QCOMPARE(config.clusterListenPort, quint16(9081));
+        QCOMPARE(peerList(config), QStringList({u"127.0.0.1|9082"_s, u"localhost|9083"_s}));
+        QCOMPARE(config.clusterSecret, kSecret); // trailing newline dropped
+        QCOMPARE(config.peerTimeoutMs, 500);
+    }
+
+    void clusterListenValues_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::newRow("IPv4") << u"10.0.0.5:9090"_s << u"10.0.0.5"_s << 9090;
+        QTest::newRow("any IPv4") << u"0.0.0.0:1"_s << u"0.0.0.0"_s << 1;
+        QTest::newRow("IPv6") << u"[::1]:9090"_s << u"::1"_s << 9090;
+        QTest::newRow("IPv6 any") << u"[::]:65535"_s << u"::"_s << 65535;
+        QTest::newRow("host name") << u"localhost:9090"_s << u"localhost"_s << 9090;
+        QTest::newRow("dotted name")
+            << u"node-2.flack.example:7000"_s << u"node-2.flack.example"_s << 7000;
+        QTest::newRow("port 0 picks one") << u"127.0.0.1:0"_s << u"127.0.0.1"_s << 0;
+        QTest::newRow("spaces trimmed") << u" 127.0.0.1:9090 "_s << u"127.0.0.1"_s << 9090;
+    }
+
+    void clusterListenValues()
+    {
+        QFETCH(QString, value);
+        QFETCH(QString, host);
+        QFETCH(int, port);
+        const ConfigResult result =
+            load({u"--cluster-listen"_s, value}, {u"FLACK_CLUSTER_SECRET="_s + kSecretText});
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QVERIFY(result.config.clusterListenSet);
+        QVERIFY(result.config.clustered());
+        QCOMPARE(result.config.clusterListenHost, host);
+        QCOMPARE(int(result.config.clusterListenPort), port);
+        QVERIFY(result.config.peers.isEmpty()); // a first node may have no one to dial
+    }
+
+    void peersValues_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QStringList>("peers");
+        QTest::newRow("one") << u"10.0.0.6:9090"_s << QStringList{u"10.0.0.6|9090"_s};
+        QTest::newRow("mixed") << u"10.0.0.6:9090,[fd00::7]:9091,node3.example:1"_s
+                               << QStringList{u"10.0.0.6|9090"_s, u"fd00::7|9091"_s,
+                                              u"node3.example|1"_s};
+        QTest::newRow("spaces around entries")
+            << u" a:1 , b:2 "_s << QStringList{u"a|1"_s, u"b|2"_s};
+        QStringList many;
+        QStringList expected;
+        for (int i = 1; i <= 64; ++i) {
+            many.append(u"10.0.1.%1:9090"_s.arg(i));
+            expected.append(u"10.0.1.%1|9090"_s.arg(i));
+        }
+        QTest::newRow("64 peers") << many.join(u',') << expected;
+    }
+
+    void peersValues()
+    {
+        QFETCH(QString, value);
+        QFETCH(QStringList, peers);
+        const ConfigResult result =
+            load({u"--cluster-listen"_s, u"127.0.0.1:9081"_s, u"--peers"_s, value},
+                 {u"FLACK_CLUSTER_SECRET="_s + kSecretText});
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QCOMPARE(peerList(result.config), peers);
+    }
+
+    void nodeNameValues_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::newRow("plain") << u"node1"_s;
+        QTest::newRow("host and port") << u"10.0.0.5:8080"_s;
+        QTest::newRow("non-ASCII") << u"n\u0153ud-\u00e9t\u00e9"_s;
+        QTest::newRow("255 bytes") << QString(255, u'n');
+    }
+
+    void nodeNameValues()
+    {
+        QFETCH(QString, value);
+        const ConfigResult result = load({u"--node-name"_s, value});
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QCOMPARE(result.config.nodeName, value);
+        QVERIFY(!result.config.clustered()); // a name alone does not make a cluster
+    }
+
+    void clusterPrecedence()
+    {
+        const QString secretA = writeFile("secret-from-the-ini-file-A\n", u"secret"_s);
+        const QString secretC = writeFile("secret-from-environment-file-C", u"secret"_s);
+        const QString secretD = writeFile("secret-from-command-line-file-D\r\n", u"secret"_s);
+        const QString ini = writeFile("[server]\nnode-name=from-file\ncluster-listen=127.0.0.1:1\n"
+                                      "peers=a.example:1, b.example:2\npeer-timeout-ms=1000\n"
+                                      "cluster-secret-file=" +
+                                      secretA.toUtf8() + "\n");
+        // File only; an unquoted comma list in the INI file is one value.
+        ConfigResult result = load({u"--config"_s, ini});
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QCOMPARE(result.config.nodeName, u"from-file"_s);
+        QCOMPARE(result.config.clusterListenPort, quint16(1));
+        QCOMPARE(peerList(result.config), QStringList({u"a.example|1"_s, u"b.example|2"_s}));
+        QCOMPARE(result.config.peerTimeoutMs, 1000);
+        QCOMPARE(result.config.clusterSecret, QByteArray("secret-from-the-ini-file-A"));
+        // Environment beats file, for the secret given itself or as a file.
+        result = load({u"--config"_s, ini},
+                      {u"FLACK_NODE_NAME=from-env"_s, u"FLACK_CLUSTER_LISTEN=127.0.0.1:2"_s,
+                       u"FLACK_PEERS=c.example:3"_s, u"FLACK_PEER_TIMEOUT_MS=2000"_s,
+                       u"FLACK_CLUSTER_SECRET=secret-from-the-environment-B"_s});
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QCOMPARE(result.config.nodeName, u"from-env"_s);
+        QCOMPARE(result.config.clusterListenPort, quint16(2));
+        QCOMPARE(peerList(result.config), QStringList({u"c.example|3"_s}));
+        QCOMPARE(result.config.peerTimeoutMs, 2000);
+        QCOMPARE(result.config.clusterSecret, QByteArray("secret-from-the-environment-B"));
+        result = load({u"--config"_s, ini}, {u"FLACK_CLUSTER_SECRET_FILE="_s + secretC});
+        QCOMPARE(result.config.clusterSecret, QByteArray("secret-from-environment-file-C"));
+        // Command line beats both.
+        result = load({u"--config"_s, ini, u"--node-name"_s, u"from-cli"_s, u"--cluster-listen"_s,
+                       u"[::1]:3"_s, u"--peers"_s, u"d.example:4"_s, u"--peer-timeout-ms"_s,
+                       u"3000"_s, u"--cluster-secret-file"_s, secretD},
+                      {u"FLACK_NODE_NAME=from-env"_s, u"FLACK_PEERS=c.example:3"_s,
+                       u"FLACK_CLUSTER_SECRET=secret-from-the-environment-B"_s});
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QCOMPARE(result.config.nodeName, u"from-cli"_s);
+        QCOMPARE(result.config.clusterListenHost, u"::1"_s);
+        QCOMPARE(result.config.clusterListenPort, quint16(3));
+        QCOMPARE(peerList(result.config), QStringList({u"d.example|4"_s}));
+        QCOMPARE(result.config.peerTimeoutMs, 3000);
+        QCOMPARE(result.config.clusterSecret, QByteArray("secret-from-command-line-file-D"));
+    }
+
+    void secretWithoutClusterIsHarmless()
+    {
+        // A shared environment may carry the secret to every node, clustered or not.
+        const ConfigResult result = load({}, {u"FLACK_CLUSTER_SECRET="_s + kSecretText});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QVERIFY(!result.config.clustered());
     }
 
     void errors_data()
@@ -139,6 +322,94 @@ private Q_SLOTS:
             << QStringList{} << QStringList{u"FLACK_PORT=x"_s} << u"FLACK_PORT"_s;
         QTest::newRow("missing config file")
             << QStringList{u"--config"_s, u"/no/such/file.ini"_s} << none << u"/no/such/file.ini"_s;
+
+        // Cluster values. A valid secret is in the environment, so each row fails on its value.
+        const QStringList secret{u"FLACK_CLUSTER_SECRET="_s + kSecretText};
+        const auto listen = [](const QString &value) {
+            return QStringList{u"--cluster-listen"_s, value};
+        };
+        QTest::newRow("listen without port") << listen(u"127.0.0.1"_s) << secret << u"HOST:PORT"_s;
+        QTest::newRow("listen empty port") << listen(u"127.0.0.1:"_s) << secret << u"port"_s;
+        QTest::newRow("listen without host") << listen(u":9081"_s) << secret << u"host"_s;
+        QTest::newRow("listen port too big")
+            << listen(u"127.0.0.1:65536"_s) << secret << u"65536"_s;
+        QTest::newRow("listen port sign") << listen(u"127.0.0.1:+90"_s) << secret << u"port"_s;
+        QTest::newRow("listen IPv6 unbracketed")
+            << listen(u"::1:9081"_s) << secret << u"brackets"_s;
+        QTest::newRow("listen IPv6 no colon") << listen(u"[::1]9081"_s) << secret << u"[IPV6"_s;
+        QTest::newRow("listen not IPv6 in brackets")
+            << listen(u"[localhost]:9081"_s) << secret << u"IPv6"_s;
+        QTest::newRow("listen short IPv4") << listen(u"127.1:9081"_s) << secret << u"IPv4"_s;
+        QTest::newRow("listen bad IPv4") << listen(u"300.1.1.1:9081"_s) << secret << u"IPv4"_s;
+        QTest::newRow("listen bad host name")
+            << listen(u"bad_host:9081"_s) << secret << u"host name"_s;
+        QTest::newRow("listen hyphen first") << listen(u"-a:9081"_s) << secret << u"host name"_s;
+        QTest::newRow("listen from environment")
+            << QStringList{} << QStringList{u"FLACK_CLUSTER_LISTEN=nowhere"_s}
+            << u"FLACK_CLUSTER_LISTEN"_s;
+        const auto peers = [](const QString &value) {
+            return QStringList{u"--cluster-listen"_s, u"127.0.0.1:9081"_s, u"--peers"_s, value};
+        };
+        QTest::newRow("peers empty") << peers(u""_s) << secret << u"empty entry"_s;
+        QTest::newRow("peers empty entry") << peers(u"a:1,,b:2"_s) << secret << u"empty entry"_s;
+        QTest::newRow("peers trailing comma") << peers(u"a:1,"_s) << secret << u"empty entry"_s;
+        QTest::newRow("peers port 0") << peers(u"a:0"_s) << secret << u"from 1 to 65535"_s;
+        QTest::newRow("peers bad port") << peers(u"a:1,b:x"_s) << secret << u"peer 'b:x'"_s;
+        QTest::newRow("peers no port") << peers(u"a"_s) << secret << u"HOST:PORT"_s;
+        QTest::newRow("peers duplicate") << peers(u"a:1,a:1"_s) << secret << u"twice"_s;
+        QStringList tooMany;
+        for (int i = 0; i < 65; ++i)
+            tooMany.append(u"h%1:1"_s.arg(i));
+        QTest::newRow("65 peers") << peers(tooMany.join(u',')) << secret << u"more than 64"_s;
+        const auto name = [](const QString &value) { return QStringList{u"--node-name"_s, value}; };
+        QTest::newRow("node name empty") << name(u""_s) << none << u"node-name"_s;
+        QTest::newRow("node name blank") << name(u"  "_s) << none << u"node-name"_s;
+        QTest::newRow("node name space") << name(u"node 1"_s) << none << u"spaces"_s;
+        QTest::newRow("node name slash") << name(u"a/b"_s) << none << u"'/'"_s;
+        QTest::newRow("node name control") << name(u"a\u0001b"_s) << none << u"control"_s;
+        QTest::newRow("node name newline") << name(u"a\nb"_s) << none << u"node-name"_s;
+        QTest::newRow("node name 256 bytes") << name(QString(256, u'n')) << none << u"255"_s;
+        QTest::newRow("node name 256 UTF-8 bytes")
+            << name(QString(128, QChar(0xe9))) << none << u"255"_s;
+        QTest::newRow("peer timeout too small")
+            << QStringList{u"--peer-timeout-ms"_s, u"99"_s} << none << u"peer-timeout-ms"_s;
+        QTest::newRow("peer timeout too big")
+            << QStringList{u"--peer-timeout-ms"_s, u"600001"_s} << none << u"600000"_s;
+        QTest::newRow("peer timeout not a number")
+            << QStringList{u"--peer-timeout-ms"_s, u"soon"_s} << none << u"peer-timeout-ms"_s;
+
+        // Rules across settings.
+        QTest::newRow("listen without secret")
+            << listen(u"127.0.0.1:9081"_s) << none << u"--cluster-secret-file"_s;
+        QTest::newRow("peers without secret")
+            << peers(u"127.0.0.1:9082"_s) << none << u"FLACK_CLUSTER_SECRET"_s;
+        QTest::newRow("peers without listen")
+            << QStringList{u"--peers"_s, u"127.0.0.1:9082"_s} << secret << u"--cluster-listen"_s;
+        QTest::newRow("both secret variables")
+            << QStringList{}
+            << QStringList{u"FLACK_CLUSTER_SECRET="_s + kSecretText,
+                           u"FLACK_CLUSTER_SECRET_FILE=/etc/hostname"_s}
+            << u"only one"_s;
+        QTest::newRow("missing secret file")
+            << QStringList{u"--cluster-secret-file"_s, u"/no/such/secret"_s} << none
+            << u"/no/such/secret"_s;
+        QTest::newRow("secret file is a directory")
+            << QStringList{u"--cluster-secret-file"_s, m_dir.path()} << none << m_dir.path();
+        const QString empty = writeFile("", u"secret"_s);
+        QTest::newRow("empty secret file")
+            << QStringList{u"--cluster-secret-file"_s, empty} << none << empty;
+        const QString newline = writeFile("\n", u"secret"_s);
+        QTest::newRow("secret file of a newline")
+            << QStringList{u"--cluster-secret-file"_s, newline} << none << u"empty"_s;
+        const QString shortSecret = writeFile("fifteen-bytes!!\n", u"secret"_s);
+        QTest::newRow("secret file too short")
+            << QStringList{u"--cluster-secret-file"_s, shortSecret} << none << u"16 bytes"_s;
+        const QString huge = writeFile(QByteArray(5000, 'x'), u"secret"_s);
+        QTest::newRow("secret file too large")
+            << QStringList{u"--cluster-secret-file"_s, huge} << none << huge;
+        QTest::newRow("secret file from environment")
+            << QStringList{} << QStringList{u"FLACK_CLUSTER_SECRET_FILE=/no/such/secret"_s}
+            << u"FLACK_CLUSTER_SECRET_FILE"_s;
     }
 
     void errors()
@@ -150,6 +421,72 @@ private Q_SLOTS:
         QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
         QVERIFY2(result.text.contains(mentions), qPrintable(result.text));
         QVERIFY(result.text.startsWith(u"flack-server: "_s));
+        QVERIFY2(!result.text.contains(u'\n'), "errors are one line");
+    }
+
+    void secretNeverShown_data()
+    {
+        // Each row fails; the secret (or what is in the secret file) must not be in the text.
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QStringList>("environment");
+        QTest::addColumn<QString>("mentions");
+        QTest::addColumn<QString>("secret");
+
+        const QStringList none;
+        const QString hint = u"FLACK_CLUSTER_SECRET"_s;
+        QTest::newRow("--cluster-secret VALUE")
+            << QStringList{u"--cluster-secret"_s, kSecretText} << none << hint << kSecretText;
+        QTest::newRow("--cluster-secret=VALUE")
+            << QStringList{u"--cluster-secret="_s + kSecretText} << none << hint << kSecretText;
+        QTest::newRow("-cluster-secret VALUE") << QStringList{u"-cluster-secret"_s, kSecretText}
+                                               << none << u"--cluster-secret-file"_s << kSecretText;
+        QTest::newRow("--cluster-secret without value")
+            << QStringList{u"--port"_s, u"1"_s, u"--cluster-secret"_s} << none << hint
+            << kSecretText;
+        QTest::newRow("--cluster-secret beside --help")
+            << QStringList{u"--help"_s, u"--cluster-secret"_s, kSecretText} << none << hint
+            << kSecretText;
+        QTest::newRow("short secret in environment")
+            << QStringList{} << QStringList{u"FLACK_CLUSTER_SECRET=shortS3cret"_s}
+            << u"FLACK_CLUSTER_SECRET"_s << u"shortS3cret"_s;
+        QTest::newRow("short secret with newline in environment")
+            << QStringList{} << QStringList{u"FLACK_CLUSTER_SECRET=tiny\nS3cret"_s} << u"16 bytes"_s
+            << u"S3cret"_s;
+        const QString shortFile = writeFile("shortS3cret2\n", u"secret"_s);
+        QTest::newRow("short secret file") << QStringList{u"--cluster-secret-file"_s, shortFile}
+                                           << none << shortFile << u"shortS3cret2"_s;
+        QTest::newRow("secret in the INI file")
+            << QStringList{u"--config"_s, writeFile("cluster-secret=" + kSecret + "\n")} << none
+            << u"cluster-secret-file"_s << kSecretText;
+        QTest::newRow("secret in the INI file's section")
+            << QStringList{u"--config"_s, writeFile("[server]\ncluster-secret=" + kSecret + "\n")}
+            << none << u"cluster-secret-file"_s << kSecretText;
+        // A secret with '=' (base64 padding) reads as an INI key: given as --config by mistake,
+        // it would be quoted as an unknown setting.
+        const QString base64File = writeFile("c2VjcmV0LXNlY3JldC1zZWNyZXQ=\n", u"secret"_s);
+        QTest::newRow("secret file given as the config file")
+            << QStringList{u"--config"_s, base64File, u"--cluster-secret-file"_s, base64File}
+            << none << u"of its own"_s << u"c2VjcmV0LXNlY3JldC1zZWNyZXQ"_s;
+        QTest::newRow("secret pasted into the INI file")
+            << QStringList{u"--config"_s, writeFile("c2VjcmV0LXNlY3JldC1zZWNyZXQ=\n")}
+            << QStringList{u"FLACK_CLUSTER_SECRET_FILE="_s + base64File} << u"unknown setting"_s
+            << u"c2VjcmV0LXNlY3JldC1zZWNyZXQ"_s;
+        QTest::newRow("valid secret, other error")
+            << QStringList{u"--cluster-listen"_s, u"127.0.0.1:x"_s}
+            << QStringList{u"FLACK_CLUSTER_SECRET="_s + kSecretText} << u"cluster-listen"_s
+            << kSecretText;
+    }
+
+    void secretNeverShown()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QStringList, environment);
+        QFETCH(QString, mentions);
+        QFETCH(QString, secret);
+        const ConfigResult result = load(arguments, environment);
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QVERIFY2(result.text.contains(mentions), qPrintable(result.text));
+        QVERIFY2(!result.text.contains(secret), qPrintable(result.text));
         QVERIFY2(!result.text.contains(u'\n'), "errors are one line");
     }
 
