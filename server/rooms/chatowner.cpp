@@ -43,7 +43,7 @@ void ChatOwner::join(const MemberInfo &member)
     // The state goes to the joiner's node before the joined event, on the same path, so the
     // joiner sees its chat_state first.
     if (ReplicaSink *sink = m_sinks(member.node))
-        sink->deliverState(m_name, member.connectionId, encodeChatState(m_name, users));
+        sink->deliverState(m_name, member.connectionId, encodeChatState(m_name, users), m_roster);
     ChatEvent event{m_name, ChatEvent::Kind::Joined, ++m_sequence, member, {}, {}};
     event.json =
         encodeJoined(m_name, member.userName, member.userId, currentTimestamp(), event.sequence);

@@ -84,7 +84,8 @@ void ChatReplica::post(RoomMember *member, const QString &mimeType, const QStrin
     m_owner->post(member->connectionId(), mimeType, message);
 }
 
-void ChatReplica::deliverState(const QString &, const QString &connectionId, const QByteArray &json)
+void ChatReplica::deliverState(const QString &, const QString &connectionId, const QByteArray &json,
+                               const std::vector<MemberInfo> &)
 {
     RoomMember *member = takeById(m_joining, connectionId);
     if (!member)

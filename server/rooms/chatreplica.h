@@ -36,8 +36,8 @@ public:
     void post(RoomMember *member, const QString &mimeType, const QString &message) override;
 
     // ReplicaSink
-    void deliverState(const QString &chatName, const QString &connectionId,
-                      const QByteArray &json) override;
+    void deliverState(const QString &chatName, const QString &connectionId, const QByteArray &json,
+                      const std::vector<MemberInfo> &roster) override;
     void deliverEvent(const ChatEvent &event) override;
     void refuseJoin(const QString &chatName, const QString &connectionId, protocol::ErrorCode code,
                     const QString &reason) override;

@@ -6,6 +6,8 @@
 #include "server/rooms/chatevent.h"
 #include "shared/errorcode.h"
 
+#include <vector>
+
 namespace flack::server::rooms {
 
 class ReplicaSink
@@ -13,9 +15,9 @@ class ReplicaSink
 public:
     virtual ~ReplicaSink() = default;
     // The chat_state for one joiner (only that connection receives it), sent before the
-    // joined event that follows it.
+    // joined event that follows it; roster: every member now, the joiner last.
     virtual void deliverState(const QString &chatName, const QString &connectionId,
-                              const QByteArray &json) = 0;
+                              const QByteArray &json, const std::vector<MemberInfo> &roster) = 0;
     // An event for every member the replica holds.
     virtual void deliverEvent(const ChatEvent &event) = 0;
     // The owner could not take the join (a limit): the joiner gets that error.

@@ -25,15 +25,9 @@ ChatRoom *RoomDirectory::open(const QString &chatName)
         return existing;
     if (m_replicas.size() >= m_maxRooms)
         return nullptr;
-    const QString ownerNode = m_router ? m_router->ownerNode(chatName) : localNode();
-    OwnerLink *owner = nullptr;
-    if (ownerNode == localNode()) {
-        owner = openOwner(chatName);
-        if (!owner)
-            return nullptr;
-    } else {
-        owner = m_router->remoteOwner(chatName, ownerNode);
-    }
+    OwnerLink *owner = m_router ? m_router->ownerFor(chatName) : openOwner(chatName);
+    if (!owner)
+        return nullptr;
     auto *replica = new ChatReplica(chatName, &m_connections, this);
     replica->setOwner(owner);
     connect(replica, &ChatReplica::emptied, this, &RoomDirectory::forgetReplica);
@@ -60,6 +54,7 @@ void RoomDirectory::releaseOwner(const QString &chatName)
     if (ChatOwner *owner = m_owners.take(chatName)) {
         m_sequenceFloor = std::max(m_sequenceFloor, owner->lastSequence());
         owner->deleteLater();
+        Q_EMIT ownerForgotten(chatName);
     }
 }
 
@@ -73,8 +68,10 @@ ReplicaSink *RoomDirectory::replicaSink(const QString &chatName, const QString &
 void RoomDirectory::forgetReplica(const QString &chatName)
 {
     // emptied is emitted from inside the replica's own call stack: delete it later.
-    if (ChatReplica *replica = m_replicas.take(chatName))
+    if (ChatReplica *replica = m_replicas.take(chatName)) {
         replica->deleteLater();
+        Q_EMIT replicaForgotten(chatName);
+    }
 }
 
 void RoomDirectory::forgetOwner(const QString &chatName)

@@ -23,10 +23,10 @@ class OwnerRouter
 {
 public:
     virtual ~OwnerRouter() = default;
-    // The node that owns the chat now.
-    virtual QString ownerNode(const QString &chatName) const = 0;
-    // A link to the chat's owner on another node.
-    virtual OwnerLink *remoteOwner(const QString &chatName, const QString &node) = 0;
+    // The owner a new replica of the chat talks to: a local ChatOwner (from openOwner), a
+    // link to another node, or a stand-in while the chat is being re-homed here. Null when a
+    // new chat would pass the cap.
+    virtual OwnerLink *ownerFor(const QString &chatName) = 0;
     // The replica sink of another node (a peer link); null when that node is not reachable.
     virtual ReplicaSink *remoteReplica(const QString &node) = 0;
 };
@@ -62,6 +62,13 @@ public:
 
     // The replica sink of a node: this node's replica of the chat, or the router's link.
     ReplicaSink *replicaSink(const QString &chatName, const QString &node);
+    qsizetype maxRooms() const { return m_maxRooms; }
+
+Q_SIGNALS:
+    // The last local member of the chat is gone and its replica with it.
+    void replicaForgotten(const QString &chatName);
+    // The chat's owner here is gone (emptied, or moved to another node).
+    void ownerForgotten(const QString &chatName);
 
 private:
     void forgetReplica(const QString &chatName);

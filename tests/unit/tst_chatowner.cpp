@@ -25,7 +25,8 @@ namespace {
 class FakeNode : public ReplicaSink
 {
 public:
-    void deliverState(const QString &, const QString &connectionId, const QByteArray &json) override
+    void deliverState(const QString &, const QString &connectionId, const QByteArray &json,
+                      const std::vector<MemberInfo> &) override
     {
         states.append({connectionId, QJsonDocument::fromJson(json).object()});
     }

@@ -236,7 +236,7 @@ private Q_SLOTS:
         replica.post(&ann, u"text/plain"_s, u"early"_s);
         QCOMPARE(owner.calls.last(), u"post "_s + ann.connectionId() + u" early"_s);
         replica.deliverState(u"r"_s, ann.connectionId(),
-                             protocol::encodeChatState(u"r", {{u"Bo"_s, u"b2"_s}}));
+                             protocol::encodeChatState(u"r", {{u"Bo"_s, u"b2"_s}}), {});
         QCOMPARE(replica.memberCount(), 1);
         QCOMPARE(ann.recordNames(), QStringList({u"chat_state"_s}));
         replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 5, ann));
@@ -257,7 +257,7 @@ private Q_SLOTS:
         QSignalSpy emptied(&replica, &ChatReplica::emptied);
         FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
         replica.join(&ann);
-        replica.deliverState(u"r"_s, ann.connectionId(), protocol::encodeChatState(u"r", {}));
+        replica.deliverState(u"r"_s, ann.connectionId(), protocol::encodeChatState(u"r", {}), {});
         replica.leave(&ann);
         QCOMPARE(owner.calls.last(), u"leave "_s + ann.connectionId());
         QCOMPARE(emptied.count(), 0); // its left is still to come
@@ -278,7 +278,7 @@ private Q_SLOTS:
         auto ann = std::make_unique<FakeMember>(u"Ann"_s, u"a1"_s, &connections);
         const QString id = ann->connectionId();
         replica.join(ann.get());
-        replica.deliverState(u"r"_s, id, protocol::encodeChatState(u"r", {}));
+        replica.deliverState(u"r"_s, id, protocol::encodeChatState(u"r", {}), {});
         replica.leave(ann.get());
         ann.reset(); // the registry forgets it; the replica must not reach it
         FakeMember stub(u"Ann"_s, u"a1"_s);

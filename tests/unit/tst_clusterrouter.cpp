@@ -1,0 +1,446 @@
+// ClusterRouter: several nodes in one process, each its own RoomDirectory and router, joined by
+// a fake network that delivers messages in order per link (as TCP does) and can kill a node
+// (everything in flight to or from it is lost). Cross-node chats, one frame per node, owner
+// death with re-homing, lefts and sequences, resent messages delivered exactly once, a node
+// joining takes its chats without any event, limits with the single-node error codes.
+
+#include "server/cluster/chatplacement.h"
+#include "server/cluster/clusterrouter.h"
+#include "server/cluster/peertransport.h"
+#include "server/rooms/chatowner.h"
+#include "server/rooms/chatreplica.h"
+#include "server/rooms/roomdirectory.h"
+#include "tests/support/fakemember.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QTest>
+
+#include <deque>
+#include <map>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using flack::server::cluster::ChatPlacement;
+using flack::server::cluster::ClusterMessageType;
+using flack::server::cluster::ClusterRouter;
+using flack::server::cluster::PeerTransport;
+using flack::server::rooms::ChatReplica;
+using flack::server::rooms::RoomDirectory;
+using flack::test::FakeMember;
+
+namespace {
+
+struct Message
+{
+    QString from;
+    QString to;
+    quint8 type;
+    QByteArray payload;
+};
+
+class FakeNetwork;
+
+class FakeTransport : public PeerTransport
+{
+public:
+    FakeTransport(FakeNetwork *network, QString node) : m_network(network), m_node(std::move(node))
+    {
+    }
+    bool sendTo(const QString &node, ClusterMessageType type, const QByteArray &payload) override;
+
+private:
+    FakeNetwork *m_network;
+    QString m_node;
+};
+
+struct Node
+{
+    Node(FakeNetwork *network, const QString &name, qsizetype maxRooms)
+        : directory(maxRooms), transport(network, name), router(&directory, &transport, 0)
+    {
+        directory.connections().setNode(name, 1);
+        directory.setRouter(&router);
+    }
+    ~Node() { directory.setRouter(nullptr); }
+    RoomDirectory directory;
+    FakeTransport transport;
+    ClusterRouter router;
+    std::vector<std::unique_ptr<FakeMember>> members;
+
+    FakeMember *member(const QString &name)
+    {
+        members.push_back(
+            std::make_unique<FakeMember>(name, name + u"-id"_s, &directory.connections()));
+        return members.back().get();
+    }
+};
+
+class FakeNetwork
+{
+public:
+    std::map<QString, std::unique_ptr<Node>> nodes;
+    std::deque<Message> inFlight;
+    std::map<std::pair<QString, QString>, int> sent; // (from, to) -> messages
+
+    Node &add(const QString &name, qsizetype maxRooms = 100000)
+    {
+        auto node = std::make_unique<Node>(this, name, maxRooms);
+        Node &ref = *node;
+        nodes[name] = std::move(node);
+        return ref;
+    }
+    QStringList names() const
+    {
+        QStringList list;
+        for (const auto &[name, node] : nodes)
+            list.append(name);
+        return list;
+    }
+    // Every node learns the same membership, as the mesh would tell it.
+    void announce()
+    {
+        const QStringList live = names();
+        for (auto &[name, node] : nodes)
+            node->router.setLiveNodes(live);
+    }
+    void kill(const QString &name)
+    {
+        std::erase_if(inFlight, [&](const Message &m) { return m.from == name || m.to == name; });
+        nodes.erase(name);
+    }
+    // Delivers everything in flight and runs timers, until the cluster is quiet.
+    void settle()
+    {
+        for (int round = 0; round < 1000; ++round) {
+            QCoreApplication::processEvents();
+            if (inFlight.empty()) {
+                QCoreApplication::processEvents();
+                if (inFlight.empty())
+                    return;
+            }
+            while (!inFlight.empty())
+                deliverFirst();
+        }
+        QFAIL("the cluster never settled");
+    }
+    void deliverFirst()
+    {
+        Message message = std::move(inFlight.front());
+        inFlight.pop_front();
+        const auto to = nodes.find(message.to);
+        if (to != nodes.end())
+            to->second->router.handleMessage(message.from, message.type, message.payload);
+    }
+    void deliver(const QString &from, const QString &to, ClusterMessageType type,
+                 const QByteArray &payload)
+    {
+        if (!nodes.contains(to))
+            return;
+        ++sent[{from, to}];
+        inFlight.push_back({from, to, quint8(type), payload});
+    }
+};
+
+bool FakeTransport::sendTo(const QString &node, ClusterMessageType type, const QByteArray &payload)
+{
+    m_network->deliver(m_node, node, type, payload);
+    return true;
+}
+
+// A chat name placed on the given node when the cluster is exactly these nodes.
+QString chatOwnedBy(const QString &node, const QStringList &nodes, const QString &prefix = u"c"_s)
+{
+    for (int i = 0;; ++i) {
+        const QString name = prefix + QString::number(i);
+        if (ChatPlacement::ownerOf(name, nodes) == node)
+            return name;
+    }
+}
+
+QList<qint64> sequences(const FakeMember &member, const QString &record = {})
+{
+    QList<qint64> list;
+    for (const QJsonObject &r : member.records) {
+        if (r.contains(u"sequence"_s) &&
+            (record.isEmpty() || r.value(u"record"_s).toString() == record))
+            list.append(r.value(u"sequence"_s).toInteger());
+    }
+    return list;
+}
+
+QStringList messages(const FakeMember &member)
+{
+    QStringList list;
+    for (const QJsonObject &r : member.records) {
+        if (r.value(u"record"_s).toString() == u"chat_message")
+            list.append(r.value(u"message"_s).toString());
+    }
+    return list;
+}
+
+} // namespace
+
+class TestClusterRouter : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void crossNodeChatSeesEveryoneAndTheSameSequences()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.add(u"c"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(u"c"_s, net.names());
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.settle();
+        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        net.settle();
+        // Bo's chat_state lists Ann, who is on another node.
+        QCOMPARE(bo->recordNames().first(), u"chat_state"_s);
+        const QJsonArray users = bo->records.first().value(u"users"_s).toArray();
+        QCOMPARE(users.size(), 1);
+        QCOMPARE(users[0].toObject().value(u"user_id"_s).toString(), u"ann-id"_s);
+        QCOMPARE(ann->recordNames(), QStringList({u"chat_state"_s, u"joined"_s, u"joined"_s}));
+        for (int i = 0; i < 20; ++i) {
+            net.nodes[i % 2 ? u"a"_s : u"b"_s]->directory.findReplica(chat)->post(
+                i % 2 ? ann : bo, u"text/plain"_s, QString::number(i));
+        }
+        net.settle();
+        QCOMPARE(messages(*ann).size(), 20);
+        QCOMPARE(sequences(*ann).mid(1), sequences(*bo));
+        QCOMPARE(ann->frames.mid(2), bo->frames.mid(1)); // the owner's bytes, unchanged
+        // Nothing is owned where there are only replicas.
+        QVERIFY(!net.nodes[u"a"_s]->directory.findOwner(chat));
+        QVERIFY(net.nodes[u"c"_s]->directory.findOwner(chat));
+        QCOMPARE(net.nodes[u"c"_s]->directory.findOwner(chat)->memberCount(), 2);
+    }
+
+    void ownerSendsOneMessagePerNodeNotPerMember()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(u"a"_s, net.names());
+        std::vector<FakeMember *> onB;
+        for (int i = 0; i < 50; ++i) {
+            onB.push_back(net.nodes[u"b"_s]->member(u"m%1"_s.arg(i)));
+            net.nodes[u"b"_s]->directory.open(chat)->join(onB.back());
+        }
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.settle();
+        const auto link = std::make_pair(u"a"_s, u"b"_s);
+        const int before = net.sent[link];
+        net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"hi"_s);
+        net.settle();
+        QCOMPARE(net.sent[link] - before, 1);
+        for (FakeMember *member : onB)
+            QCOMPARE(messages(*member), QStringList({u"hi"_s}));
+    }
+
+    void ownerDeathRehomesLeftsAndSequenceContinues()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.add(u"c"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(u"c"_s, net.names());
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
+        FakeMember *cy = net.nodes[u"c"_s]->member(u"cy"_s);
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        net.nodes[u"c"_s]->directory.open(chat)->join(cy);
+        net.settle();
+        net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"before"_s);
+        net.settle();
+        const qint64 seen = sequences(*ann).last();
+
+        net.kill(u"c"_s);
+        net.announce();
+        net.settle();
+        // Cy, who was on the dead node, left: once, for everyone left.
+        QCOMPARE(ann->recordNames().last(), u"left"_s);
+        QCOMPARE(ann->records.last().value(u"user_id"_s).toString(), u"cy-id"_s);
+        QCOMPARE(bo->records.last(), ann->records.last());
+        QVERIFY(sequences(*ann).last() > seen);
+        // The chat goes on, under its new owner, above every sequence seen.
+        net.nodes[u"b"_s]->directory.findReplica(chat)->post(bo, u"text/plain"_s, u"after"_s);
+        net.settle();
+        QCOMPARE(messages(*ann), QStringList({u"before"_s, u"after"_s}));
+        QCOMPARE(messages(*bo), QStringList({u"before"_s, u"after"_s}));
+        QCOMPARE(sequences(*ann).mid(2), sequences(*bo).mid(1));
+        const QString newOwner = ChatPlacement::ownerOf(chat, {u"a"_s, u"b"_s});
+        QCOMPARE(net.nodes[newOwner]->directory.findOwner(chat)->memberCount(), 2);
+    }
+
+    void messageInFlightWhenTheOwnerDiesIsDeliveredOnce()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.add(u"c"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(u"c"_s, net.names());
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        net.settle();
+        // Sent, but the owner dies before it is taken.
+        net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"lost?"_s);
+        net.kill(u"c"_s);
+        net.announce();
+        net.settle();
+        QCOMPARE(messages(*ann), QStringList({u"lost?"_s}));
+        QCOMPARE(messages(*bo), QStringList({u"lost?"_s}));
+    }
+
+    // The owner stamped it and reached one node, then died: the sender never saw it come back,
+    // so it sends it again to the new owner, which stamps it again; the node that has it
+    // already must not deliver it twice, the other must deliver it once.
+    void messageStampedJustBeforeTheOwnerDiedIsDeliveredOnceEverywhere()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.add(u"c"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(u"c"_s, net.names());
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        net.settle();
+        net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"once"_s);
+        QCOMPARE(net.inFlight.size(), size_t(1));
+        net.deliverFirst(); // c takes it and sends the event to a and b
+        QCOMPARE(net.inFlight.size(), size_t(2));
+        std::erase_if(net.inFlight, [](const Message &m) { return m.to == u"a"_s; });
+        net.deliverFirst(); // only b gets it
+        QCOMPARE(messages(*bo), QStringList({u"once"_s}));
+        net.kill(u"c"_s);
+        net.announce();
+        net.settle();
+        QCOMPARE(messages(*ann), QStringList({u"once"_s}));
+        QCOMPARE(messages(*bo), QStringList({u"once"_s}));
+        // And the chat carries on normally afterwards.
+        net.nodes[u"b"_s]->directory.findReplica(chat)->post(bo, u"text/plain"_s, u"next"_s);
+        net.settle();
+        QCOMPARE(messages(*ann), QStringList({u"once"_s, u"next"_s}));
+        QCOMPARE(messages(*bo), QStringList({u"once"_s, u"next"_s}));
+    }
+
+    void nodeJoiningTakesItsChatsWithoutEvents()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.announce();
+        // A chat that will belong to c once c is there; for now a or b own it.
+        const QString chat = chatOwnedBy(u"c"_s, {u"a"_s, u"b"_s, u"c"_s});
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        net.settle();
+        const qsizetype annBefore = ann->frames.size();
+        const qint64 seen = sequences(*ann).last();
+        net.add(u"c"_s);
+        net.announce();
+        net.settle();
+        QCOMPARE(ann->frames.size(), annBefore); // nobody joined or left
+        QVERIFY(net.nodes[u"c"_s]->directory.findOwner(chat));
+        QVERIFY(!net.nodes[u"a"_s]->directory.findOwner(chat));
+        QVERIFY(!net.nodes[u"b"_s]->directory.findOwner(chat));
+        QCOMPARE(net.nodes[u"c"_s]->directory.findOwner(chat)->memberCount(), 2);
+        net.nodes[u"b"_s]->directory.findReplica(chat)->post(bo, u"text/plain"_s, u"moved"_s);
+        net.settle();
+        QCOMPARE(messages(*ann), QStringList({u"moved"_s}));
+        QVERIFY(sequences(*ann).last() > seen);
+        // And a newcomer on c sees both.
+        FakeMember *cy = net.nodes[u"c"_s]->member(u"cy"_s);
+        net.nodes[u"c"_s]->directory.open(chat)->join(cy);
+        net.settle();
+        QCOMPARE(cy->records.first().value(u"users"_s).toArray().size(), 2);
+    }
+
+    void ownersRoomCapRefusesWithChatLimit004()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s, 1);
+        net.announce();
+        const QString first = chatOwnedBy(u"b"_s, net.names(), u"x"_s);
+        const QString second = chatOwnedBy(u"b"_s, net.names(), first + u"y"_s);
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        net.nodes[u"a"_s]->directory.open(first)->join(ann);
+        net.settle();
+        QVERIFY(ann->refusals.isEmpty());
+        net.nodes[u"a"_s]->directory.open(second)->join(ann);
+        net.settle();
+        QCOMPARE(ann->refusals.size(), 1);
+        QCOMPARE(ann->refusals[0].chatName, second);
+        QCOMPARE(ann->refusals[0].code, flack::protocol::ErrorCode::TooManyRooms);
+        QVERIFY(!net.nodes[u"a"_s]->directory.findReplica(second));
+    }
+
+    void leaveAcrossNodesReachesTheLeaver()
+    {
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(u"b"_s, net.names());
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        net.settle();
+        net.nodes[u"a"_s]->directory.findReplica(chat)->leave(ann);
+        net.settle();
+        QCOMPARE(ann->recordNames().last(), u"left"_s);
+        QCOMPARE(bo->records.last(), ann->records.last());
+        QVERIFY(!net.nodes[u"a"_s]->directory.findReplica(chat)); // forgotten when empty
+        QCOMPARE(net.nodes[u"b"_s]->directory.findOwner(chat)->memberCount(), 1);
+    }
+
+    void malformedAndForgedMessagesAreIgnored()
+    {
+        FakeNetwork net;
+        Node &a = net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(u"a"_s, net.names());
+        FakeMember *ann = a.member(u"ann"_s);
+        a.directory.open(chat)->join(ann);
+        net.settle();
+        const qsizetype before = ann->frames.size();
+        for (quint8 type = 16; type <= 25; ++type) {
+            a.router.handleMessage(u"b"_s, type, QByteArray("\xff\x00garbage", 9));
+            a.router.handleMessage(u"b"_s, type, QByteArray());
+        }
+        a.router.handleMessage(u"b"_s, 99, QByteArray("x"));
+        // b may not speak for a's connections.
+        a.router.handleMessage(
+            u"b"_s, quint8(ClusterMessageType::Post),
+            flack::server::cluster::encodePost(
+                {chat, ann->connectionId(), u"text/plain"_s, u"forged"_s, u"b/1/1"_s}));
+        a.router.handleMessage(
+            u"b"_s, quint8(ClusterMessageType::Drop),
+            flack::server::cluster::encodeMemberRequest(chat, ann->connectionId()));
+        net.settle();
+        QCOMPARE(ann->frames.size(), before);
+        QCOMPARE(a.directory.findOwner(chat)->memberCount(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClusterRouter)
+#include "tst_clusterrouter.moc"
