@@ -1,4 +1,4 @@
-#include "tools/bench/benchoptions.h"
+#include "tools/core/benchoptions.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
