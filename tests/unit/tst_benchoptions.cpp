@@ -1,9 +1,11 @@
-// flack-bench's options: defaults, the forms of --url, and a clear error for every bad
-// invocation (the run itself is tests/integration/tst_flackbench.cpp).
+// flack-bench's options: defaults, the forms of --url (one node, or a cluster's nodes as a
+// comma-separated list or a repeated option), how a room's members are spread over the nodes,
+// and a clear error for every bad invocation (runs: tests/integration/tst_flackbench.cpp).
 
 #include "tools/core/benchoptions.h"
 
 #include <QTest>
+#include <QUrl>
 
 using flack::tools::BenchOptions;
 
@@ -14,6 +16,10 @@ private slots:
     void defaults();
     void allOptions();
     void version();
+    void nodes_data();
+    void nodes();
+    void placement_data();
+    void placement();
     void errors_data();
     void errors();
 };
@@ -33,9 +39,11 @@ void TestBenchOptions::defaults()
     QVERIFY2(result.ok, qPrintable(result.error));
     QVERIFY(!result.exitNow);
     QCOMPARE(options.scenario, BenchOptions::Scenario::Fanout);
-    QCOMPARE(options.host, std::string("127.0.0.1"));
-    QCOMPARE(int(options.port), 8080);
-    QCOMPARE(options.path, std::string("/chat-server"));
+    QCOMPARE(options.nodes.size(), std::size_t(1));
+    QCOMPARE(options.nodes[0].host, std::string("127.0.0.1"));
+    QCOMPARE(int(options.nodes[0].port), 8080);
+    QCOMPARE(options.nodes[0].path, std::string("/chat-server"));
+    QCOMPARE(options.nodes[0].url, std::string("ws://127.0.0.1:8080/chat-server"));
     QCOMPARE(options.rooms, 10);
     QCOMPARE(options.members, 50);
     QCOMPARE(options.senders, 5);
@@ -75,9 +83,10 @@ void TestBenchOptions::allOptions()
                                             "--chat-prefix=t-"}));
     QVERIFY2(result.ok, qPrintable(result.error));
     QCOMPARE(options.scenario, BenchOptions::Scenario::Ramp);
-    QCOMPARE(options.host, std::string("127.0.0.1")); // localhost is taken as loopback
-    QCOMPARE(int(options.port), 9);
-    QCOMPARE(options.path, std::string("/"));
+    QCOMPARE(options.nodes.size(), std::size_t(1));
+    QCOMPARE(options.nodes[0].host, std::string("127.0.0.1")); // localhost is taken as loopback
+    QCOMPARE(int(options.nodes[0].port), 9);
+    QCOMPARE(options.nodes[0].path, std::string("/"));
     QCOMPARE(options.rooms, 3);
     QCOMPARE(options.members, 8);
     QCOMPARE(options.senders, 2);
@@ -104,6 +113,70 @@ void TestBenchOptions::version()
     const auto result = options.parse(args({"--version"}));
     QVERIFY(result.ok);
     QVERIFY(result.exitNow);
+}
+
+void TestBenchOptions::nodes_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QStringList>("urls"); // the nodes, in order, as the report names them
+    const QString a = QStringLiteral("ws://127.0.0.1:8081/chat-server");
+    const QString b = QStringLiteral("ws://127.0.0.1:8082/chat-server");
+    const QString c = QStringLiteral("ws://127.0.0.1:8083/chat-server");
+    QTest::newRow("one") << args({"fanout", "--url=ws://127.0.0.1:8081/chat-server"})
+                         << QStringList{a};
+    QTest::newRow("comma-separated")
+        << args({"fanout", "--url=ws://127.0.0.1:8081/chat-server,ws://127.0.0.1:8082/chat-server,"
+                           "ws://127.0.0.1:8083/chat-server"})
+        << QStringList{a, b, c};
+    QTest::newRow("repeated") << args({"fanout", "--url", "ws://127.0.0.1:8081/chat-server",
+                                       "--url=ws://127.0.0.1:8082/chat-server"})
+                              << QStringList{a, b};
+    QTest::newRow("list and repeat")
+        << args({"ramp", "--url=ws://127.0.0.1:8083/chat-server,ws://127.0.0.1:8081/chat-server",
+                 "--url", "ws://localhost:8082/chat-server"})
+        << QStringList{c, a, b};
+    QTest::newRow("same server twice")
+        << args({"fanout", "--url=ws://127.0.0.1:8081/chat-server,ws://127.0.0.1:8081/chat-server"})
+        << QStringList{a, a};
+    QTest::newRow("connections, one node")
+        << args({"connections", "--url=ws://127.0.0.1:8081/chat-server"}) << QStringList{a};
+}
+
+void TestBenchOptions::nodes()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QStringList, urls);
+    BenchOptions options;
+    const auto result = options.parse(arguments);
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QStringList parsed;
+    for (const BenchOptions::Node &node : options.nodes)
+        parsed.append(QString::fromStdString(node.url));
+    QCOMPARE(parsed, urls);
+    QCOMPARE(int(options.nodes.back().port), QUrl(urls.back()).port());
+}
+
+void TestBenchOptions::placement_data()
+{
+    QTest::addColumn<int>("nodes");
+    QTest::addColumn<int>("room");
+    QTest::addColumn<QList<int>>("nodeOfMember"); // members 0, 1, 2, ...
+    QTest::newRow("one node") << 1 << 3 << QList<int>{0, 0, 0, 0};
+    QTest::newRow("two nodes, room 0") << 2 << 0 << QList<int>{0, 1, 0, 1, 0};
+    QTest::newRow("two nodes, room 1") << 2 << 1 << QList<int>{1, 0, 1, 0, 1};
+    QTest::newRow("three nodes, room 0") << 3 << 0 << QList<int>{0, 1, 2, 0, 1, 2, 0};
+    QTest::newRow("three nodes, room 4") << 3 << 4 << QList<int>{1, 2, 0, 1};
+}
+
+void TestBenchOptions::placement()
+{
+    QFETCH(int, nodes);
+    QFETCH(int, room);
+    QFETCH(QList<int>, nodeOfMember);
+    BenchOptions options;
+    options.nodes.resize(std::size_t(nodes));
+    for (int member = 0; member < nodeOfMember.size(); ++member)
+        QCOMPARE(options.nodeOfMember(room, member), nodeOfMember[member]);
 }
 
 void TestBenchOptions::errors_data()
@@ -133,6 +206,19 @@ void TestBenchOptions::errors_data()
     QTest::newRow("too many source addresses")
         << args({"connections", url, "--source-addresses=251"})
         << QStringLiteral("--source-addresses must be at most 250");
+    QTest::newRow("bad second node")
+        << args({"fanout", "--url=ws://127.0.0.1:1/chat-server,ws://127.0.0.1/chat-server"})
+        << QStringLiteral("--url must be ws://IPv4:PORT/path, got: ws://127.0.0.1/chat-server");
+    QTest::newRow("empty list entry")
+        << args({"fanout", "--url=ws://127.0.0.1:1/chat-server,,ws://127.0.0.1:2/chat-server"})
+        << QStringLiteral("--url must be ws://");
+    QTest::newRow("trailing comma") << args({"fanout", "--url=ws://127.0.0.1:1/chat-server,"})
+                                    << QStringLiteral("--url must be ws://");
+    QTest::newRow("host name as second node")
+        << args({"ramp", url, "--url=ws://example.org:80/x"}) << QStringLiteral("IPv4");
+    QTest::newRow("connections over nodes")
+        << args({"connections", "--url=ws://127.0.0.1:1/x,ws://127.0.0.1:2/x"})
+        << QStringLiteral("fanout and ramp only");
     QTest::newRow("unknown option")
         << args({"fanout", url, "--colour"}) << QStringLiteral("colour");
     QTest::newRow("missing value") << args({"fanout", "--url"}) << QStringLiteral("url");
