@@ -36,11 +36,12 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         "  ramp         fanout, the rate multiplied by --ramp-factor each step until p99 exceeds\n"
         "               --p99-bound-ms or deliveries fall behind; reports the best sustained "
         "step.\n"
-        "A cluster is not a scenario of its own: give fanout or ramp several --url, one per\n"
-        "node (comma-separated, or --url repeated). Each room's members are then spread\n"
-        "round-robin over the nodes (each room starting one node further, so its senders\n"
-        "spread too), and every figure gains a same-node / cross-node split by URL position\n"
-        "(sender and receiver on the same --url or not): deliveries/s, missing, p50/p99."));
+        "A cluster is not a scenario of its own: give fanout or ramp one --url per node\n"
+        "(comma-separated, or --url repeated). Each room's members are spread round-robin\n"
+        "over the nodes (each room starting one node further, so its senders spread too),\n"
+        "and each step also splits its deliveries by --url position into same-node (sender\n"
+        "and receiver on the same --url) and cross-node: deliveries/s, missing, latency\n"
+        "p50/p99/max. --server-pid then samples that one node's process only."));
     parser.addPositionalArgument(QStringLiteral("scenario"),
                                  QStringLiteral("fanout | connections | ramp"));
     const auto opt = [&](const QString &name, const QString &help, const QString &valueName,
