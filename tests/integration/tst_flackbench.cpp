@@ -1,11 +1,14 @@
 // flack-bench end to end against the real flack-server: a short fanout run must account for
 // every delivery (nothing missing, duplicated, reordered or out of sequence), a small
-// connections run must keep every connection alive, and bad usage must fail clearly.
+// connections run must keep every connection alive, and bad usage must fail clearly. Until
+// there is a cluster, its "nodes" are one server given twice: the same-node / cross-node split
+// (by --url position) must still add up to every delivery.
 // Speed is never asserted here; that is what docs/benchmarks.md is for.
 
 #include "tests/support/serverprocess.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -20,21 +23,28 @@ class TestFlackBench : public QObject
 private slots:
     void fanoutDeliversEverything();
     void connectionsAllSurvive();
+    void clusterSplitAddsUp_data();
+    void clusterSplitAddsUp();
+    void helpExplainsClusters();
     void badUsage_data();
     void badUsage();
 
 private:
-    QJsonObject runBench(const QStringList &arguments, test::ServerProcess &server);
+    // urls: the --url value; by default the server's chat URL.
+    QJsonObject runBench(const QStringList &arguments, test::ServerProcess &server,
+                         const QString &urls = {});
 };
 
-QJsonObject TestFlackBench::runBench(const QStringList &arguments, test::ServerProcess &server)
+QJsonObject TestFlackBench::runBench(const QStringList &arguments, test::ServerProcess &server,
+                                     const QString &urls)
 {
     QTemporaryDir dir;
     const QString json = dir.filePath(QStringLiteral("report.json"));
     QProcess bench;
     bench.setProcessChannelMode(QProcess::MergedChannels);
     bench.start(QStringLiteral(FLACK_BENCH_BINARY),
-                arguments + QStringList{QStringLiteral("--url"), server.chatUrl().toString(),
+                arguments + QStringList{QStringLiteral("--url"),
+                                        urls.isEmpty() ? server.chatUrl().toString() : urls,
                                         QStringLiteral("--server-pid"),
                                         QString::number(server.process().processId()),
                                         QStringLiteral("--json"), json});
@@ -92,6 +102,12 @@ void TestFlackBench::fanoutDeliversEverything()
                 .value(QStringLiteral("max"))
                 .toDouble() > 0);
     QVERIFY(result.contains(QStringLiteral("server_cpu_ms_per_1000_deliveries")));
+    // One --url: no cluster figures anywhere, the report is what it always was.
+    QVERIFY(!result.contains(QStringLiteral("same_node")));
+    QVERIFY(!result.contains(QStringLiteral("cross_node")));
+    QVERIFY(
+        !report.value(QStringLiteral("connect")).toObject().contains(QStringLiteral("per_node")));
+    QVERIFY(!report.value(QStringLiteral("options")).toObject().contains(QStringLiteral("urls")));
     QCOMPARE(server.terminate(), 0);
 }
 
@@ -111,6 +127,95 @@ void TestFlackBench::connectionsAllSurvive()
     QVERIFY(result.value(QStringLiteral("all_survived")).toBool());
     QVERIFY(result.value(QStringLiteral("server_rss_joined_bytes")).toDouble() > 0);
     QCOMPARE(server.terminate(), 0);
+}
+
+void TestFlackBench::clusterSplitAddsUp_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::newRow("fanout") << QStringLiteral("fanout");
+    QTest::newRow("ramp") << QStringLiteral("ramp");
+}
+
+void TestFlackBench::clusterSplitAddsUp()
+{
+    QFETCH(QString, scenario);
+    test::ServerProcess server;
+    QVERIFY2(server.start(), server.output().constData());
+    const QString url = server.chatUrl().toString();
+    const QJsonObject report =
+        runBench({scenario, QStringLiteral("--rooms=3"), QStringLiteral("--members=8"),
+                  QStringLiteral("--senders=2"), QStringLiteral("--rate=40"),
+                  QStringLiteral("--duration=2"), QStringLiteral("--warmup=0.5"),
+                  QStringLiteral("--max-steps=1"), QStringLiteral("--threads=2")},
+                 server, url + u',' + url);
+    QVERIFY(!report.isEmpty());
+    QVERIFY(report.value(QStringLiteral("completed")).toBool());
+    QCOMPARE(report.value(QStringLiteral("options")).toObject().value(QStringLiteral("urls")),
+             QJsonArray({url, url}));
+
+    // Round-robin within each room: 8 members over 2 nodes is 4 on each, so 12 per node.
+    const QJsonObject connect = report.value(QStringLiteral("connect")).toObject();
+    QCOMPARE(connect.value(QStringLiteral("failed")).toInt(-1), 0);
+    const QJsonArray perNode = connect.value(QStringLiteral("per_node")).toArray();
+    QCOMPARE(perNode.size(), 2);
+    for (const QJsonValue &node : perNode) {
+        QCOMPARE(node.toObject().value(QStringLiteral("url")).toString(), url);
+        QCOMPARE(node.toObject().value(QStringLiteral("joined")).toInt(), 12);
+        QCOMPARE(node.toObject().value(QStringLiteral("failed")).toInt(-1), 0);
+    }
+
+    const QJsonObject result = scenario == u"fanout"
+                                   ? report.value(QStringLiteral("result")).toObject()
+                                   : report.value(QStringLiteral("steps"))[0].toObject();
+    const auto figure = [](const QJsonObject &object, const char *key) {
+        return qint64(object.value(QLatin1StringView(key)).toDouble(-1));
+    };
+    QVERIFY2(figure(result, "sent") >= 400, qPrintable(QString::number(figure(result, "sent"))));
+    QCOMPARE(figure(result, "expected"), figure(result, "sent") * 8);
+    QCOMPARE(figure(result, "received"), figure(result, "expected"));
+    QCOMPARE(figure(result, "missing"), 0);
+    QCOMPARE(figure(result, "duplicates"), 0);
+    QCOMPARE(figure(result, "order_violations"), 0);
+    QCOMPARE(figure(result, "sequence_violations"), 0);
+    QCOMPARE(figure(result, "misrouted"), 0);
+    QCOMPARE(figure(result, "connections_lost"), 0);
+
+    const QJsonObject same = result.value(QStringLiteral("same_node")).toObject();
+    const QJsonObject cross = result.value(QStringLiteral("cross_node")).toObject();
+    QVERIFY(!same.isEmpty());
+    QVERIFY(!cross.isEmpty());
+    // The split adds up to every delivery; with 4 of a room's 8 members on each node, each
+    // message is due to 4 members on its sender's node (itself included) and 4 on the other.
+    QCOMPARE(figure(same, "expected") + figure(cross, "expected"), figure(result, "expected"));
+    QCOMPARE(figure(same, "received") + figure(cross, "received"), figure(result, "received"));
+    QCOMPARE(figure(same, "expected"), figure(result, "expected") / 2);
+    QCOMPARE(figure(same, "missing"), 0);
+    QCOMPARE(figure(cross, "missing"), 0);
+    const double delivered = result.value(QStringLiteral("delivered_per_s")).toDouble();
+    QVERIFY(delivered > 0);
+    QVERIFY(qAbs(same.value(QStringLiteral("delivered_per_s")).toDouble() +
+                 cross.value(QStringLiteral("delivered_per_s")).toDouble() - delivered) <
+            1e-6 * delivered);
+    for (const QJsonObject &kind : {same, cross}) {
+        const QJsonObject latency = kind.value(QStringLiteral("latency_ms")).toObject();
+        QVERIFY(latency.value(QStringLiteral("p50")).toDouble() > 0);
+        QVERIFY(latency.value(QStringLiteral("p99")).toDouble() >=
+                latency.value(QStringLiteral("p50")).toDouble());
+        QVERIFY(latency.value(QStringLiteral("max")).toDouble() >=
+                latency.value(QStringLiteral("p99")).toDouble());
+    }
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestFlackBench::helpExplainsClusters()
+{
+    QProcess bench;
+    bench.start(QStringLiteral(FLACK_BENCH_BINARY), {QStringLiteral("--help")});
+    QVERIFY(bench.waitForFinished(10000));
+    QCOMPARE(bench.exitCode(), 0);
+    const QString help = QString::fromUtf8(bench.readAllStandardOutput());
+    QVERIFY2(help.contains(QStringLiteral("comma-separated")), qPrintable(help));
+    QVERIFY2(help.contains(QStringLiteral("cross-node")), qPrintable(help));
 }
 
 void TestFlackBench::badUsage_data()
@@ -134,6 +239,10 @@ void TestFlackBench::badUsage_data()
         << QStringList{QStringLiteral("connections"), QStringLiteral("--url=ws://127.0.0.1:1/x"),
                        QStringLiteral("--connections=5000000")}
         << QStringLiteral("open files");
+    QTest::newRow("connections over two nodes")
+        << QStringList{QStringLiteral("connections"),
+                       QStringLiteral("--url=ws://127.0.0.1:1/x,ws://127.0.0.1:2/x")}
+        << QStringLiteral("fanout and ramp only");
 }
 
 void TestFlackBench::badUsage()

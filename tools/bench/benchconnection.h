@@ -20,6 +20,7 @@ struct BenchConnection
     LoginStep loginStep = LoginStep::ServerHello;
     std::uint32_t index = 0; // bench-wide connection number (names the user)
     std::uint32_t room = 0;
+    std::uint32_t node = 0;    // which of the bench's server nodes it connects to
     std::int32_t sender = -1;  // bench-wide sender number, or -1 for a pure receiver
     double scheduleOffset = 0; // spreads senders' send instants over the period
     bool writeArmed = false;

@@ -54,6 +54,37 @@ QJsonObject errorsJson(const std::map<std::string, std::uint64_t> &errors)
     return object;
 }
 
+std::uint64_t missingOf(std::uint64_t expected, std::uint64_t received)
+{
+    return expected > received ? expected - received : 0;
+}
+
+QJsonObject deliveriesJson(const BenchStats::Deliveries &deliveries, double wall)
+{
+    QJsonObject object;
+    object.insert(QStringLiteral("expected"), double(deliveries.expected));
+    object.insert(QStringLiteral("received"), double(deliveries.received));
+    object.insert(QStringLiteral("missing"),
+                  double(missingOf(deliveries.expected, deliveries.received)));
+    object.insert(QStringLiteral("delivered_per_s"), double(deliveries.deliveredInWindow) / wall);
+    QJsonObject latency;
+    latency.insert(QStringLiteral("p50"), ms(deliveries.latency.percentile(50)));
+    latency.insert(QStringLiteral("p99"), ms(deliveries.latency.percentile(99)));
+    latency.insert(QStringLiteral("max"), ms(deliveries.latency.max()));
+    object.insert(QStringLiteral("latency_ms"), latency);
+    return object;
+}
+
+void printDeliveries(const char *kind, const BenchStats::Deliveries &deliveries, double wall)
+{
+    out() << "  " << kind << ": delivered " << qint64(double(deliveries.deliveredInWindow) / wall)
+          << "/s, expected " << deliveries.expected << ", received " << deliveries.received
+          << ", missing " << missingOf(deliveries.expected, deliveries.received)
+          << "; latency ms p50 " << ms(deliveries.latency.percentile(50)) << " p99 "
+          << ms(deliveries.latency.percentile(99)) << " max " << ms(deliveries.latency.max())
+          << Qt::endl;
+}
+
 } // namespace
 
 BenchRunner::BenchRunner(BenchOptions options) : m_options(std::move(options)) {}
@@ -90,9 +121,6 @@ bool BenchRunner::prepare(int connections)
 
     m_target = std::make_unique<BenchTarget>();
     BenchTarget &target = *m_target;
-    target.server.sin_family = AF_INET;
-    target.server.sin_port = htons(m_options.port);
-    inet_pton(AF_INET, m_options.host.c_str(), &target.server.sin_addr);
     target.sourceAddresses = m_options.sourceAddresses;
     target.chatPrefix = m_options.chatPrefix;
     target.messageBytes = m_options.messageBytes;
@@ -105,11 +133,18 @@ bool BenchRunner::prepare(int connections)
                                                      QCryptographicHash::Sha1)
                                 .toBase64()
                                 .toStdString();
-    target.upgradeRequest = "GET " + m_options.path + " HTTP/1.1\r\nHost: " + m_options.host + ":" +
-                            std::to_string(m_options.port) +
-                            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            "Sec-WebSocket-Key: " +
-                            key.toStdString() + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    for (const BenchOptions::Node &option : m_options.nodes) {
+        BenchTarget::Node node;
+        node.address.sin_family = AF_INET;
+        node.address.sin_port = htons(option.port);
+        inet_pton(AF_INET, option.host.c_str(), &node.address.sin_addr);
+        node.upgradeRequest = "GET " + option.path + " HTTP/1.1\r\nHost: " + option.host + ":" +
+                              std::to_string(option.port) +
+                              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: " +
+                              key.toStdString() + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        target.nodes.push_back(std::move(node));
+    }
 
     for (int i = 0; i < m_options.threads; ++i)
         m_workers.push_back(std::make_unique<BenchWorker>(target));
@@ -127,15 +162,26 @@ bool BenchRunner::connectAll(QJsonObject &connectReport)
     std::uint64_t failed = 0;
     std::int64_t lastReady = start;
     BenchStats errors;
+    const std::size_t nodes = m_target->nodes.size();
     m_target->roomMembers.assign(std::size_t(m_options.rooms), 0);
+    m_target->roomNodeMembers.assign(m_target->cluster() ? std::size_t(m_options.rooms) * nodes : 0,
+                                     0);
+    std::vector<std::uint32_t> nodeJoined(nodes, 0);
+    std::vector<std::uint32_t> nodeFailed(nodes, 0);
     for (auto &worker : m_workers) {
         ready += worker->readyCount();
         failed += worker->failedCount();
         lastReady = std::max(lastReady, worker->lastReadyNs());
         errors.merge(worker->stats());
         for (const BenchConnection &c : worker->connections()) {
-            if (c.state == BenchConnection::State::Ready)
+            if (c.state == BenchConnection::State::Ready) {
                 ++m_target->roomMembers[c.room];
+                ++nodeJoined[c.node];
+                if (m_target->cluster())
+                    ++m_target->roomNodeMembers[c.room * nodes + c.node];
+            } else if (c.state == BenchConnection::State::Failed) {
+                ++nodeFailed[c.node];
+            }
         }
     }
     const double elapsed = double(lastReady - start) / 1e9;
@@ -148,6 +194,19 @@ bool BenchRunner::connectAll(QJsonObject &connectReport)
     out() << "connected " << ready << " of " << (ready + failed) << " in " << elapsed << " s ("
           << (elapsed > 0 ? double(ready) / elapsed : 0.0) << "/s), " << failed << " failed"
           << Qt::endl;
+    if (m_target->cluster()) {
+        QJsonArray perNode;
+        for (std::size_t i = 0; i < nodes; ++i) {
+            QJsonObject node;
+            node.insert(QStringLiteral("url"), QString::fromStdString(m_options.nodes[i].url));
+            node.insert(QStringLiteral("joined"), double(nodeJoined[i]));
+            node.insert(QStringLiteral("failed"), double(nodeFailed[i]));
+            perNode.append(node);
+            out() << "  node " << (i + 1) << " " << QString::fromStdString(m_options.nodes[i].url)
+                  << ": " << nodeJoined[i] << " joined, " << nodeFailed[i] << " failed" << Qt::endl;
+        }
+        connectReport.insert(QStringLiteral("per_node"), perNode);
+    }
     for (const auto &[text, count] : errors.errors)
         out() << "  " << count << " x " << QString::fromStdString(text) << Qt::endl;
     return failed == 0;
@@ -186,8 +245,7 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
     for (auto &worker : m_workers)
         stats.merge(worker->stats());
     const double wall = double(measureEnd - measureStart) / 1e9;
-    const std::uint64_t missing =
-        stats.expected > stats.received ? stats.expected - stats.received : 0;
+    const std::uint64_t missing = missingOf(stats.expected, stats.received);
     const double benchCpu = (cpuAfter - cpuBefore) / wall * 100.0;
 
     QJsonObject step;
@@ -227,6 +285,10 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
                         serverCpu * 1000.0 / double(stats.deliveredInWindow) * 1000.0);
         step.insert(QStringLiteral("server_rss_bytes"), double(serverAfter.rssBytes));
     }
+    if (m_target->cluster()) {
+        step.insert(QStringLiteral("same_node"), deliveriesJson(stats.sameNode, wall));
+        step.insert(QStringLiteral("cross_node"), deliveriesJson(stats.crossNode, wall));
+    }
     if (!stats.errors.empty())
         step.insert(QStringLiteral("errors"), errorsJson(stats.errors));
 
@@ -245,6 +307,10 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
     if (benchSaturated)
         out() << " [bench saturated: lower bound]";
     out() << Qt::endl;
+    if (m_target->cluster()) {
+        printDeliveries("same-node", stats.sameNode, wall);
+        printDeliveries("cross-node", stats.crossNode, wall);
+    }
     return step;
 }
 
@@ -257,8 +323,14 @@ bool BenchRunner::runFanout()
         const int room = i / m_options.members;
         const int member = i % m_options.members;
         const int sender = member < m_options.senders ? room * m_options.senders + member : -1;
-        m_workers[std::size_t(i) % m_workers.size()]->addConnection(std::uint32_t(i),
-                                                                    std::uint32_t(room), sender);
+        const auto node = std::uint32_t(m_options.nodeOfMember(room, member));
+        if (sender >= 0 && m_target->cluster()) {
+            if (m_target->senderNodes.size() <= std::size_t(sender))
+                m_target->senderNodes.resize(std::size_t(sender) + 1);
+            m_target->senderNodes[std::size_t(sender)] = node;
+        }
+        m_workers[std::size_t(i) % m_workers.size()]->addConnection(
+            std::uint32_t(i), std::uint32_t(room), sender, node);
     }
     QJsonObject connectReport;
     const bool connected = connectAll(connectReport);
@@ -418,6 +490,12 @@ bool BenchRunner::run()
     options.insert(QStringLiteral("message_bytes"), m_options.messageBytes);
     options.insert(QStringLiteral("threads"), m_options.threads);
     options.insert(QStringLiteral("source_addresses"), m_options.sourceAddresses);
+    if (m_options.nodes.size() > 1) {
+        QJsonArray urls;
+        for (const BenchOptions::Node &node : m_options.nodes)
+            urls.append(QString::fromStdString(node.url));
+        options.insert(QStringLiteral("urls"), urls);
+    }
     m_report.insert(QStringLiteral("options"), options);
     m_report.insert(QStringLiteral("scenario"), options.value(QStringLiteral("scenario")));
     m_report.insert(QStringLiteral("date"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));

@@ -3,8 +3,8 @@
 // through connect, warm-up, measured traffic and drain phases, samples the server through
 // /proc and the bench's own CPU use, and returns every figure as JSON. Lives on main().
 
-#include "tools/bench/benchoptions.h"
 #include "tools/bench/benchworker.h"
+#include "tools/core/benchoptions.h"
 
 #include <QJsonObject>
 

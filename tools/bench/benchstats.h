@@ -1,5 +1,7 @@
 #pragma once
 // The counts one BenchWorker gathers during a traffic step; the runner merges the workers'.
+// Against several nodes the measured deliveries are also split by where sender and receiver
+// are connected: the same node, or different ones.
 
 #include "tools/core/latencyhistogram.h"
 
@@ -11,6 +13,23 @@ namespace flack::tools {
 
 struct BenchStats
 {
+    // Deliveries of one kind (same-node or cross-node); counted only against several nodes.
+    struct Deliveries
+    {
+        std::uint64_t expected = 0;
+        std::uint64_t received = 0;
+        std::uint64_t deliveredInWindow = 0;
+        LatencyHistogram latency;
+
+        void merge(const Deliveries &other)
+        {
+            expected += other.expected;
+            received += other.received;
+            deliveredInWindow += other.deliveredInWindow;
+            latency.merge(other.latency);
+        }
+    };
+
     std::uint64_t sentTotal = 0;         // chat messages sent in the step (any time)
     std::uint64_t sentMeasured = 0;      // sent inside the measurement window
     std::uint64_t expected = 0;          // deliveries due for the measured messages
@@ -23,6 +42,8 @@ struct BenchStats
     std::uint64_t foreignMessages = 0; // chat_message without a bench payload
     std::uint64_t closed = 0;          // connections lost
     LatencyHistogram latency;          // send -> receive, measured messages
+    Deliveries sameNode;               // sender and receiver on the same node
+    Deliveries crossNode;              // on different nodes
     std::map<std::string, std::uint64_t> errors;
 
     void merge(const BenchStats &other)
@@ -39,6 +60,8 @@ struct BenchStats
         foreignMessages += other.foreignMessages;
         closed += other.closed;
         latency.merge(other.latency);
+        sameNode.merge(other.sameNode);
+        crossNode.merge(other.crossNode);
         for (const auto &[text, count] : other.errors)
             errors[text] += count;
     }

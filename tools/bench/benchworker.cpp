@@ -56,11 +56,13 @@ BenchWorker::~BenchWorker()
         ::close(m_epoll);
 }
 
-void BenchWorker::addConnection(std::uint32_t index, std::uint32_t room, std::int32_t sender)
+void BenchWorker::addConnection(std::uint32_t index, std::uint32_t room, std::int32_t sender,
+                                std::uint32_t node)
 {
     BenchConnection c;
     c.index = index;
     c.room = room;
+    c.node = node;
     c.sender = sender;
     // Golden-ratio offsets spread the senders' send instants evenly over one period.
     c.scheduleOffset = std::fmod(double(index) * 0.6180339887498949, 1.0);
@@ -134,8 +136,8 @@ void BenchWorker::startConnection(BenchConnection &c)
         fail(c, std::string("epoll_ctl: ") + std::strerror(errno));
         return;
     }
-    const int rc = ::connect(c.fd, reinterpret_cast<const sockaddr *>(&m_target.server),
-                             sizeof m_target.server);
+    const sockaddr_in &server = m_target.nodes[c.node].address;
+    const int rc = ::connect(c.fd, reinterpret_cast<const sockaddr *>(&server), sizeof server);
     if (rc != 0 && errno != EINPROGRESS)
         fail(c, std::string("connect: ") + std::strerror(errno));
 }
@@ -167,7 +169,7 @@ void BenchWorker::onWritable(BenchConnection &c)
             return;
         }
         c.state = BenchConnection::State::Upgrading;
-        c.out = m_target.upgradeRequest;
+        c.out = m_target.nodes[c.node].upgradeRequest;
     }
     flush(c);
 }
@@ -376,12 +378,21 @@ void BenchWorker::onChatMessage(BenchConnection &c, std::string_view json)
         ++m_stats.foreignMessages;
         return;
     }
-    if (m_nowNs >= m_windowFromNs && m_nowNs < m_windowToNs)
+    const bool inWindow = m_nowNs >= m_windowFromNs && m_nowNs < m_windowToNs;
+    if (inWindow)
         ++m_stats.deliveredInWindow;
     const auto perRoom = std::uint32_t(m_target.sendersPerRoom);
     if (perRoom == 0 || payload.sender / perRoom != c.room) {
         ++m_stats.misrouted;
         return;
+    }
+    // Only a sender of this room (checked above) has a known node.
+    BenchStats::Deliveries *split = nullptr;
+    if (m_target.cluster()) {
+        split =
+            m_target.senderNodes[payload.sender] == c.node ? &m_stats.sameNode : &m_stats.crossNode;
+        if (inWindow)
+            ++split->deliveredInWindow;
     }
     std::uint64_t &last = c.lastCounter[payload.sender % perRoom];
     if (payload.counter == last) {
@@ -393,9 +404,14 @@ void BenchWorker::onChatMessage(BenchConnection &c, std::string_view json)
     else
         last = payload.counter;
     if (payload.sendTimeNs >= m_windowFromNs && payload.sendTimeNs < m_windowToNs) {
+        const std::int64_t latency = m_nowNs - payload.sendTimeNs;
         ++m_stats.received;
         m_target.measuredReceived.fetch_add(1, std::memory_order_relaxed);
-        m_stats.latency.record(m_nowNs - payload.sendTimeNs);
+        m_stats.latency.record(latency);
+        if (split) {
+            ++split->received;
+            split->latency.record(latency);
+        }
     }
 }
 
@@ -425,6 +441,10 @@ void BenchWorker::sendDue(std::int64_t now)
             continue;
         const std::string &prefix = m_messagePrefix[c.room];
         const bool measured = now >= m_windowFromNs && now < m_windowToNs;
+        const std::uint32_t members = m_target.roomMembers[c.room];
+        const std::uint32_t sameNodeMembers =
+            m_target.cluster() ? m_target.roomNodeMembers[c.room * m_target.nodes.size() + c.node]
+                               : 0;
         while (c.sentInStep < due) {
             m_json.assign(prefix);
             BenchPayload{std::uint32_t(c.sender), ++c.sentCounter, now}.appendTo(
@@ -435,7 +455,11 @@ void BenchWorker::sendDue(std::int64_t now)
             ++m_stats.sentTotal;
             if (measured) {
                 ++m_stats.sentMeasured;
-                m_stats.expected += m_target.roomMembers[c.room];
+                m_stats.expected += members;
+                if (m_target.cluster()) {
+                    m_stats.sameNode.expected += sameNodeMembers;
+                    m_stats.crossNode.expected += members - sameNodeMembers;
+                }
             }
         }
         flush(c);
@@ -575,7 +599,11 @@ void BenchWorker::fail(BenchConnection &c, const std::string &reason)
     case BenchConnection::State::Failed:
         return;
     }
-    ++m_stats.errors[reason];
+    // Against several nodes, which node failed is half the diagnosis.
+    if (m_target.cluster())
+        ++m_stats.errors["node " + std::to_string(c.node + 1) + ": " + reason];
+    else
+        ++m_stats.errors[reason];
     c.in.clear();
     c.out.clear();
 }

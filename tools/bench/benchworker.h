@@ -21,15 +21,27 @@ namespace flack::tools {
 // What all workers share, set up once by the runner.
 struct BenchTarget
 {
-    sockaddr_in server{};
+    // One server node; a connection's node indexes BenchTarget::nodes.
+    struct Node
+    {
+        sockaddr_in address{};
+        std::string upgradeRequest; // its own Host header
+    };
+
+    std::vector<Node> nodes; // one, or a cluster's nodes in --url order
     int sourceAddresses = 0;
-    std::string upgradeRequest;
     std::string expectedAccept;
     std::string chatPrefix;
     int sendersPerRoom = 0;
     int messageBytes = 100;
     std::vector<std::uint32_t> roomMembers; // joined members per room, for expected deliveries
+    // With several nodes: each bench-wide sender's node, and joined members per room and node
+    // (index room * nodes + node), to split deliveries into same-node and cross-node.
+    std::vector<std::uint32_t> senderNodes;
+    std::vector<std::uint32_t> roomNodeMembers;
     std::atomic<std::uint64_t> measuredReceived{0};
+
+    bool cluster() const { return nodes.size() > 1; }
 };
 
 class BenchWorker
@@ -40,7 +52,8 @@ public:
     BenchWorker(const BenchWorker &) = delete;
     BenchWorker &operator=(const BenchWorker &) = delete;
 
-    void addConnection(std::uint32_t index, std::uint32_t room, std::int32_t sender);
+    void addConnection(std::uint32_t index, std::uint32_t room, std::int32_t sender,
+                       std::uint32_t node = 0);
 
     // Connects and logs in every connection, at most `concurrency` handshakes at a time,
     // until all are joined or have failed, or the deadline passes.

@@ -1,8 +1,8 @@
 // flack-bench: the load generator that measures what a flack server delivers and how fast.
 // See BenchRunner for the scenarios and BenchWorker for the event loop.
 
-#include "tools/bench/benchoptions.h"
 #include "tools/bench/benchrunner.h"
+#include "tools/core/benchoptions.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "tools/bench/benchoptions.h"
+#include "tools/core/benchoptions.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
@@ -35,7 +35,13 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         "               (pinging every 20 s); reports connect rate, failures, survivors.\n"
         "  ramp         fanout, the rate multiplied by --ramp-factor each step until p99 exceeds\n"
         "               --p99-bound-ms or deliveries fall behind; reports the best sustained "
-        "step."));
+        "step.\n"
+        "A cluster is not a scenario of its own: give fanout or ramp one --url per node\n"
+        "(comma-separated, or --url repeated). Each room's members are spread round-robin\n"
+        "over the nodes (each room starting one node further, so its senders spread too),\n"
+        "and each step also splits its deliveries by --url position into same-node (sender\n"
+        "and receiver on the same --url) and cross-node: deliveries/s, missing, latency\n"
+        "p50/p99/max. --server-pid then samples that one node's process only."));
     parser.addPositionalArgument(QStringLiteral("scenario"),
                                  QStringLiteral("fanout | connections | ramp"));
     const auto opt = [&](const QString &name, const QString &help, const QString &valueName,
@@ -45,7 +51,9 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         return option;
     };
     const auto url =
-        opt(QStringLiteral("url"), QStringLiteral("ws://IPv4:PORT/chat-server (required)"),
+        opt(QStringLiteral("url"),
+            QStringLiteral("ws://IPv4:PORT/chat-server (required). For a cluster, one per node: "
+                           "comma-separated or repeated (fanout, ramp)."),
             QStringLiteral("url"), {});
     const auto rooms = opt(QStringLiteral("rooms"), QStringLiteral("Rooms (default 10)."),
                            QStringLiteral("R"), QStringLiteral("10"));
@@ -142,23 +150,41 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         return result;
     }
 
-    const QUrl parsedUrl(parser.value(url), QUrl::StrictMode);
-    in_addr address{};
-    if (!parsedUrl.isValid() || parsedUrl.scheme() != u"ws" || parsedUrl.port() <= 0) {
-        result.error =
-            QStringLiteral("--url must be ws://IPv4:PORT/path, got: ") + parser.value(url);
+    // Every --url, each maybe a comma-separated list; none at all reads as one empty URL so it
+    // is reported like any other bad one.
+    QStringList urlTexts;
+    for (const QString &value : parser.values(url))
+        urlTexts.append(value.split(u','));
+    if (urlTexts.isEmpty())
+        urlTexts.append(QString());
+    nodes.clear();
+    for (const QString &text : std::as_const(urlTexts)) {
+        const QUrl parsedUrl(text, QUrl::StrictMode);
+        in_addr address{};
+        if (!parsedUrl.isValid() || parsedUrl.scheme() != u"ws" || parsedUrl.port() <= 0) {
+            result.error = QStringLiteral("--url must be ws://IPv4:PORT/path, got: ") + text;
+            return result;
+        }
+        QString hostText = parsedUrl.host();
+        if (hostText == u"localhost")
+            hostText = QStringLiteral("127.0.0.1");
+        if (inet_pton(AF_INET, hostText.toLatin1().constData(), &address) != 1) {
+            result.error = QStringLiteral("--url host must be an IPv4 address, got: ") + hostText;
+            return result;
+        }
+        Node node;
+        node.host = hostText.toStdString();
+        node.port = std::uint16_t(parsedUrl.port());
+        node.path = parsedUrl.path().isEmpty() ? std::string("/") : parsedUrl.path().toStdString();
+        node.url = "ws://" + node.host + ":" + std::to_string(node.port) + node.path;
+        nodes.push_back(std::move(node));
+    }
+    // Connections measures one server's memory per connection through --server-pid; spread
+    // over nodes that figure would mean nothing, so it takes one node.
+    if (nodes.size() > 1 && scenario == Scenario::Connections) {
+        result.error = QStringLiteral("several --url (a cluster) work with fanout and ramp only");
         return result;
     }
-    QString hostText = parsedUrl.host();
-    if (hostText == u"localhost")
-        hostText = QStringLiteral("127.0.0.1");
-    if (inet_pton(AF_INET, hostText.toLatin1().constData(), &address) != 1) {
-        result.error = QStringLiteral("--url host must be an IPv4 address, got: ") + hostText;
-        return result;
-    }
-    host = hostText.toStdString();
-    port = std::uint16_t(parsedUrl.port());
-    path = parsedUrl.path().isEmpty() ? std::string("/") : parsedUrl.path().toStdString();
 
     bool ok = true;
     // One parser for whole and fractional options; the first bad one is reported.

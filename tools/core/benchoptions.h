@@ -1,13 +1,15 @@
 #pragma once
-// flack-bench's command line: the scenario (fanout, connections, ramp), its shape and rates, and
-// where to send the figures. Parsed with QCommandLineParser; values are checked here so a bad
-// invocation gets a usage message instead of a misleading run.
+// flack-bench's command line: the scenario (fanout, connections, ramp), the server node or
+// cluster nodes to load, the scenario's shape and rates, and where to send the figures. Parsed
+// with QCommandLineParser; values are checked here so a bad invocation gets a usage message
+// instead of a misleading run. Plain data, used on main()'s thread.
 
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace flack::tools {
 
@@ -15,10 +17,18 @@ struct BenchOptions
 {
     enum class Scenario { Fanout, Connections, Ramp };
 
+    // One server to connect to: a flack-server, or one node of a cluster.
+    struct Node
+    {
+        std::string url;  // as given (localhost spelled 127.0.0.1), for the report
+        std::string host; // IPv4 address to connect to
+        std::uint16_t port = 0;
+        std::string path; // e.g. /chat-server
+    };
+
     Scenario scenario = Scenario::Fanout;
-    std::string host; // IPv4 address to connect to
-    std::uint16_t port = 0;
-    std::string path; // e.g. /chat-server
+    // --url, in the order given: one, or several for a cluster (fanout and ramp only).
+    std::vector<Node> nodes;
     int rooms = 10;
     int members = 50;        // per room (fanout, ramp)
     int senders = 5;         // per room (fanout, ramp)
@@ -46,6 +56,10 @@ struct BenchOptions
         QString error;
     };
     ParseResult parse(const QStringList &arguments);
+
+    // The node a room's member connects to: round-robin over the nodes within each room,
+    // each room starting one node further, so senders (a room's first members) spread too.
+    int nodeOfMember(int room, int member) const { return (room + member) % int(nodes.size()); }
 
     static const char *scenarioName(Scenario scenario);
 };
