@@ -3,6 +3,7 @@
 #include "server/app/unixsignalwatcher.h"
 #include "server/net/chatendpoint.h"
 #include "server/net/httplistener.h"
+#include "server/net/httproutes.h"
 #include "server/rooms/roomdirectory.h"
 
 #include <QCoreApplication>
@@ -17,6 +18,18 @@ namespace flack::server::app {
 namespace {
 // Bounded wait for clients to answer our close frames before exiting anyway.
 constexpr int kShutdownGraceMs = 3000;
+
+// The paths are fixed in code, so a refused registration is a wiring bug: fail at start-up.
+void requireRoute(bool registered, const char *path)
+{
+    if (!registered)
+        qFatal("flack-server: cannot route %s (registered twice?)", path);
+}
+
+net::HttpResponse healthResponse()
+{
+    return {200, QByteArrayLiteral("text/plain; charset=utf-8"), QByteArrayLiteral("ok\n"), {}};
+}
 
 void raiseOpenFileLimit()
 {
@@ -50,7 +63,7 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     if (!m_config.webRoot.isEmpty())
         httpSettings.webRoot = m_config.webRoot;
     httpSettings.maxConnections = m_config.maxConnections;
-    m_listener = std::make_unique<net::HttpListener>(httpSettings, m_chat.get());
+    m_listener = std::make_unique<net::HttpListener>(httpSettings, buildRoutes());
 
     m_signals = std::make_unique<UnixSignalWatcher>();
     connect(m_signals.get(), &UnixSignalWatcher::terminationRequested, this,
@@ -96,6 +109,15 @@ void ServerApplication::stop()
     connect(m_chat.get(), &net::ChatEndpoint::drained, this, [] { QCoreApplication::exit(0); });
     QTimer::singleShot(kShutdownGraceMs, this, [] { QCoreApplication::exit(0); });
     m_chat->shutdown();
+}
+
+net::HttpRoutes ServerApplication::buildRoutes() const
+{
+    net::HttpRoutes routes;
+    requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/chat-server"), m_chat.get()),
+                 "/chat-server");
+    requireRoute(routes.addGetHandler(QByteArrayLiteral("/healthz"), healthResponse), "/healthz");
+    return routes;
 }
 
 void ServerApplication::applyLogLevel()

@@ -15,6 +15,7 @@ class RoomDirectory;
 namespace flack::server::net {
 class ChatEndpoint;
 class HttpListener;
+class HttpRoutes;
 } // namespace flack::server::net
 
 namespace flack::server::app {
@@ -35,6 +36,8 @@ public:
 
 private:
     void applyLogLevel();
+    // What the one port serves besides the static files: websocket endpoints and GET handlers.
+    net::HttpRoutes buildRoutes() const;
 
     ServerConfig m_config;
     std::unique_ptr<rooms::RoomDirectory> m_directory;

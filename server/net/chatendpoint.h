@@ -2,8 +2,10 @@
 // The /chat-server endpoint: finishes websocket handshakes (QWebSocketServer in
 // handleConnection mode, so it shares the HTTP port), creates one ClientSession per socket,
 // applies the per-connection limits, reaps idle sessions and closes everyone on shutdown.
+// The listener reaches it through its route for /chat-server (as a WebSocketEndpoint).
 // Lives on the main thread; owned by ServerApplication.
 
+#include "server/net/websocketendpoint.h"
 #include "server/sessions/sessionlimits.h"
 
 #include <QHostAddress>
@@ -35,7 +37,7 @@ struct ChatEndpointSettings
     int idleTimeoutSeconds = 60; // 0 disables the idle close
 };
 
-class ChatEndpoint : public QObject
+class ChatEndpoint : public QObject, public WebSocketEndpoint
 {
     Q_OBJECT
 public:
@@ -45,11 +47,12 @@ public:
 
     // Takes a socket whose buffered (unread) bytes are a complete upgrade request for
     // /chat-server. The endpoint owns it from now on.
-    void accept(QTcpSocket *socket);
+    void accept(QTcpSocket *socket) override;
+    // Live sessions; a socket still in its websocket handshake is not counted yet.
+    qsizetype connectionCount() const override { return qsizetype(m_sessions.size()); }
 
     // Closes every session with 1001 (going away); emits drained when all are gone.
     void shutdown();
-    qsizetype sessionCount() const { return qsizetype(m_sessions.size()); }
 
 Q_SIGNALS:
     void drained();

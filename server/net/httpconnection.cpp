@@ -8,9 +8,11 @@
 
 namespace flack::server::net {
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const StaticFileStore *files,
-                               qsizetype maxHeaderBytes, int timeoutMs)
-    : QObject(socket), m_socket(socket), m_files(files), m_maxHeaderBytes(maxHeaderBytes)
+HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRoutes *routes,
+                               const StaticFileStore *files, qsizetype maxHeaderBytes,
+                               int timeoutMs)
+    : QObject(socket), m_socket(socket), m_routes(routes), m_files(files),
+      m_maxHeaderBytes(maxHeaderBytes)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     // A request (or handshake) that never completes must not hold a connection slot forever.
@@ -39,29 +41,35 @@ void HttpConnection::onReadyRead()
         break;
     }
     const HttpRequest &request = parsed.request;
-    if (request.isWebSocketUpgrade() && request.path == kChatPath && request.method == "GET") {
+    const HttpRoutes::Route *route = m_routes->find(request.path);
+    if (route && route->webSocketEndpoint && request.isWebSocketUpgrade() &&
+        request.method == "GET") {
+        WebSocketEndpoint *endpoint = route->webSocketEndpoint;
         m_done = true;
         m_deadline.stop();
         disconnect(m_socket, nullptr, this, nullptr);
         QTcpSocket *socket = m_socket;
         deleteLater();
-        Q_EMIT webSocketUpgrade(socket);
+        Q_EMIT webSocketUpgrade(socket, endpoint);
         return;
     }
     m_socket->skip(parsed.headerLength);
-    respond(request);
+    respond(request, route);
 }
 
-void HttpConnection::respond(const HttpRequest &request)
+void HttpConnection::respond(const HttpRequest &request, const HttpRoutes::Route *route)
 {
     const bool head = request.method == "HEAD";
+    // The order of these checks is the contract: any other method is 405 wherever it goes,
+    // and an upgrade that was not handed off above (a HEAD, or a path without an endpoint)
+    // is 404 even where a GET handler or a file lives.
     if (request.method != "GET" && !head)
         return finish(buildHttpError(405, false));
     if (request.isWebSocketUpgrade())
         return finish(buildHttpError(404, head));
-    if (request.path == "/healthz")
-        return finish(buildHttpResponse(200, "text/plain; charset=utf-8", "ok\n", head));
-    if (request.path == kChatPath)
+    if (route && route->getHandler)
+        return finish(buildHttpResponse(route->getHandler(), head));
+    if (route && route->webSocketEndpoint)
         return finish(buildHttpResponse(400, "text/plain; charset=utf-8",
                                         "this path takes websocket connections only\n", head));
     const StaticFileStore::Lookup file = m_files->lookup(request.path);

@@ -1,8 +1,13 @@
 #pragma once
 // One freshly accepted TCP connection until we know what it is: reads (peeks) the request
-// header within a size cap and a deadline, then either answers it as plain HTTP (static
-// files, /healthz, errors) or hands the untouched socket over for a websocket upgrade.
-// Lives on the listener's thread as a child of its socket.
+// header within a size cap and a deadline, looks its path up in the HttpRoutes, then either
+// hands the untouched socket over for a websocket upgrade or answers it as plain HTTP (a GET
+// handler, the static files as the fallback, errors). Lives on the listener's thread as a
+// child of its socket.
+
+#include "server/net/httproutes.h"
+// Complete, not forward-declared: the signal below carries a pointer to it.
+#include "server/net/websocketendpoint.h"
 
 #include <QObject>
 #include <QTimer>
@@ -18,23 +23,23 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, const StaticFileStore *files, qsizetype maxHeaderBytes,
-                   int timeoutMs);
-
-    // The path at which websocket upgrades are accepted.
-    static constexpr QByteArrayView kChatPath = "/chat-server";
+    // routes and files must outlive the connection (the listener owns both).
+    HttpConnection(QTcpSocket *socket, const HttpRoutes *routes, const StaticFileStore *files,
+                   qsizetype maxHeaderBytes, int timeoutMs);
 
 Q_SIGNALS:
-    // The socket's unread bytes hold a complete upgrade request for kChatPath. This object is
-    // gone by the time the receiver runs its own event loop; the receiver owns the socket.
-    void webSocketUpgrade(QTcpSocket *socket);
+    // The socket's unread bytes hold a complete GET upgrade request for a path routed to
+    // endpoint. This object is gone by the time the receiver runs its own event loop; the
+    // receiver owns the socket and passes it on to endpoint.
+    void webSocketUpgrade(QTcpSocket *socket, WebSocketEndpoint *endpoint);
 
 private:
     void onReadyRead();
-    void respond(const HttpRequest &request);
+    void respond(const HttpRequest &request, const HttpRoutes::Route *route);
     void finish(const QByteArray &response);
 
     QTcpSocket *m_socket;
+    const HttpRoutes *m_routes;
     const StaticFileStore *m_files;
     qsizetype m_maxHeaderBytes;
     QTimer m_deadline;

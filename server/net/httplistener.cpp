@@ -1,9 +1,9 @@
 #include "server/net/httplistener.h"
 
-#include "server/net/chatendpoint.h"
 #include "server/net/httpconnection.h"
 #include "server/net/httpresponse.h"
 #include "server/net/socketbuffers.h"
+#include "server/net/websocketendpoint.h"
 
 #include <QTcpSocket>
 #include <QTimer>
@@ -18,9 +18,8 @@ namespace {
 constexpr int kWriteChunkBytes = 8192;
 } // namespace
 
-HttpListener::HttpListener(const HttpListenerSettings &settings, ChatEndpoint *chat,
-                           QObject *parent)
-    : QObject(parent), m_settings(settings), m_chat(chat), m_files(settings.webRoot)
+HttpListener::HttpListener(const HttpListenerSettings &settings, HttpRoutes routes, QObject *parent)
+    : QObject(parent), m_settings(settings), m_routes(std::move(routes)), m_files(settings.webRoot)
 {
     // The kernel's accept queue, not Qt's, absorbs bursts: take everything at once.
     m_server.setMaxPendingConnections(1024);
@@ -51,11 +50,12 @@ void HttpListener::onNewConnection()
         // Nagle + delayed ACK put a ~40 ms floor under every small frame: turn it off.
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         setSocketWriteChunkSize(socket, kWriteChunkBytes);
-        // Connections held = sockets still in their HTTP phase + chat sessions.
-        const bool full = m_httpConnections + m_chat->sessionCount() >= m_settings.maxConnections;
+        // Connections held = sockets still in their HTTP phase + every endpoint's connections.
+        const bool full =
+            m_httpConnections + m_routes.endpointConnectionCount() >= m_settings.maxConnections;
         ++m_httpConnections;
         // Every handler below has this listener as context, so one disconnect(this) at the
-        // handoff to the chat endpoint removes them all.
+        // handoff to an endpoint removes them all.
         connect(socket, &QObject::destroyed, this, [this] { --m_httpConnections; });
         connect(socket, &QTcpSocket::disconnected, this, [socket] { socket->deleteLater(); });
         // A close waits until our answer is written; a client that never reads it would keep
@@ -70,14 +70,15 @@ void HttpListener::onNewConnection()
             refuse(socket);
             continue;
         }
-        auto *connection = new HttpConnection(socket, &m_files, m_settings.maxHeaderBytes,
-                                              m_settings.requestTimeoutMs);
-        connect(connection, &HttpConnection::webSocketUpgrade, this, [this](QTcpSocket *upgraded) {
-            disconnect(upgraded, nullptr, this, nullptr);
-            --m_httpConnections; // counted as a session from here on
-            upgraded->setParent(nullptr);
-            m_chat->accept(upgraded);
-        });
+        auto *connection = new HttpConnection(
+            socket, &m_routes, &m_files, m_settings.maxHeaderBytes, m_settings.requestTimeoutMs);
+        connect(connection, &HttpConnection::webSocketUpgrade, this,
+                [this](QTcpSocket *upgraded, WebSocketEndpoint *endpoint) {
+                    disconnect(upgraded, nullptr, this, nullptr);
+                    --m_httpConnections; // the endpoint counts it from here on
+                    upgraded->setParent(nullptr);
+                    endpoint->accept(upgraded);
+                });
     }
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // The server's one port: accepts TCP connections, sets TCP_NODELAY on each, enforces the
 // connection cap (503 beyond it) and gives each new connection an HttpConnection, which
-// serves HTTP or passes a /chat-server upgrade on to the ChatEndpoint.
-// Lives on the main thread; owned by ServerApplication.
+// serves HTTP or passes an upgrade on to the WebSocketEndpoint its HttpRoutes name.
+// The cap is one budget: sockets still in their HTTP phase plus the connections of every
+// registered endpoint. Lives on the main thread; owned by ServerApplication.
 
+#include "server/net/httproutes.h"
 #include "server/net/staticfilestore.h"
 
 #include <QHostAddress>
@@ -11,8 +13,6 @@
 #include <QTcpServer>
 
 namespace flack::server::net {
-
-class ChatEndpoint;
 
 struct HttpListenerSettings
 {
@@ -26,7 +26,9 @@ class HttpListener : public QObject
 {
     Q_OBJECT
 public:
-    HttpListener(const HttpListenerSettings &settings, ChatEndpoint *chat,
+    // The routes are fixed from here on. Their endpoints are borrowed: they must stay alive
+    // while the listener accepts connections.
+    HttpListener(const HttpListenerSettings &settings, HttpRoutes routes,
                  QObject *parent = nullptr);
 
     // False with a readable reason when the address/port can't be bound.
@@ -39,10 +41,10 @@ private:
     void refuse(QTcpSocket *socket);
 
     HttpListenerSettings m_settings;
-    ChatEndpoint *m_chat;
+    HttpRoutes m_routes;
     StaticFileStore m_files;
     QTcpServer m_server;
-    qsizetype m_httpConnections = 0; // accepted sockets not (yet) handed to the chat endpoint
+    qsizetype m_httpConnections = 0; // accepted sockets not (yet) handed to an endpoint
 };
 
 } // namespace flack::server::net

@@ -108,6 +108,12 @@ QByteArray buildHttpResponse(int status, QByteArrayView contentType, QByteArrayV
     return out;
 }
 
+QByteArray buildHttpResponse(const HttpResponse &response, bool headRequest)
+{
+    return buildHttpResponse(response.status, response.contentType, response.body, headRequest,
+                             response.extraHeaders);
+}
+
 QByteArray buildHttpError(int status, bool headRequest)
 {
     QByteArray body = QByteArray::number(status);

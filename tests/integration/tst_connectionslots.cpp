@@ -1,12 +1,15 @@
 // --max-connections counts connections held now, not connections ever made: websocket users
-// who leave give their slot back, and the cap still holds against those present.
+// who leave give their slot back, and the cap still holds against those present. The websocket
+// connections the endpoint holds (logged in or not) and plain HTTP sockets share one budget.
 
 #include "shared/clientrecordencoder.h"
 #include "tests/support/protocolchecks.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
 
+#include <QSignalSpy>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace Qt::StringLiterals;
 using flack::test::ServerProcess;
@@ -46,6 +49,35 @@ private Q_SLOTS:
         QVERIFY(second.open(server.chatUrl()));
         QVERIFY(!second.login(u"second"_s).isEmpty());
         QCOMPARE(flack::test::rawHttp(server.port(), health).status, 503);
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    void endpointConnectionsAloneFillTheBudget()
+    {
+        ServerProcess server({u"--max-connections"_s, u"3"_s});
+        QVERIFY2(server.start(), server.output().constData());
+        const QByteArray health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+
+        // Three open websockets, none logged in, no HTTP socket besides: the budget is spent.
+        WsTestClient users[3];
+        for (WsTestClient &user : users)
+            QVERIFY(user.open(server.chatUrl()));
+        QCOMPARE(flack::test::rawHttp(server.port(), health).status, 503);
+        QWebSocket refused;
+        QSignalSpy refusedFailed(&refused,
+                                 qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
+        QSignalSpy refusedConnected(&refused, &QWebSocket::connected);
+        refused.open(server.chatUrl());
+        QTRY_VERIFY_WITH_TIMEOUT(refusedFailed.count() > 0 || refusedConnected.count() > 0, 5000);
+        QCOMPARE(refusedConnected.count(), 0);
+
+        // One leaves: its slot serves HTTP again, and then another websocket.
+        users[0].socket().abort();
+        QTRY_COMPARE_WITH_TIMEOUT(flack::test::rawHttp(server.port(), health).status, 200, 10000);
+        WsTestClient newcomer;
+        QVERIFY(newcomer.open(server.chatUrl()));
+        QCOMPARE(flack::test::rawHttp(server.port(), health).status, 503);
+        QVERIFY(users[1].isConnected() && users[2].isConnected() && newcomer.isConnected());
         QCOMPARE(server.terminate(), 0);
     }
 };

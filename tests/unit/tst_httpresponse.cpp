@@ -132,6 +132,18 @@ private slots:
         QTEST(buildHttpResponse(status, contentType, body, head, extras), "expected");
     }
 
+    // A GET handler's HttpResponse gives the very same bytes, for every row above.
+    void responseFromStruct_data() { response_data(); }
+    void responseFromStruct()
+    {
+        QFETCH(int, status);
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, body);
+        QFETCH(bool, head);
+        QFETCH(HttpHeaderList, extras);
+        QTEST(buildHttpResponse(HttpResponse{status, contentType, body, extras}, head), "expected");
+    }
+
     void largeBodyLength()
     {
         const QByteArray body(1 << 20, 'z');
