@@ -187,7 +187,7 @@ QByteArray PeerHandshake::receiveHello(const QByteArray &payload)
     // Names tell the proof's direction apart (see proof()); a peer using ours is either a
     // reflection or a misconfigured node that would be indistinguishable from us.
     if (m_peer.name == m_self.name)
-        return refuse(u"Hello from a peer using our own name %1"_s.arg(peerLabel()),
+        return refuse(u"Hello from a peer using our own name '%1'"_s.arg(m_peer.name),
                       "peer uses our node name");
 
     m_state = State::AwaitingProof;
