@@ -206,6 +206,8 @@ private slots:
     void closeFromAFrameHandlerStopsDelivery();
     void deleteLaterFromDownHandler();
     void refusedDialGoesDown();
+    void closeFlushesWhatIsQueued();
+    void badOwnSettingsGoDownWithoutConnecting();
     void logsNameTheAddressAndNeverTheSecret();
 };
 
@@ -597,6 +599,35 @@ void TestPeerLink::refusedDialGoesDown()
     QVERIFY(!a.wasUp());
     QVERIFY2(a.reason.contains(u"refused"_s, Qt::CaseInsensitive), qPrintable(a.reason));
     QCOMPARE(link->state(), LinkState::Closed);
+}
+
+void TestPeerLink::closeFlushesWhatIsQueued()
+{
+    LinkServer server(settingsFor(u"node-b"_s));
+    std::unique_ptr<PeerLink> link(
+        PeerLink::dial(u"127.0.0.1"_s, server.port(), settingsFor(u"node-a"_s)));
+    Recorder a(link.get());
+    QTRY_VERIFY_WITH_TIMEOUT(a.wasUp() && server.link() && server.recorder().wasUp(), kDeadlineMs);
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(link->send(40, QByteArray(10000, char('a' + i))));
+    link->close(u"done here"_s);
+    QCOMPARE(a.downs, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(server.recorder().downs, 1, kDeadlineMs);
+    QCOMPARE(server.recorder().frames.size(), 20);
+    QCOMPARE(server.recorder().frames.last().payload, QByteArray(10000, 't'));
+    // A plain close, not a leave.
+    QVERIFY(!server.recorder().events.contains(u"leaving"_s));
+}
+
+void TestPeerLink::badOwnSettingsGoDownWithoutConnecting()
+{
+    RawServer server;
+    std::unique_ptr<PeerLink> link(
+        PeerLink::dial(u"127.0.0.1"_s, server.port(), settingsFor(u"node-a"_s, QByteArray())));
+    Recorder a(link.get());
+    QTRY_COMPARE_WITH_TIMEOUT(a.downs, 1, kDeadlineMs);
+    QVERIFY2(a.reason.contains(u"secret is empty"_s), qPrintable(a.reason));
+    QVERIFY(server.sockets.isEmpty());
 }
 
 namespace {
