@@ -70,7 +70,9 @@ public:
     // Sends Leaving, closes once it is flushed, and emits down(): the graceful stop. Peers then
     // know at once instead of after their timeout.
     void leave();
-    // Ends the link now (a Refused is not sent) and emits down(reason), if not Closed already.
+    // Ends the link and emits down(reason) at once, if not Closed already. What is already
+    // queued still goes out (within a grace period) before the connection closes; no Leaving
+    // is sent, so the peer sees a plain close.
     void close(const QString &reason);
 
     // The last heartbeat's round trip, -1 before the first reply.
@@ -84,8 +86,9 @@ Q_SIGNALS:
     void frameReceived(quint8 type, const QByteArray &payload);
     // The peer announced a graceful stop; down() follows at once.
     void peerLeaving();
-    // The link is over, for whatever reason (emitted once; state() is Closed). The link may be
-    // deleted with deleteLater() from here.
+    // The link is over, for whatever reason (emitted once; state() is Closed). Emitted from
+    // inside send(), leave() and close() too. The link may be deleted with deleteLater() from
+    // here, but not with delete: its socket may be in the middle of emitting a signal.
     void down(const QString &reason);
 
 private:

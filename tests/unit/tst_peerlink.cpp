@@ -65,7 +65,10 @@ public:
     }
     void attach(PeerLink *link)
     {
-        connect(link, &PeerLink::up, this, [this] { events.append(u"up"_s); });
+        connect(link, &PeerLink::up, this, [this] {
+            events.append(u"up"_s);
+            m_sinceUp.start();
+        });
         connect(link, &PeerLink::frameReceived, this,
                 [this](quint8 type, const QByteArray &payload) {
                     frames.append(PeerFrame{type, payload});
@@ -75,6 +78,7 @@ public:
             events.append(u"down"_s);
             reason = why;
             ++downs;
+            upToDownMs = m_sinceUp.isValid() ? m_sinceUp.elapsed() : -1;
         });
     }
     bool wasUp() const { return events.contains(u"up"_s); }
@@ -83,6 +87,10 @@ public:
     QList<PeerFrame> frames;
     QString reason;
     int downs = 0;
+    qint64 upToDownMs = -1;
+
+private:
+    QElapsedTimer m_sinceUp;
 };
 
 // A QTcpServer that gives every connection to an inbound PeerLink.
@@ -198,6 +206,8 @@ private slots:
     void closeFromAFrameHandlerStopsDelivery();
     void deleteLaterFromDownHandler();
     void refusedDialGoesDown();
+    void closeFlushesWhatIsQueued();
+    void badOwnSettingsGoDownWithoutConnecting();
     void logsNameTheAddressAndNeverTheSecret();
 };
 
@@ -393,13 +403,12 @@ void TestPeerLink::peerSilentAfterHandshakeTimesOut()
     ScriptedPeer peer(u"node-a"_s);
     peer.connectTo(server.port());
     QTRY_VERIFY_WITH_TIMEOUT(server.link() && server.recorder().wasUp(), kDeadlineMs);
-    QElapsedTimer sinceUp;
-    sinceUp.start();
     QVERIFY(peer.authenticated());
     QTRY_COMPARE_WITH_TIMEOUT(server.recorder().downs, 1, kDeadlineMs);
     // The peer's Proof was its last frame, just before Up: the deadline counts from there,
     // and is never declared early.
-    QVERIFY2(sinceUp.elapsed() >= 250, qPrintable(QString::number(sinceUp.elapsed())));
+    QVERIFY2(server.recorder().upToDownMs >= 290,
+             qPrintable(QString::number(server.recorder().upToDownMs)));
     QVERIFY2(server.recorder().reason.contains(u"no frame from the peer for"_s),
              qPrintable(server.recorder().reason));
     // It sent heartbeats meanwhile, which went unanswered.
@@ -414,7 +423,7 @@ void TestPeerLink::heartbeatsKeepAnIdleLinkUp()
     PeerLinkSettings a = settingsFor(u"node-a"_s);
     PeerLinkSettings b = settingsFor(u"node-b"_s);
     a.heartbeatIntervalMs = b.heartbeatIntervalMs = 50;
-    a.peerTimeoutMs = b.peerTimeoutMs = 400;
+    a.peerTimeoutMs = b.peerTimeoutMs = 1000;
     LinkServer server(b);
     std::unique_ptr<PeerLink> link(PeerLink::dial(u"127.0.0.1"_s, server.port(), a));
     Recorder recorder(link.get());
@@ -423,7 +432,7 @@ void TestPeerLink::heartbeatsKeepAnIdleLinkUp()
     // Idle for several peer timeouts: only heartbeats flow, and they are enough.
     QElapsedTimer idle;
     idle.start();
-    QTRY_VERIFY_WITH_TIMEOUT(idle.elapsed() > 4 * a.peerTimeoutMs || recorder.downs > 0,
+    QTRY_VERIFY_WITH_TIMEOUT(idle.elapsed() > 3 * a.peerTimeoutMs || recorder.downs > 0,
                              kDeadlineMs);
     QCOMPARE(recorder.downs, 0);
     QCOMPARE(server.recorder().downs, 0);
@@ -590,6 +599,35 @@ void TestPeerLink::refusedDialGoesDown()
     QVERIFY(!a.wasUp());
     QVERIFY2(a.reason.contains(u"refused"_s, Qt::CaseInsensitive), qPrintable(a.reason));
     QCOMPARE(link->state(), LinkState::Closed);
+}
+
+void TestPeerLink::closeFlushesWhatIsQueued()
+{
+    LinkServer server(settingsFor(u"node-b"_s));
+    std::unique_ptr<PeerLink> link(
+        PeerLink::dial(u"127.0.0.1"_s, server.port(), settingsFor(u"node-a"_s)));
+    Recorder a(link.get());
+    QTRY_VERIFY_WITH_TIMEOUT(a.wasUp() && server.link() && server.recorder().wasUp(), kDeadlineMs);
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(link->send(40, QByteArray(10000, char('a' + i))));
+    link->close(u"done here"_s);
+    QCOMPARE(a.downs, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(server.recorder().downs, 1, kDeadlineMs);
+    QCOMPARE(server.recorder().frames.size(), 20);
+    QCOMPARE(server.recorder().frames.last().payload, QByteArray(10000, 't'));
+    // A plain close, not a leave.
+    QVERIFY(!server.recorder().events.contains(u"leaving"_s));
+}
+
+void TestPeerLink::badOwnSettingsGoDownWithoutConnecting()
+{
+    RawServer server;
+    std::unique_ptr<PeerLink> link(
+        PeerLink::dial(u"127.0.0.1"_s, server.port(), settingsFor(u"node-a"_s, QByteArray())));
+    Recorder a(link.get());
+    QTRY_COMPARE_WITH_TIMEOUT(a.downs, 1, kDeadlineMs);
+    QVERIFY2(a.reason.contains(u"secret is empty"_s), qPrintable(a.reason));
+    QVERIFY(server.sockets.isEmpty());
 }
 
 namespace {
