@@ -1,12 +1,15 @@
 #include "server/app/serverapplication.h"
 
 #include "server/app/unixsignalwatcher.h"
+#include "server/cluster/clusterrouter.h"
+#include "server/cluster/peermesh.h"
 #include "server/net/chatendpoint.h"
 #include "server/net/httplistener.h"
 #include "server/net/httproutes.h"
 #include "server/rooms/roomdirectory.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QLoggingCategory>
 #include <QTimer>
 
@@ -18,6 +21,8 @@ namespace flack::server::app {
 namespace {
 // Bounded wait for clients to answer our close frames before exiting anyway.
 constexpr int kShutdownGraceMs = 3000;
+// Bounded wait for peers to take our Leaving before exiting anyway.
+constexpr int kLeaveGraceMs = 1000;
 
 // The paths are fixed in code, so a refused registration is a wiring bug: fail at start-up.
 void requireRoute(bool registered, const char *path)
@@ -72,9 +77,13 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
 
 ServerApplication::~ServerApplication()
 {
-    // Sessions first (they leave rooms), then the listener, then the rooms themselves.
+    // Sessions first (they leave rooms, which may tell other nodes), then the listener, then
+    // the cluster, then the rooms themselves.
     m_chat.reset();
     m_listener.reset();
+    m_directory->setRouter(nullptr);
+    m_router.reset();
+    m_mesh.reset();
     m_directory.reset();
 }
 
@@ -94,6 +103,8 @@ bool ServerApplication::start(QString *error)
     if (m_config.bindAddress.protocol() == QAbstractSocket::IPv6Protocol && !anyAddress)
         host = QStringLiteral("[%1]").arg(host);
     const QString base = QStringLiteral("%1:%2").arg(host).arg(m_listener->port());
+    if (m_config.clustered() && !startCluster(base, error))
+        return false;
     std::printf("flack-server %s serving http://%s/ (chat websocket: ws://%s/chat-server)\n",
                 FLACK_VERSION, qPrintable(base), qPrintable(base));
     std::fflush(stdout);
@@ -106,9 +117,72 @@ void ServerApplication::stop()
         return;
     m_stopping = true;
     m_listener->close();
-    connect(m_chat.get(), &net::ChatEndpoint::drained, this, [] { QCoreApplication::exit(0); });
-    QTimer::singleShot(kShutdownGraceMs, this, [] { QCoreApplication::exit(0); });
+    connect(m_chat.get(), &net::ChatEndpoint::drained, this, &ServerApplication::exitAfterLeaving);
+    QTimer::singleShot(kShutdownGraceMs, this, &ServerApplication::exitAfterLeaving);
     m_chat->shutdown();
+}
+
+void ServerApplication::exitAfterLeaving()
+{
+    // Our users' lefts went out as their sessions closed; now tell the peers we are going, so
+    // they re-home our chats at once instead of waiting for the timeout.
+    if (!m_mesh)
+        return QCoreApplication::exit(0);
+    connect(m_mesh.get(), &cluster::PeerMesh::left, this, [] { QCoreApplication::exit(0); });
+    QTimer::singleShot(kLeaveGraceMs, this, [] { QCoreApplication::exit(0); });
+    m_mesh->leave();
+}
+
+bool ServerApplication::startCluster(const QString &httpBase, QString *error)
+{
+    const quint64 incarnation = quint64(QDateTime::currentMSecsSinceEpoch());
+    const QString name = m_config.nodeName.isEmpty() ? httpBase : m_config.nodeName;
+    m_directory->connections().setNode(name, incarnation);
+
+    cluster::PeerMeshSettings settings;
+    settings.link.secret = m_config.clusterSecret;
+    settings.link.peerTimeoutMs = m_config.peerTimeoutMs;
+    // Heartbeats well inside the timeout: a few may be lost before a peer counts as gone.
+    settings.link.heartbeatIntervalMs = std::max(20, m_config.peerTimeoutMs / 4);
+    settings.link.handshakeTimeoutMs = std::max(1000, m_config.peerTimeoutMs);
+    // A frame carries one chat message at most plus its envelope.
+    settings.link.maxFrameBytes =
+        std::max<qsizetype>(16 * 1024 * 1024, 3 * qsizetype(m_config.maxMessageBytes));
+    settings.listenHost = m_config.clusterListenHost;
+    settings.listenPort = m_config.clusterListenPort;
+    for (const ServerConfig::PeerAddress &peer : m_config.peers)
+        settings.seeds.append({peer.host, peer.port});
+    settings.reconnectMaxMs = std::max(200, m_config.peerTimeoutMs / 2);
+    settings.gossipIntervalMs = settings.link.heartbeatIntervalMs;
+    m_mesh = std::make_unique<cluster::PeerMesh>(settings);
+    if (!m_mesh->listen(error)) {
+        *error = QStringLiteral("cannot listen for cluster peers on %1 port %2: %3")
+                     .arg(m_config.clusterListenHost)
+                     .arg(m_config.clusterListenPort)
+                     .arg(*error);
+        return false;
+    }
+    const QString host = m_config.clusterListenHost.contains(u':')
+                             ? u'[' + m_config.clusterListenHost + u']'
+                             : m_config.clusterListenHost;
+    settings.link.self = {name, incarnation,
+                          QStringLiteral("%1:%2").arg(host).arg(m_mesh->listenPort())};
+    m_mesh->setSelf(settings.link.self);
+
+    // Long enough for every node's report after a change, short against the failover budget.
+    const int recoveryWindowMs = std::max(20, m_config.peerTimeoutMs / 4);
+    m_router =
+        std::make_unique<cluster::ClusterRouter>(m_directory.get(), m_mesh.get(), recoveryWindowMs);
+    m_directory->setRouter(m_router.get());
+    connect(m_mesh.get(), &cluster::PeerMesh::liveNodesChanged, m_router.get(),
+            &cluster::ClusterRouter::setLiveNodes);
+    connect(m_mesh.get(), &cluster::PeerMesh::messageReceived, m_router.get(),
+            &cluster::ClusterRouter::handleMessage);
+    m_mesh->start();
+    std::printf("flack-server node %s (incarnation %llu) clustering on %s\n", qPrintable(name),
+                static_cast<unsigned long long>(incarnation),
+                qPrintable(settings.link.self.clusterAddress));
+    return true;
 }
 
 net::HttpRoutes ServerApplication::buildRoutes() const

@@ -12,6 +12,10 @@
 namespace flack::server::rooms {
 class RoomDirectory;
 }
+namespace flack::server::cluster {
+class ClusterRouter;
+class PeerMesh;
+} // namespace flack::server::cluster
 namespace flack::server::net {
 class ChatEndpoint;
 class HttpListener;
@@ -36,6 +40,9 @@ public:
 
 private:
     void applyLogLevel();
+    // Joins the cluster once the HTTP port is known (it names the node by default).
+    bool startCluster(const QString &httpBase, QString *error);
+    void exitAfterLeaving();
     // What the one port serves besides the static files: websocket endpoints and GET handlers.
     net::HttpRoutes buildRoutes() const;
 
@@ -44,6 +51,9 @@ private:
     std::unique_ptr<net::ChatEndpoint> m_chat;
     std::unique_ptr<net::HttpListener> m_listener;
     std::unique_ptr<UnixSignalWatcher> m_signals;
+    // Only when clustered: the links to the other nodes and the chats' placement over them.
+    std::unique_ptr<cluster::PeerMesh> m_mesh;
+    std::unique_ptr<cluster::ClusterRouter> m_router;
     bool m_stopping = false;
 };
 

@@ -105,7 +105,7 @@ void ClusterRouter::setLiveNodes(const QStringList &nodes)
     const QSet<QString> before = m_liveSet;
     m_live = sorted;
     m_liveSet = QSet<QString>(sorted.begin(), sorted.end());
-    qCInfo(lcCluster) << "live nodes:" << m_live.join(QStringLiteral(", "));
+    qCInfo(lcCluster).noquote() << "live nodes:" << m_live.join(QStringLiteral(", "));
 
     // Pointers copied first: dropping members may empty an owner, which forgets it.
     const QList<ChatOwner *> owners = m_directory->owners().values();
