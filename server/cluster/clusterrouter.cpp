@@ -360,15 +360,8 @@ void ClusterRouter::onAttach(const QString &from, const QByteArray &payload)
     const auto attach = decodeAttach(payload);
     if (!attach)
         return reportMalformed(from, ClusterMessageType::Attach);
-    if (ChatOwner *owner = m_directory->findOwner(attach->chatName)) {
-        // Already running here: take the node's members and never go below its sequence.
-        owner->raiseSequence(attach->lastSequence);
-        for (MemberInfo member : attach->members) {
-            member.node = from;
-            owner->adopt(member);
-        }
-        return;
-    }
+    if (ChatOwner *owner = m_directory->findOwner(attach->chatName))
+        return mergeAttach(owner, from, *attach);
     if (!m_recoveries.contains(attach->chatName) &&
         m_directory->ownedCount() + m_recoveries.size() >= m_directory->maxRooms()) {
         qCWarning(lcCluster) << "refusing to take over chat" << attach->chatName << "from" << from
@@ -376,6 +369,47 @@ void ClusterRouter::onAttach(const QString &from, const QByteArray &payload)
         return;
     }
     recoveryFor(attach->chatName)->addAttach(from, *attach);
+}
+
+void ClusterRouter::mergeAttach(ChatOwner *owner, const QString &from, const AttachRequest &attach)
+{
+    const QString chatName = owner->name();
+    // Never below what that side's clients have seen.
+    owner->raiseSequence(attach.lastSequence);
+    const bool fresh = !m_mergeKnown.contains(chatName);
+    auto &knownBy = m_mergeKnown[chatName];
+    if (fresh) {
+        // Reports after one change come within moments; the knowledge is needed only then.
+        QTimer::singleShot(std::max(1000, 8 * m_recoveryWindowMs), this,
+                           [this, chatName] { m_mergeKnown.remove(chatName); });
+    }
+    QSet<QString> &fromKnows = knownBy[from];
+    for (const MemberInfo &member : attach.roster)
+        fromKnows.insert(member.connectionId);
+    for (const MemberInfo &member : attach.members)
+        fromKnows.insert(member.connectionId);
+    // What this node's side knows and the reporting node doesn't: joined, to it alone.
+    const std::vector<MemberInfo> roster = owner->roster();
+    for (const MemberInfo &member : roster) {
+        if (member.node == from || fromKnows.contains(member.connectionId))
+            continue;
+        owner->announceTo(member, from);
+        fromKnows.insert(member.connectionId);
+    }
+    // Its members the others don't know: joined, to every node that doesn't know them.
+    for (MemberInfo member : attach.members) {
+        member.node = from;
+        owner->admit(member, [&](const QString &node) {
+            if (node == from)
+                return true;
+            QSet<QString> &nodeKnows = knownBy[node];
+            if (nodeKnows.contains(member.connectionId))
+                return true;
+            // Told now: a report it sends later must not make us tell it again.
+            nodeKnows.insert(member.connectionId);
+            return false;
+        });
+    }
 }
 
 void ClusterRouter::onMoved(const QString &from, const QByteArray &payload)

@@ -70,6 +70,9 @@ private:
     void rehomeReplica(const QString &chatName);
     ChatRecovery *recoveryFor(const QString &chatName);
     void finishRecovery(const QString &chatName);
+    // A node's report for a chat already running here (a healed partition, or a late report):
+    // each side learns of the other's members, once.
+    void mergeAttach(rooms::ChatOwner *owner, const QString &from, const AttachRequest &attach);
     RemoteOwner *makeRemoteOwner(const QString &chatName, const QString &node);
     bool isNewPost(const QString &chatName, const QString &originId);
     std::vector<rooms::MemberInfo> localMembers(const QString &chatName) const;
@@ -85,6 +88,8 @@ private:
     QHash<QString, std::shared_ptr<RemoteReplica>> m_remoteReplicas; // by node
     QHash<QString, std::shared_ptr<ChatRecovery>> m_recoveries;      // by chat
     QHash<QString, RecentIds> m_ownerPosts; // forwarded messages each owned chat has taken
+    // While nodes report after a heal: by chat, by node, the connections that node knows.
+    QHash<QString, QHash<QString, QSet<QString>>> m_mergeKnown;
     quint64 m_originCounter = 0;
 };
 

@@ -116,6 +116,33 @@ void ChatOwner::raiseSequence(qint64 sequence)
     m_sequence = std::max(m_sequence, sequence);
 }
 
+void ChatOwner::admit(const MemberInfo &member,
+                      const std::function<bool(const QString &node)> &knows)
+{
+    if (hasMember(member.connectionId))
+        return;
+    addMember(member);
+    ChatEvent event{m_name, ChatEvent::Kind::Joined, ++m_sequence, member, {}, {}};
+    event.json =
+        encodeJoined(m_name, member.userName, member.userId, currentTimestamp(), event.sequence);
+    const auto nodes = m_nodes;
+    for (const auto &[node, count] : nodes) {
+        if (knows(node))
+            continue;
+        if (ReplicaSink *sink = m_sinks(node))
+            sink->deliverEvent(event);
+    }
+}
+
+void ChatOwner::announceTo(const MemberInfo &member, const QString &node)
+{
+    ChatEvent event{m_name, ChatEvent::Kind::Joined, ++m_sequence, member, {}, {}};
+    event.json =
+        encodeJoined(m_name, member.userName, member.userId, currentTimestamp(), event.sequence);
+    if (ReplicaSink *sink = m_sinks(node))
+        sink->deliverEvent(event);
+}
+
 void ChatOwner::addMember(const MemberInfo &member)
 {
     m_roster.push_back(member);

@@ -46,6 +46,11 @@ public:
     void adopt(const MemberInfo &member);
     // Continues above a sequence seen elsewhere (never goes back).
     void raiseSequence(qint64 sequence);
+    // After a partition heals: a member that some nodes don't know. It joins the roster and
+    // its joined goes only to the nodes for which knows() is false, so nobody sees it twice.
+    void admit(const MemberInfo &member, const std::function<bool(const QString &node)> &knows);
+    // After a partition heals: tells one node of a member it doesn't know yet.
+    void announceTo(const MemberInfo &member, const QString &node);
 
     const std::vector<MemberInfo> &roster() const { return m_roster; }
     qsizetype memberCount() const { return qsizetype(m_roster.size()); }

@@ -19,6 +19,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 
 using namespace Qt::StringLiterals;
 using flack::server::cluster::ChatPlacement;
@@ -132,10 +133,32 @@ public:
         if (to != nodes.end())
             to->second->router.handleMessage(message.from, message.type, message.payload);
     }
+    // A partition: nothing crosses between the two groups until heal().
+    void split(const QStringList &left, const QStringList &right)
+    {
+        for (const QString &a : left) {
+            for (const QString &b : right) {
+                cut.insert({a, b});
+                cut.insert({b, a});
+            }
+        }
+        std::erase_if(inFlight, [&](const Message &m) { return cut.contains({m.from, m.to}); });
+        for (const QString &a : left)
+            nodes[a]->router.setLiveNodes(left);
+        for (const QString &b : right)
+            nodes[b]->router.setLiveNodes(right);
+    }
+    void heal()
+    {
+        cut.clear();
+        announce();
+    }
+    std::set<std::pair<QString, QString>> cut;
+
     void deliver(const QString &from, const QString &to, ClusterMessageType type,
                  const QByteArray &payload)
     {
-        if (!nodes.contains(to))
+        if (!nodes.contains(to) || cut.contains({from, to}))
             return;
         ++sent[{from, to}];
         inFlight.push_back({from, to, quint8(type), payload});
@@ -410,6 +433,89 @@ private Q_SLOTS:
         QCOMPARE(bo->records.last(), ann->records.last());
         QVERIFY(!net.nodes[u"a"_s]->directory.findReplica(chat)); // forgotten when empty
         QCOMPARE(net.nodes[u"b"_s]->directory.findOwner(chat)->memberCount(), 1);
+    }
+
+    void partitionEachSideCarriesOnAndHealJoinsOnce_data()
+    {
+        QTest::addColumn<QString>("owner");
+        QTest::newRow("owner on the small side") << u"c"_s;
+        QTest::newRow("owner on the big side") << u"a"_s;
+    }
+    void partitionEachSideCarriesOnAndHealJoinsOnce()
+    {
+        QFETCH(QString, owner);
+        FakeNetwork net;
+        net.add(u"a"_s);
+        net.add(u"b"_s);
+        net.add(u"c"_s);
+        net.announce();
+        const QString chat = chatOwnedBy(owner, net.names());
+        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
+        FakeMember *cy = net.nodes[u"c"_s]->member(u"cy"_s);
+        // One after another, so every client's joined records come in a known order.
+        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        net.settle();
+        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        net.settle();
+        net.nodes[u"c"_s]->directory.open(chat)->join(cy);
+        net.settle();
+
+        net.split({u"a"_s, u"b"_s}, {u"c"_s});
+        net.settle();
+        auto leftOf = [](const FakeMember *m) {
+            QStringList users;
+            for (const QJsonObject &r : m->records) {
+                if (r.value(u"record"_s).toString() == u"left")
+                    users.append(r.value(u"user_id"_s).toString());
+            }
+            users.sort();
+            return users;
+        };
+        QCOMPARE(leftOf(ann), QStringList({u"cy-id"_s}));
+        QCOMPARE(leftOf(bo), QStringList({u"cy-id"_s}));
+        QCOMPARE(leftOf(cy), QStringList({u"ann-id"_s, u"bo-id"_s}));
+        // Each side carries on by itself.
+        net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"ab"_s);
+        net.nodes[u"c"_s]->directory.findReplica(chat)->post(cy, u"text/plain"_s, u"c"_s);
+        net.settle();
+        QCOMPARE(messages(*bo), QStringList({u"ab"_s}));
+        QCOMPARE(messages(*cy), QStringList({u"c"_s}));
+
+        net.heal();
+        net.settle();
+        auto joinedOf = [](const FakeMember *m) {
+            QStringList users;
+            for (const QJsonObject &r : m->records) {
+                if (r.value(u"record"_s).toString() == u"joined")
+                    users.append(r.value(u"user_id"_s).toString());
+            }
+            users.sort();
+            return users;
+        };
+        // Before the cut everyone saw every join once; after the heal the other side once more.
+        QCOMPARE(joinedOf(ann), QStringList({u"ann-id"_s, u"bo-id"_s, u"cy-id"_s, u"cy-id"_s}));
+        QCOMPARE(joinedOf(bo), QStringList({u"bo-id"_s, u"cy-id"_s, u"cy-id"_s}));
+        QCOMPARE(joinedOf(cy), QStringList({u"ann-id"_s, u"bo-id"_s, u"cy-id"_s}));
+        QCOMPARE(cy->records.first().value(u"users"_s).toArray().size(), 2);
+        // One owner again, with everyone; and the chat is one chat.
+        int owners = 0;
+        for (auto &[name, node] : net.nodes) {
+            if (auto *o = node->directory.findOwner(chat)) {
+                ++owners;
+                QCOMPARE(o->memberCount(), 3);
+            }
+        }
+        QCOMPARE(owners, 1);
+        net.nodes[u"c"_s]->directory.findReplica(chat)->post(cy, u"text/plain"_s, u"healed"_s);
+        net.settle();
+        for (FakeMember *m : {ann, bo, cy}) {
+            QCOMPARE(messages(*m).last(), u"healed"_s);
+            const QList<qint64> seqs = sequences(*m);
+            for (qsizetype i = 1; i < seqs.size(); ++i)
+                QVERIFY2(seqs[i] > seqs[i - 1], "sequence went back");
+        }
+        QCOMPARE(ann->frames.last(), cy->frames.last());
     }
 
     void malformedAndForgedMessagesAreIgnored()
