@@ -169,8 +169,10 @@ bool ServerApplication::startCluster(const QString &httpBase, QString *error)
                           QStringLiteral("%1:%2").arg(host).arg(m_mesh->listenPort())};
     m_mesh->setSelf(settings.link.self);
 
-    // Long enough for every node's report after a change, short against the failover budget.
-    const int recoveryWindowMs = std::max(20, m_config.peerTimeoutMs / 4);
+    // Long enough for the nodes' reports after one change (they notice a silent death up to a
+    // heartbeat apart), short against the failover budget of timeout + 1 s. A report later
+    // than this is merged into the running chat all the same.
+    const int recoveryWindowMs = std::clamp(m_config.peerTimeoutMs / 4, 20, 500);
     m_router =
         std::make_unique<cluster::ClusterRouter>(m_directory.get(), m_mesh.get(), recoveryWindowMs);
     m_directory->setRouter(m_router.get());
