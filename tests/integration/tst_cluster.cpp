@@ -126,7 +126,7 @@ class TestCluster : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_cluster = std::make_unique<LocalCluster>(1500);
+        m_cluster = std::make_unique<LocalCluster>(3000);
         for (int i = 1; i <= 3; ++i)
             QVERIFY2(m_cluster->startNode(i), m_cluster->node(i).output().constData());
         // n2 and n3 were given only n1: they find each other by gossip.
@@ -258,7 +258,9 @@ private Q_SLOTS:
         QElapsedTimer sinceKill;
         m_cluster->kill(3);
         sinceKill.start();
-        QVERIFY(bo.readUntil([&] { return bo.count(u"left") == 1; }));
+        // The bound: lefts within the peer timeout + 1 s.
+        QVERIFY(bo.readUntil([&] { return bo.count(u"left") == 1; },
+                             m_cluster->peerTimeoutMs() + 1000));
         const qint64 failoverMs = sinceKill.elapsed();
         qInfo("left for the dead node's user after %lld ms (peer timeout %d ms)",
               static_cast<long long>(failoverMs), m_cluster->peerTimeoutMs());
