@@ -39,6 +39,15 @@ public:
     QStringList calls;
 };
 
+// A replica whose owner is elsewhere: a fake link standing in for the peer link.
+struct RemoteSetup
+{
+    ConnectionRegistry connections;
+    RecordingOwner owner;
+    ChatReplica replica{u"r"_s, &connections};
+    RemoteSetup() { replica.setOwner(&owner); }
+};
+
 ChatEvent makeEvent(ChatEvent::Kind kind, qint64 sequence, const FakeMember &subject)
 {
     ChatEvent e;
@@ -224,10 +233,8 @@ private Q_SLOTS:
     // With an owner elsewhere (a fake link standing in for a peer link) answers come later.
     void remoteOwnerAnswersAsynchronously()
     {
-        ConnectionRegistry connections;
-        RecordingOwner owner;
-        ChatReplica replica(u"r"_s, &connections);
-        replica.setOwner(&owner);
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
         FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
         replica.join(&ann);
         QCOMPARE(owner.calls, QStringList({u"join "_s + ann.connectionId()}));
@@ -250,10 +257,8 @@ private Q_SLOTS:
 
     void leaverGetsOnlyItsOwnLeftThenTheReplicaEmpties()
     {
-        ConnectionRegistry connections;
-        RecordingOwner owner;
-        ChatReplica replica(u"r"_s, &connections);
-        replica.setOwner(&owner);
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
         QSignalSpy emptied(&replica, &ChatReplica::emptied);
         FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
         replica.join(&ann);
@@ -271,10 +276,8 @@ private Q_SLOTS:
 
     void leaverGoneBeforeItsLeftIsNotTouched()
     {
-        ConnectionRegistry connections;
-        RecordingOwner owner;
-        ChatReplica replica(u"r"_s, &connections);
-        replica.setOwner(&owner);
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
         auto ann = std::make_unique<FakeMember>(u"Ann"_s, u"a1"_s, &connections);
         const QString id = ann->connectionId();
         replica.join(ann.get());
@@ -290,10 +293,8 @@ private Q_SLOTS:
 
     void refusedJoinReachesTheMember()
     {
-        ConnectionRegistry connections;
-        RecordingOwner owner;
-        ChatReplica replica(u"r"_s, &connections);
-        replica.setOwner(&owner);
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
         QSignalSpy emptied(&replica, &ChatReplica::emptied);
         FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
         replica.join(&ann);

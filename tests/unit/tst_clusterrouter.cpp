@@ -84,6 +84,22 @@ public:
     std::deque<Message> inFlight;
     std::map<std::pair<QString, QString>, int> sent; // (from, to) -> messages
 
+    FakeNetwork() = default;
+    // These nodes, each told that all of them are live.
+    explicit FakeNetwork(const QStringList &names)
+    {
+        for (const QString &name : names)
+            add(name);
+        announce();
+    }
+    // A new member on that node, joining the chat (answers come on settle()).
+    FakeMember *join(const QString &node, const QString &user, const QString &chat)
+    {
+        FakeMember *member = nodes[node]->member(user);
+        nodes[node]->directory.open(chat)->join(member);
+        return member;
+    }
+
     Node &add(const QString &name, qsizetype maxRooms = 100000)
     {
         auto node = std::make_unique<Node>(this, name, maxRooms);
@@ -211,15 +227,10 @@ class TestClusterRouter : public QObject
 private Q_SLOTS:
     void crossNodeChatSeesEveryoneAndTheSameSequences()
     {
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.add(u"c"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s, u"c"_s});
         const QString chat = chatOwnedBy(u"c"_s, net.names());
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
         FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
         net.settle();
         net.nodes[u"b"_s]->directory.open(chat)->join(bo);
         net.settle();
@@ -245,18 +256,14 @@ private Q_SLOTS:
 
     void ownerSendsOneMessagePerNodeNotPerMember()
     {
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s});
         const QString chat = chatOwnedBy(u"a"_s, net.names());
         std::vector<FakeMember *> onB;
         for (int i = 0; i < 50; ++i) {
             onB.push_back(net.nodes[u"b"_s]->member(u"m%1"_s.arg(i)));
             net.nodes[u"b"_s]->directory.open(chat)->join(onB.back());
         }
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
         net.settle();
         const auto link = std::make_pair(u"a"_s, u"b"_s);
         const int before = net.sent[link];
@@ -269,18 +276,11 @@ private Q_SLOTS:
 
     void ownerDeathRehomesLeftsAndSequenceContinues()
     {
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.add(u"c"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s, u"c"_s});
         const QString chat = chatOwnedBy(u"c"_s, net.names());
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
-        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
-        FakeMember *cy = net.nodes[u"c"_s]->member(u"cy"_s);
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
-        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
-        net.nodes[u"c"_s]->directory.open(chat)->join(cy);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
+        net.join(u"c"_s, u"cy"_s, chat); // on the node that dies
         net.settle();
         net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"before"_s);
         net.settle();
@@ -306,16 +306,10 @@ private Q_SLOTS:
 
     void messageInFlightWhenTheOwnerDiesIsDeliveredOnce()
     {
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.add(u"c"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s, u"c"_s});
         const QString chat = chatOwnedBy(u"c"_s, net.names());
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
-        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
-        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
         net.settle();
         // Sent, but the owner dies before it is taken.
         net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"lost?"_s);
@@ -331,16 +325,10 @@ private Q_SLOTS:
     // already must not deliver it twice, the other must deliver it once.
     void messageStampedJustBeforeTheOwnerDiedIsDeliveredOnceEverywhere()
     {
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.add(u"c"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s, u"c"_s});
         const QString chat = chatOwnedBy(u"c"_s, net.names());
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
-        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
-        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
         net.settle();
         net.nodes[u"a"_s]->directory.findReplica(chat)->post(ann, u"text/plain"_s, u"once"_s);
         QCOMPARE(net.inFlight.size(), size_t(1));
@@ -363,16 +351,11 @@ private Q_SLOTS:
 
     void nodeJoiningTakesItsChatsWithoutEvents()
     {
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s});
         // A chat that will belong to c once c is there; for now a or b own it.
         const QString chat = chatOwnedBy(u"c"_s, {u"a"_s, u"b"_s, u"c"_s});
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
-        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
-        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
         net.settle();
         const qsizetype annBefore = ann->frames.size();
         const qint64 seen = sequences(*ann).last();
@@ -389,8 +372,7 @@ private Q_SLOTS:
         QCOMPARE(messages(*ann), QStringList({u"moved"_s}));
         QVERIFY(sequences(*ann).last() > seen);
         // And a newcomer on c sees both.
-        FakeMember *cy = net.nodes[u"c"_s]->member(u"cy"_s);
-        net.nodes[u"c"_s]->directory.open(chat)->join(cy);
+        FakeMember *cy = net.join(u"c"_s, u"cy"_s, chat);
         net.settle();
         QCOMPARE(cy->records.first().value(u"users"_s).toArray().size(), 2);
     }
@@ -417,15 +399,10 @@ private Q_SLOTS:
 
     void leaveAcrossNodesReachesTheLeaver()
     {
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s});
         const QString chat = chatOwnedBy(u"b"_s, net.names());
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
-        FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
-        net.nodes[u"b"_s]->directory.open(chat)->join(bo);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
         net.settle();
         net.nodes[u"a"_s]->directory.findReplica(chat)->leave(ann);
         net.settle();
@@ -444,17 +421,12 @@ private Q_SLOTS:
     void partitionEachSideCarriesOnAndHealJoinsOnce()
     {
         QFETCH(QString, owner);
-        FakeNetwork net;
-        net.add(u"a"_s);
-        net.add(u"b"_s);
-        net.add(u"c"_s);
-        net.announce();
+        FakeNetwork net({u"a"_s, u"b"_s, u"c"_s});
         const QString chat = chatOwnedBy(owner, net.names());
-        FakeMember *ann = net.nodes[u"a"_s]->member(u"ann"_s);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
         FakeMember *bo = net.nodes[u"b"_s]->member(u"bo"_s);
         FakeMember *cy = net.nodes[u"c"_s]->member(u"cy"_s);
         // One after another, so every client's joined records come in a known order.
-        net.nodes[u"a"_s]->directory.open(chat)->join(ann);
         net.settle();
         net.nodes[u"b"_s]->directory.open(chat)->join(bo);
         net.settle();
