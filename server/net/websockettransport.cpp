@@ -75,4 +75,13 @@ void WebSocketTransport::abort()
         m_socket->abort();
 }
 
+QString WebSocketTransport::remoteAddress() const
+{
+    const QHostAddress address = m_socket->peerAddress();
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? u'[' + address.toString() + u']'
+                             : address.toString();
+    return host + u':' + QString::number(m_socket->peerPort());
+}
+
 } // namespace flack::server::net

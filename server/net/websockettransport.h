@@ -33,6 +33,7 @@ public:
     qint64 queuedBytes() const override;
     void close(quint16 closeCode, const QString &reason) override;
     void abort() override;
+    QString remoteAddress() const override;
 
 private:
     QWebSocket *m_socket;

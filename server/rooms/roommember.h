@@ -5,8 +5,19 @@
 #include "shared/errorcode.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace flack::server::rooms {
+
+// What an operator sees of a connection (the admin view).
+struct ConnectionDetails
+{
+    bool authenticated = false;
+    QString remoteAddress;
+    QByteArray connectedSince; // UTC timestamp, to the second
+    QStringList chats;
+    qint64 messagesSent = 0;
+};
 
 class RoomMember
 {
@@ -23,6 +34,10 @@ public:
     // have sent). The member is no longer in that chat when this is called.
     virtual void joinRefused(const QString &chatName, protocol::ErrorCode code,
                              const QString &reason) = 0;
+    virtual ConnectionDetails details() const = 0;
+    // An administrator ends the connection: CHAT_ADMIN-001 with the reason, then the close;
+    // its chats' members get left.
+    virtual void kick(const QString &reason) = 0;
 };
 
 } // namespace flack::server::rooms

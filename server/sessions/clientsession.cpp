@@ -4,6 +4,7 @@
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/sessiontransport.h"
 #include "shared/serverrecordencoder.h"
+#include "shared/timestamp.h"
 #include "shared/userid.h"
 
 #include <QLoggingCategory>
@@ -47,6 +48,7 @@ ClientSession::ClientSession(SessionTransport *transport, rooms::RoomDirectory *
       m_connectionId(directory->connections().allocateId())
 {
     m_lastActivity.start();
+    m_connectedSince = currentTimestamp();
     m_directory->connections().add(this);
 }
 
@@ -136,6 +138,26 @@ void ClientSession::joinRefused(const QString &chatName, ErrorCode code, const Q
     if (!m_chats.remove(chatName))
         return;
     fail(code, reason);
+}
+
+rooms::ConnectionDetails ClientSession::details() const
+{
+    rooms::ConnectionDetails details;
+    details.authenticated = m_state == State::Ready;
+    details.remoteAddress = m_transport->remoteAddress();
+    details.connectedSince = m_connectedSince;
+    details.chats = m_chats.keys();
+    details.messagesSent = m_messagesSent;
+    return details;
+}
+
+void ClientSession::kick(const QString &reason)
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    qCInfo(lcSession) << "kicked" << m_connectionId << m_userId << "by an administrator";
+    fail(ErrorCode::KickedByAdmin,
+         reason.isEmpty() ? QString(defaultReason(ErrorCode::KickedByAdmin)) : reason);
 }
 
 void ClientSession::handleRecord(const ClientRecord &record)
@@ -229,6 +251,7 @@ void ClientSession::handleChatMessage(const ClientRecord &record)
     if (!room)
         return fail(ErrorCode::InvalidChatMessage,
                     QStringLiteral("chat '%1' not joined").arg(record.chatName.left(256)));
+    ++m_messagesSent;
     room->post(this, record.mimeType, record.message);
 }
 

@@ -63,6 +63,8 @@ public:
     void deliver(const QString &frame) override;
     void joinRefused(const QString &chatName, protocol::ErrorCode code,
                      const QString &reason) override;
+    rooms::ConnectionDetails details() const override;
+    void kick(const QString &reason) override;
 
 Q_SIGNALS:
     // The connection is gone and the session left its rooms; the owner may delete it.
@@ -95,6 +97,8 @@ private:
     // costs ~1.5 KB per connection where a tree node costs ~60 bytes.
     QMap<QString, rooms::ChatRoom *> m_chats;
     QElapsedTimer m_lastActivity;
+    QByteArray m_connectedSince;
+    qint64 m_messagesSent = 0;
 };
 
 } // namespace flack::server::sessions

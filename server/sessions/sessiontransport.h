@@ -18,6 +18,8 @@ public:
     virtual void close(quint16 closeCode, const QString &reason) = 0;
     // Drops the connection at once, without a close handshake.
     virtual void abort() = 0;
+    // "address:port" of the client, for the admin view and logs.
+    virtual QString remoteAddress() const = 0;
 };
 
 } // namespace flack::server::sessions

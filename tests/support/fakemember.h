@@ -39,6 +39,14 @@ public:
     {
         refusals.append({chatName, code, reason});
     }
+    server::rooms::ConnectionDetails details() const override
+    {
+        server::rooms::ConnectionDetails d;
+        d.authenticated = true;
+        d.remoteAddress = QStringLiteral("127.0.0.1:1");
+        return d;
+    }
+    void kick(const QString &reason) override { kicks.append(reason); }
     QStringList recordNames() const
     {
         QStringList names;
@@ -56,6 +64,7 @@ public:
     QList<QString> frames;
     QList<QJsonObject> records;
     QList<Refusal> refusals;
+    QStringList kicks;
 
 private:
     QString m_name;

@@ -34,6 +34,7 @@ public:
     qint64 queuedBytes() const override { return queued; }
     void close(quint16 code, const QString &) override { closeCode = code; }
     void abort() override { aborted = true; }
+    QString remoteAddress() const override { return QStringLiteral("127.0.0.1:4242"); }
 
     QString lastRecord() const
     {
@@ -349,6 +350,31 @@ private Q_SLOTS:
         QVERIFY(f.session.connectionId() != second.connectionId());
         QCOMPARE(f.directory.connections().find(second.connectionId()), &second);
         QCOMPARE(f.directory.connections().count(), 2);
+    }
+
+    void kickSendsChatAdmin001WithTheReasonAndOthersSeeLeft()
+    {
+        Fixture f;
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        f.session.handleTextMessage(text(protocol::encodeClientChatMessage(u"lobby", u"hi")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
+        f.directory.open(u"lobby"_s)->join(&bo);
+        const auto details = f.session.details();
+        QVERIFY(details.authenticated);
+        QCOMPARE(details.remoteAddress, u"127.0.0.1:4242"_s);
+        QCOMPARE(details.chats, QStringList({u"lobby"_s}));
+        QCOMPARE(details.messagesSent, 1);
+        QCOMPARE(details.connectedSince.size(), qsizetype(20)); // 2026-12-01T21:00:00Z
+        f.session.kick(u"spamming"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_ADMIN-001"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("reason")).toString(),
+                 u"spamming"_s);
+        QCOMPARE(f.transport.closeCode, 1008);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        QCOMPARE(f.session.chatCount(), 0);
+        f.directory.open(u"lobby"_s)->drop(&bo);
     }
 
     void abortLeavesChatsAndDropsTheConnection()

@@ -27,7 +27,7 @@ private:
                 ErrorCode::AlreadyJoined,       ErrorCode::InvalidChatMessage,
                 ErrorCode::NotJoined,           ErrorCode::MessageTooLarge,
                 ErrorCode::NameTooLong,         ErrorCode::TooManyChats,
-                ErrorCode::TooManyRooms};
+                ErrorCode::TooManyRooms,        ErrorCode::KickedByAdmin};
     }
 
 private slots:
@@ -63,6 +63,8 @@ private slots:
             << ErrorCode::TooManyChats << QStringLiteral("CHAT_LIMIT-003");
         QTest::newRow("TooManyRooms")
             << ErrorCode::TooManyRooms << QStringLiteral("CHAT_LIMIT-004");
+        QTest::newRow("KickedByAdmin")
+            << ErrorCode::KickedByAdmin << QStringLiteral("CHAT_ADMIN-001");
     }
 
     void wireString()
@@ -90,8 +92,8 @@ private slots:
 
     void everyCodeHasTheDocumentedShape()
     {
-        static const QRegularExpression shape(
-            QStringLiteral("^(CHAT-00[1-3]|CHAT_PROTOCOL-00[1-8]|CHAT_LIMIT-\\d{3})$"));
+        static const QRegularExpression shape(QStringLiteral(
+            "^(CHAT-00[1-3]|CHAT_PROTOCOL-00[1-8]|CHAT_LIMIT-\\d{3}|CHAT_ADMIN-\\d{3})$"));
         for (ErrorCode code : allCodes()) {
             const QString s(errorCodeString(code));
             QVERIFY2(shape.match(s).hasMatch(), qPrintable(s));
