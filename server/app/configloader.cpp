@@ -8,6 +8,7 @@
 #include <QSettings>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -15,8 +16,8 @@ namespace flack::server::app {
 
 namespace {
 
-// The shortest cluster secret accepted: shorter ones are guessable by whoever can reach the
-// cluster port.
+// The shortest secret accepted: shorter ones are guessable by whoever can reach the cluster
+// port or the admin endpoint.
 constexpr qsizetype kMinSecretBytes = 16;
 // A secret file is a few bytes; anything much bigger is the wrong file.
 constexpr qint64 kMaxSecretFileBytes = 4096;
@@ -25,18 +26,35 @@ constexpr qsizetype kMaxPeers = 64;
 
 using Apply = std::function<QString(ServerConfig &, const QString &)>;
 
+// A secret setting: its value is given only in the environment variable of its name
+// (FLACK_CLUSTER_SECRET) or in a file named by its companion setting (cluster-secret-file),
+// because a command line is visible to every local user and a config file tends to be
+// world-readable and copied around. Its value is never echoed in an error.
+struct Secret
+{
+    const char *name;     // refused as an option and as an INI key
+    const char *fileName; // the setting that names a file holding the secret
+    const char *what;     // as errors name it: "cluster secret"
+    const char *noun;     // the short form: "secret"
+    QByteArray ServerConfig::*field;
+};
+
+constexpr Secret kClusterSecret{"cluster-secret", "cluster-secret-file", "cluster secret", "secret",
+                                &ServerConfig::clusterSecret};
+constexpr Secret kAdminToken{"admin-token", "admin-token-file", "admin token", "token",
+                             &ServerConfig::adminToken};
+constexpr std::array<const Secret *, 2> kSecrets{&kClusterSecret, &kAdminToken};
+
 // One setting: its option name (also its INI key), its environment variable and how a text
 // value is checked and stored. Returns an error description, or an empty string.
-// A secret setting exists only in the environment (a command line is visible to every local
-// user, a config file tends to be world-readable and copied around) and its value is never
-// echoed in an error.
+// A setting with a secret exists only in the environment; see Secret.
 struct Setting
 {
     const char *name;
     const char *valueName;
     const char *description;
     Apply apply;
-    bool secret = false;
+    const Secret *secret = nullptr;
 };
 
 template <typename Field> Apply integer(Field ServerConfig::*field, qint64 min, qint64 max)
@@ -114,7 +132,8 @@ QString parseHostPort(const QString &text, quint16 minPort, QString *host, quint
 }
 
 // What a secret file holds, or a reason it can't be used. The reason never quotes the content.
-QString readSecretFile(const QString &path, QByteArray *secret)
+// noun names the secret in the reason ("secret", "token").
+QString readSecretFile(const QString &path, const char *noun, QByteArray *secret)
 {
     QFile file(path);
     const QFileInfo info(path);
@@ -132,9 +151,38 @@ QString readSecretFile(const QString &path, QByteArray *secret)
     if (content.isEmpty())
         return QStringLiteral("the file is empty");
     if (content.size() < kMinSecretBytes)
-        return QStringLiteral("the secret in it is shorter than %1 bytes").arg(kMinSecretBytes);
+        return QStringLiteral("the %1 in it is shorter than %2 bytes")
+            .arg(QString::fromLatin1(noun))
+            .arg(kMinSecretBytes);
     *secret = content;
     return {};
+}
+
+// The setting naming the file that holds a secret. The file name may appear in errors.
+Setting secretFileSetting(const Secret &secret, const char *description)
+{
+    return {secret.fileName, "FILE", description,
+            [&secret](ServerConfig &config, const QString &value) {
+                return readSecretFile(value, secret.noun, &(config.*secret.field));
+            }};
+}
+
+// The secret itself, from the environment only.
+Setting secretSetting(const Secret &secret)
+{
+    return {secret.name, nullptr, nullptr,
+            [&secret](ServerConfig &config, const QString &value) {
+                QByteArray bytes = value.toUtf8();
+                while (bytes.endsWith('\n') || bytes.endsWith('\r'))
+                    bytes.chop(1);
+                if (bytes.size() < kMinSecretBytes)
+                    return QStringLiteral("the %1 must be at least %2 bytes")
+                        .arg(QString::fromLatin1(secret.what))
+                        .arg(kMinSecretBytes);
+                config.*secret.field = bytes;
+                return QString();
+            },
+            &secret};
 }
 
 const std::vector<Setting> &settings()
@@ -257,28 +305,21 @@ const std::vector<Setting> &settings()
              config.peers = peers;
              return QString();
          }},
-        {"cluster-secret-file", "FILE",
-         "Read the secret shared by all nodes from this file (at least 16 bytes; a trailing "
-         "newline is ignored). Or set the secret itself in FLACK_CLUSTER_SECRET; it is never "
-         "taken from the command line.",
-         [](ServerConfig &config, const QString &value) {
-             return readSecretFile(value, &config.clusterSecret);
-         }},
-        {"cluster-secret", nullptr, nullptr,
-         [](ServerConfig &config, const QString &value) {
-             QByteArray secret = value.toUtf8();
-             while (secret.endsWith('\n') || secret.endsWith('\r'))
-                 secret.chop(1);
-             if (secret.size() < kMinSecretBytes)
-                 return QStringLiteral("the cluster secret must be at least %1 bytes")
-                     .arg(kMinSecretBytes);
-             config.clusterSecret = secret;
-             return QString();
-         },
-         true},
+        secretFileSetting(
+            kClusterSecret,
+            "Read the secret shared by all nodes from this file (at least 16 bytes; a trailing "
+            "newline is ignored). Or set the secret itself in FLACK_CLUSTER_SECRET; it is never "
+            "taken from the command line."),
+        secretSetting(kClusterSecret),
         {"peer-timeout-ms", "MS",
          "A peer node silent for this long is considered gone. Default 3000.",
          integer(&ServerConfig::peerTimeoutMs, 100, 600000)},
+        secretFileSetting(
+            kAdminToken,
+            "Enables the /admin endpoint (flack-admin) with the token read from this file (at "
+            "least 16 bytes). Or set the token in FLACK_ADMIN_TOKEN. Without one, /admin "
+            "answers 403."),
+        secretSetting(kAdminToken),
     };
     return table;
 }
@@ -329,10 +370,10 @@ QString applyOne(ServerConfig &config, const Setting &setting, const QString &va
         .arg(quoted(value), QString::fromLatin1(setting.name), source, problem);
 }
 
-// The secret must not be passed as an argument: every local user can read a process's command
+// A secret must not be passed as an argument: every local user can read a process's command
 // line. Scanned before parsing so that even a "--cluster-secret" missing its value gets this
-// explanation rather than a generic one.
-bool secretOnCommandLine(const QStringList &arguments)
+// explanation rather than a generic one. Returns the first secret found, or null.
+const Secret *secretOnCommandLine(const QStringList &arguments)
 {
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
@@ -346,10 +387,13 @@ bool secretOnCommandLine(const QStringList &arguments)
         else
             continue;
         const qsizetype equals = name.indexOf(u'=');
-        if (name.left(equals < 0 ? name.size() : equals) == u"cluster-secret")
-            return true;
+        name = name.left(equals < 0 ? name.size() : equals);
+        for (const Secret *secret : kSecrets) {
+            if (name == QLatin1StringView(secret->name))
+                return secret;
+        }
     }
-    return false;
+    return nullptr;
 }
 
 QString iniValue(const QSettings &file, const QString &key)
@@ -361,15 +405,18 @@ QString iniValue(const QSettings &file, const QString &key)
     return value.toString();
 }
 
-// Every value that may be the cluster secret, read before any setting is applied, so that no
-// error can show one even by accident: a secret file given as --config, a secret pasted into
-// the INI file as a line of its own.
+// Every value that may be a secret, read before any setting is applied, so that no error can
+// show one even by accident: a secret file given as --config, a secret pasted into the INI
+// file as a line of its own.
 QList<QByteArray> possibleSecrets(const QStringList &secretFiles,
                                   const QProcessEnvironment &environment)
 {
     QList<QByteArray> secrets;
-    if (environment.contains(QStringLiteral("FLACK_CLUSTER_SECRET")))
-        secrets.append(environment.value(QStringLiteral("FLACK_CLUSTER_SECRET")).toUtf8());
+    for (const Secret *secret : kSecrets) {
+        const QString variable = environmentName(secret->name);
+        if (environment.contains(variable))
+            secrets.append(environment.value(variable).toUtf8());
+    }
     for (const QString &path : secretFiles) {
         // Only regular files, as readSecretFile accepts: reading a pipe here would block.
         QFile file(path);
@@ -413,11 +460,13 @@ QString redacted(QString text, const QList<QByteArray> &secrets)
 ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironment &environment,
                           QList<QByteArray> *secrets)
 {
-    if (secretOnCommandLine(arguments))
-        return error(QStringLiteral(
-            "the cluster secret is not accepted on the command line (other users can see it "
-            "there): put it in a file given with --cluster-secret-file, or in the environment "
-            "as FLACK_CLUSTER_SECRET"));
+    if (const Secret *secret = secretOnCommandLine(arguments))
+        return error(QStringLiteral("the %1 is not accepted on the command line (other users can "
+                                    "see it there): put it in a file given with --%2, or in the "
+                                    "environment as %3")
+                         .arg(QString::fromLatin1(secret->what),
+                              QString::fromLatin1(secret->fileName),
+                              environmentName(secret->name)));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -462,12 +511,13 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
         return result;
     }
 
-    const QString secretFileOption = QStringLiteral("cluster-secret-file");
-    const QString secretVariable = environmentName("cluster-secret");
-    const QString secretFileVariable = environmentName("cluster-secret-file");
-    if (environment.contains(secretVariable) && environment.contains(secretFileVariable))
-        return error(QStringLiteral("both %1 and %2 are set: set only one")
-                         .arg(secretVariable, secretFileVariable));
+    for (const Secret *secret : kSecrets) {
+        const QString variable = environmentName(secret->name);
+        const QString fileVariable = environmentName(secret->fileName);
+        if (environment.contains(variable) && environment.contains(fileVariable))
+            return error(
+                QStringLiteral("both %1 and %2 are set: set only one").arg(variable, fileVariable));
+    }
 
     QString filePath = environment.value(QStringLiteral("FLACK_CONFIG"));
     if (parser.isSet(configFile))
@@ -487,19 +537,29 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
                 QStringLiteral("cannot read config file '%1': not a valid INI file").arg(filePath));
     }
 
-    QStringList secretFiles{parser.value(secretFileOption), environment.value(secretFileVariable)};
-    if (file) {
-        secretFiles.append(iniValue(*file, secretFileOption));
-        secretFiles.append(iniValue(*file, QStringLiteral("server/") + secretFileOption));
+    // Every file that may hold a secret, from every source, whether or not it wins.
+    QList<std::pair<const Secret *, QString>> secretFiles;
+    for (const Secret *secret : kSecrets) {
+        const QString option = QString::fromLatin1(secret->fileName);
+        secretFiles.append({secret, parser.value(option)});
+        secretFiles.append({secret, environment.value(environmentName(secret->fileName))});
+        if (file) {
+            secretFiles.append({secret, iniValue(*file, option)});
+            secretFiles.append({secret, iniValue(*file, QStringLiteral("server/") + option)});
+        }
     }
-    *secrets = possibleSecrets(secretFiles, environment);
+    QStringList secretPaths;
+    for (const auto &[secret, path] : std::as_const(secretFiles))
+        secretPaths.append(path);
+    *secrets = possibleSecrets(secretPaths, environment);
     if (file) {
         const QString canonical = QFileInfo(filePath).canonicalFilePath();
-        for (const QString &secretFile : std::as_const(secretFiles)) {
-            if (!secretFile.isEmpty() && QFileInfo(secretFile).canonicalFilePath() == canonical)
-                return error(QStringLiteral("config file '%1' is also the cluster secret file; "
-                                            "keep the secret in a file of its own")
-                                 .arg(filePath));
+        for (const auto &[secret, path] : std::as_const(secretFiles)) {
+            if (!path.isEmpty() && QFileInfo(path).canonicalFilePath() == canonical)
+                return error(QStringLiteral("config file '%1' is also the %2 file; keep the %3 in "
+                                            "a file of its own")
+                                 .arg(filePath, QString::fromLatin1(secret->what),
+                                      QString::fromLatin1(secret->noun)));
         }
     }
 
@@ -515,11 +575,12 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
             if (!setting)
                 return error(QStringLiteral("config file '%1': unknown setting '%2'")
                                  .arg(filePath, quoted(key)));
-            if (setting->secret)
-                return error(QStringLiteral("config file '%1': the cluster secret is not "
-                                            "accepted in a config file; put it in a file named "
-                                            "by cluster-secret-file, or set %2")
-                                 .arg(filePath, secretVariable));
+            if (const Secret *secret = setting->secret)
+                return error(QStringLiteral("config file '%1': the %2 is not accepted in a config "
+                                            "file; put it in a file named by %3, or set %4")
+                                 .arg(filePath, QString::fromLatin1(secret->what),
+                                      QString::fromLatin1(secret->fileName),
+                                      environmentName(secret->name)));
             const QString problem = applyOne(config, *setting, iniValue(*file, key),
                                              QStringLiteral("in %1").arg(filePath));
             if (!problem.isEmpty())

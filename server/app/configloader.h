@@ -1,9 +1,10 @@
 #pragma once
 // Turns the command line, the environment and an optional INI file into a ServerConfig.
-// Precedence: command line > FLACK_* environment > config file > default. The cluster secret
-// comes only from a file (--cluster-secret-file) or FLACK_CLUSTER_SECRET, and no error text
-// ever contains it. Pure apart from reading the config and secret files, so every rule is
-// unit-testable.
+// Precedence: command line > FLACK_* environment > config file > default. The secrets (the
+// cluster secret, the admin token) come only from a file (--cluster-secret-file,
+// --admin-token-file) or the environment (FLACK_CLUSTER_SECRET, FLACK_ADMIN_TOKEN), and no
+// error text ever contains them. Pure apart from reading the config and secret files, so every
+// rule is unit-testable.
 
 #include "server/app/serverconfig.h"
 

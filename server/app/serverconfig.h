@@ -42,6 +42,9 @@ struct ServerConfig
     QByteArray clusterSecret; // shared by all nodes; never printed
     int peerTimeoutMs = 3000; // a peer silent for this long is considered gone
 
+    // Admin endpoint (/admin). Empty: closed, the websocket upgrade is answered 403.
+    QByteArray adminToken; // at least 16 bytes when set; never printed
+
     bool clustered() const { return clusterListenSet || !peers.isEmpty(); }
 };
 

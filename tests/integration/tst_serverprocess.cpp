@@ -65,6 +65,8 @@ private Q_SLOTS:
     void clusterSecretNeverPrinted();
     void clusterOptionsWithSecretStart_data();
     void clusterOptionsWithSecretStart();
+    void adminTokenNeverPrinted_data();
+    void adminTokenNeverPrinted();
     void signalClosesWebsocketsAndExits0_data();
     void signalClosesWebsocketsAndExits0();
 
@@ -304,6 +306,47 @@ void TestServerProcess::clusterOptionsWithSecretStart()
     QVERIFY(!client.login(u"clustered"_s).isEmpty());
     QCOMPARE(server.terminate(), 0);
     QVERIFY2(!server.output().contains("s3cr3t"), server.output().constData());
+}
+
+void TestServerProcess::adminTokenNeverPrinted_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("environmentToken");
+    QTest::addColumn<bool>("starts");
+    const QString token = u"integration-t0ken-value"_s;
+    QTest::newRow("on the command line")
+        << QStringList{u"--admin-token"_s, token} << QString() << false;
+    QTest::newRow("too short in the environment") << QStringList{} << u"short-t0ken"_s << false;
+    QTest::newRow("fine, but another option is bad")
+        << QStringList{u"--port"_s, u"x"_s} << token << false;
+    QTest::newRow("fine, logging at debug level")
+        << QStringList{u"--log-level"_s, u"debug"_s} << token << true;
+}
+
+void TestServerProcess::adminTokenNeverPrinted()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, environmentToken);
+    QFETCH(bool, starts);
+    QProcessEnvironment environment = cleanEnvironment();
+    if (!environmentToken.isEmpty())
+        environment.insert(u"FLACK_ADMIN_TOKEN"_s, environmentToken);
+    ServerProcess server(arguments);
+    server.setEnvironment(environment);
+    if (starts) {
+        QVERIFY2(server.start(), server.output().constData());
+        WsTestClient client;
+        QVERIFY(client.open(server.chatUrl()));
+        QVERIFY(!client.login(u"watched"_s).isEmpty());
+        QCOMPARE(server.terminate(), 0);
+    } else {
+        QVERIFY(!server.start());
+        QCOMPARE(server.waitForExit(), 1);
+        const QString output = QString::fromUtf8(server.output()).trimmed();
+        QVERIFY2(!output.isEmpty(), "no message");
+        QVERIFY2(!output.contains(u'\n'), qPrintable(output));
+    }
+    QVERIFY2(!server.output().contains("t0ken"), server.output().constData());
 }
 
 void TestServerProcess::signalClosesWebsocketsAndExits0_data()

@@ -1,6 +1,6 @@
 // ConfigLoader: defaults, each source, precedence (command line > environment > file >
-// default), and a clear one-line error for every kind of bad input. The cluster secret comes
-// only from a file or the environment and never shows in an error.
+// default), and a clear one-line error for every kind of bad input. The secrets (the cluster
+// secret, the admin token) come only from a file or the environment and never show in an error.
 
 #include "server/app/configloader.h"
 
@@ -18,6 +18,9 @@ namespace {
 // A valid secret (16 bytes or more) that a test can look for in error texts.
 const QByteArray kSecret = "s3cr3t-VALUE-never-shown";
 const QString kSecretText = QString::fromLatin1(kSecret);
+// A valid admin token, unlike the secret.
+const QByteArray kToken = "adm1n-T0KEN-never-shown";
+const QString kTokenText = QString::fromLatin1(kToken);
 
 QStringList peerList(const ServerConfig &config)
 {
@@ -76,6 +79,7 @@ private Q_SLOTS:
         QVERIFY(result.config.peers.isEmpty());
         QVERIFY(result.config.clusterSecret.isEmpty());
         QCOMPARE(result.config.peerTimeoutMs, 3000);
+        QVERIFY(result.config.adminToken.isEmpty()); // the admin endpoint is closed
     }
 
     void commandLineValues()
@@ -135,6 +139,13 @@ private Q_SLOTS:
             QVERIFY2(result.text.contains(option), qPrintable(option));
         // No option takes the secret itself.
         QVERIFY(!result.text.contains(QRegularExpression(u"--cluster-secret(?!-file)"_s)));
+        QVERIFY(result.text.contains(u"--admin-token-file <FILE>"_s));
+        QVERIFY(!result.text.contains(QRegularExpression(u"--admin-token(?!-file)"_s)));
+        QVERIFY2(result.text.simplified().contains(
+                     u"Enables the /admin endpoint (flack-admin) with the token read from this "
+                     "file (at least 16 bytes). Or set the token in FLACK_ADMIN_TOKEN. Without "
+                     "one, /admin answers 403."_s),
+                 qPrintable(result.text));
         result = load({u"--version"_s});
         QCOMPARE(result.outcome, ConfigResult::Outcome::ShowText);
         QVERIFY(result.text.startsWith(u"flack-server "_s));
@@ -283,6 +294,199 @@ private Q_SLOTS:
         QCOMPARE(result.config.clusterSecret, QByteArray("secret-from-command-line-file-D"));
     }
 
+    void adminToken_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QStringList>("environment");
+        QTest::addColumn<QByteArray>("token");
+
+        const QString file = writeFile(kToken + "\n", u"token"_s);
+        const QString crlfFile = writeFile("admin-token-with-crlf\r\n", u"token"_s);
+        const QString bareFile = writeFile("admin-token-no-newline", u"token"_s);
+        const QString iniFile = writeFile("admin-token-from-the-ini-A\n", u"token"_s);
+        const QString envFile = writeFile("admin-token-from-env-file-C\n", u"token"_s);
+        const QString top = writeFile("admin-token-file=" + iniFile.toUtf8() + "\n");
+        const QString section = writeFile("[server]\nadmin-token-file=" + iniFile.toUtf8() + "\n");
+        const QStringList none;
+
+        QTest::newRow("file, trailing newline trimmed")
+            << QStringList{u"--admin-token-file"_s, file} << none << kToken;
+        QTest::newRow("file, CRLF trimmed") << QStringList{u"--admin-token-file"_s, crlfFile}
+                                            << none << QByteArray("admin-token-with-crlf");
+        QTest::newRow("file without newline") << QStringList{u"--admin-token-file="_s + bareFile}
+                                              << none << QByteArray("admin-token-no-newline");
+        QTest::newRow("environment")
+            << none << QStringList{u"FLACK_ADMIN_TOKEN="_s + kTokenText} << kToken;
+        QTest::newRow("environment, trailing newline trimmed")
+            << none << QStringList{u"FLACK_ADMIN_TOKEN="_s + kTokenText + u"\n"_s} << kToken;
+        QTest::newRow("file from environment")
+            << none << QStringList{u"FLACK_ADMIN_TOKEN_FILE="_s + envFile}
+            << QByteArray("admin-token-from-env-file-C");
+        QTest::newRow("file from the INI file")
+            << QStringList{u"--config"_s, top} << none << QByteArray("admin-token-from-the-ini-A");
+        QTest::newRow("file from the INI file's section")
+            << QStringList{u"--config"_s, section} << none
+            << QByteArray("admin-token-from-the-ini-A");
+        // Precedence as for every setting: command line > environment > file.
+        QTest::newRow("environment beats the INI file")
+            << QStringList{u"--config"_s, section}
+            << QStringList{u"FLACK_ADMIN_TOKEN=admin-token-from-the-env-B"_s}
+            << QByteArray("admin-token-from-the-env-B");
+        QTest::newRow("environment file beats the INI file")
+            << QStringList{u"--config"_s, section}
+            << QStringList{u"FLACK_ADMIN_TOKEN_FILE="_s + envFile}
+            << QByteArray("admin-token-from-env-file-C");
+        QTest::newRow("command line beats both")
+            << QStringList{u"--config"_s, section, u"--admin-token-file"_s, file}
+            << QStringList{u"FLACK_ADMIN_TOKEN=admin-token-from-the-env-B"_s} << kToken;
+    }
+
+    void adminToken()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QStringList, environment);
+        QFETCH(QByteArray, token);
+        const ConfigResult result = load(arguments, environment);
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QCOMPARE(result.config.adminToken, token);
+        // The token has nothing to do with clustering.
+        QVERIFY(!result.config.clustered());
+        QVERIFY(result.config.clusterSecret.isEmpty());
+    }
+
+    void bothSecrets_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QStringList>("environment");
+
+        const QString secretFile = writeFile(kSecret + "\n", u"secret"_s);
+        const QString tokenFile = writeFile(kToken + "\n", u"token"_s);
+        const QStringList clustered{u"--cluster-listen"_s, u"127.0.0.1:9081"_s};
+        QTest::newRow("both in the environment")
+            << clustered
+            << QStringList{u"FLACK_CLUSTER_SECRET="_s + kSecretText,
+                           u"FLACK_ADMIN_TOKEN="_s + kTokenText};
+        QTest::newRow("both in files")
+            << clustered + QStringList{u"--cluster-secret-file"_s, secretFile,
+                                       u"--admin-token-file"_s, tokenFile}
+            << QStringList{};
+        QTest::newRow("secret in a file, token in the environment")
+            << clustered + QStringList{u"--cluster-secret-file"_s, secretFile}
+            << QStringList{u"FLACK_ADMIN_TOKEN="_s + kTokenText};
+        QTest::newRow("token in a file, secret in the environment")
+            << clustered + QStringList{u"--admin-token-file"_s, tokenFile}
+            << QStringList{u"FLACK_CLUSTER_SECRET="_s + kSecretText};
+        QTest::newRow("both file names in the environment")
+            << clustered
+            << QStringList{u"FLACK_CLUSTER_SECRET_FILE="_s + secretFile,
+                           u"FLACK_ADMIN_TOKEN_FILE="_s + tokenFile};
+        QTest::newRow("both file names in the INI file")
+            << clustered +
+                   QStringList{u"--config"_s,
+                               writeFile("[server]\ncluster-secret-file=" + secretFile.toUtf8() +
+                                         "\nadmin-token-file=" + tokenFile.toUtf8() + "\n")}
+            << QStringList{};
+        // Each secret's file or variable may be set beside the other's variable or file.
+        QTest::newRow("secret file name and token variable in the environment")
+            << clustered
+            << QStringList{u"FLACK_CLUSTER_SECRET_FILE="_s + secretFile,
+                           u"FLACK_ADMIN_TOKEN="_s + kTokenText};
+    }
+
+    void bothSecrets()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QStringList, environment);
+        const ConfigResult result = load(arguments, environment);
+        QVERIFY2(result.outcome == ConfigResult::Outcome::Run, qPrintable(result.text));
+        QCOMPARE(result.config.clusterSecret, kSecret);
+        QCOMPARE(result.config.adminToken, kToken);
+        QVERIFY(result.config.clustered());
+    }
+
+    void secretMessages_data()
+    {
+        // The exact lines for each secret; the cluster secret's are as they always were.
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QStringList>("environment");
+        QTest::addColumn<QString>("text");
+
+        QTest::newRow("cluster secret on the command line")
+            << QStringList{u"--cluster-secret"_s, kSecretText} << QStringList{}
+            << u"flack-server: the cluster secret is not accepted on the command line (other "
+               "users can see it there): put it in a file given with --cluster-secret-file, or "
+               "in the environment as FLACK_CLUSTER_SECRET"_s;
+        QTest::newRow("admin token on the command line")
+            << QStringList{u"--admin-token"_s, kTokenText} << QStringList{}
+            << u"flack-server: the admin token is not accepted on the command line (other users "
+               "can see it there): put it in a file given with --admin-token-file, or in the "
+               "environment as FLACK_ADMIN_TOKEN"_s;
+        QTest::newRow("both cluster secret variables")
+            << QStringList{}
+            << QStringList{u"FLACK_CLUSTER_SECRET="_s + kSecretText,
+                           u"FLACK_CLUSTER_SECRET_FILE=/etc/hostname"_s}
+            << u"flack-server: both FLACK_CLUSTER_SECRET and FLACK_CLUSTER_SECRET_FILE are set: "
+               "set only one"_s;
+        QTest::newRow("both admin token variables")
+            << QStringList{}
+            << QStringList{u"FLACK_ADMIN_TOKEN="_s + kTokenText,
+                           u"FLACK_ADMIN_TOKEN_FILE=/etc/hostname"_s}
+            << u"flack-server: both FLACK_ADMIN_TOKEN and FLACK_ADMIN_TOKEN_FILE are set: set "
+               "only one"_s;
+        const QString secretIni = writeFile("cluster-secret=" + kSecret + "\n");
+        QTest::newRow("cluster secret in the INI file")
+            << QStringList{u"--config"_s, secretIni} << QStringList{}
+            << u"flack-server: config file '%1': the cluster secret is not accepted in a config "
+               "file; put it in a file named by cluster-secret-file, or set FLACK_CLUSTER_SECRET"_s
+                   .arg(secretIni);
+        const QString tokenIni = writeFile("[server]\nadmin-token=" + kToken + "\n");
+        QTest::newRow("admin token in the INI file")
+            << QStringList{u"--config"_s, tokenIni} << QStringList{}
+            << u"flack-server: config file '%1': the admin token is not accepted in a config "
+               "file; put it in a file named by admin-token-file, or set FLACK_ADMIN_TOKEN"_s.arg(
+                   tokenIni);
+        const QString shortSecret = writeFile("shortS3cret\n", u"secret"_s);
+        QTest::newRow("short cluster secret file")
+            << QStringList{u"--cluster-secret-file"_s, shortSecret} << QStringList{}
+            << u"flack-server: invalid value '%1' for cluster-secret-file (--cluster-secret-file): "
+               "the secret in it is shorter than 16 bytes"_s.arg(shortSecret);
+        const QString shortToken = writeFile("shortT0ken\n", u"token"_s);
+        QTest::newRow("short admin token file")
+            << QStringList{u"--admin-token-file"_s, shortToken} << QStringList{}
+            << u"flack-server: invalid value '%1' for admin-token-file (--admin-token-file): the "
+               "token in it is shorter than 16 bytes"_s.arg(shortToken);
+        QTest::newRow("short cluster secret in the environment")
+            << QStringList{} << QStringList{u"FLACK_CLUSTER_SECRET=shortS3cret"_s}
+            << u"flack-server: invalid cluster-secret (from FLACK_CLUSTER_SECRET): the cluster "
+               "secret must be at least 16 bytes"_s;
+        QTest::newRow("short admin token in the environment")
+            << QStringList{} << QStringList{u"FLACK_ADMIN_TOKEN=shortT0ken"_s}
+            << u"flack-server: invalid admin-token (from FLACK_ADMIN_TOKEN): the admin token "
+               "must be at least 16 bytes"_s;
+        const QString secretFile = writeFile(kSecret + "\n", u"secret"_s);
+        QTest::newRow("cluster secret file given as the config file")
+            << QStringList{u"--config"_s, secretFile, u"--cluster-secret-file"_s, secretFile}
+            << QStringList{}
+            << u"flack-server: config file '%1' is also the cluster secret file; keep the secret "
+               "in a file of its own"_s.arg(secretFile);
+        const QString tokenFile = writeFile(kToken + "\n", u"token"_s);
+        QTest::newRow("admin token file given as the config file")
+            << QStringList{u"--config"_s, tokenFile}
+            << QStringList{u"FLACK_ADMIN_TOKEN_FILE="_s + tokenFile}
+            << u"flack-server: config file '%1' is also the admin token file; keep the token in "
+               "a file of its own"_s.arg(tokenFile);
+    }
+
+    void secretMessages()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QStringList, environment);
+        QFETCH(QString, text);
+        const ConfigResult result = load(arguments, environment);
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QCOMPARE(result.text, text);
+    }
+
     void secretWithoutClusterIsHarmless()
     {
         // A shared environment may carry the secret to every node, clustered or not.
@@ -410,6 +614,38 @@ private Q_SLOTS:
         QTest::newRow("secret file from environment")
             << QStringList{} << QStringList{u"FLACK_CLUSTER_SECRET_FILE=/no/such/secret"_s}
             << u"FLACK_CLUSTER_SECRET_FILE"_s;
+
+        // The admin token, read like the cluster secret.
+        QTest::newRow("both admin token variables")
+            << QStringList{}
+            << QStringList{u"FLACK_ADMIN_TOKEN="_s + kTokenText,
+                           u"FLACK_ADMIN_TOKEN_FILE=/etc/hostname"_s}
+            << u"only one"_s;
+        QTest::newRow("missing admin token file")
+            << QStringList{u"--admin-token-file"_s, u"/no/such/token"_s} << none
+            << u"/no/such/token"_s;
+        QTest::newRow("admin token file is a directory")
+            << QStringList{u"--admin-token-file"_s, m_dir.path()} << none << m_dir.path();
+        QTest::newRow("empty admin token file")
+            << QStringList{u"--admin-token-file"_s, empty} << none << u"empty"_s;
+        const QString shortToken = writeFile("fifteen-bytes!!\n", u"token"_s);
+        QTest::newRow("admin token file too short")
+            << QStringList{u"--admin-token-file"_s, shortToken} << none << u"16 bytes"_s;
+        QTest::newRow("admin token file too large")
+            << QStringList{u"--admin-token-file"_s, huge} << none << u"4096"_s;
+        QTest::newRow("admin token too short in environment")
+            << QStringList{} << QStringList{u"FLACK_ADMIN_TOKEN=fifteen-bytes!!"_s}
+            << u"16 bytes"_s;
+        QTest::newRow("admin token empty in environment")
+            << QStringList{} << QStringList{u"FLACK_ADMIN_TOKEN="_s} << u"FLACK_ADMIN_TOKEN"_s;
+        QTest::newRow("admin token file from environment")
+            << QStringList{} << QStringList{u"FLACK_ADMIN_TOKEN_FILE=/no/such/token"_s}
+            << u"FLACK_ADMIN_TOKEN_FILE"_s;
+        QTest::newRow("admin token file from the INI file")
+            << QStringList{u"--config"_s, writeFile("admin-token-file=/no/such/token\n")} << none
+            << u"/no/such/token"_s;
+        QTest::newRow("admin token file without value")
+            << QStringList{u"--admin-token-file"_s} << none << u"admin-token-file"_s;
     }
 
     void errors()
@@ -475,6 +711,60 @@ private Q_SLOTS:
             << QStringList{u"--cluster-listen"_s, u"127.0.0.1:x"_s}
             << QStringList{u"FLACK_CLUSTER_SECRET="_s + kSecretText} << u"cluster-listen"_s
             << kSecretText;
+
+        // The admin token, kept out of errors the same way.
+        const QString tokenHint = u"FLACK_ADMIN_TOKEN"_s;
+        QTest::newRow("--admin-token VALUE")
+            << QStringList{u"--admin-token"_s, kTokenText} << none << tokenHint << kTokenText;
+        QTest::newRow("--admin-token=VALUE")
+            << QStringList{u"--admin-token="_s + kTokenText} << none << tokenHint << kTokenText;
+        QTest::newRow("-admin-token VALUE") << QStringList{u"-admin-token"_s, kTokenText} << none
+                                            << u"--admin-token-file"_s << kTokenText;
+        QTest::newRow("--admin-token without value")
+            << QStringList{u"--port"_s, u"1"_s, u"--admin-token"_s} << none << tokenHint
+            << kTokenText;
+        QTest::newRow("--admin-token beside --help")
+            << QStringList{u"--help"_s, u"--admin-token"_s, kTokenText} << none << tokenHint
+            << kTokenText;
+        QTest::newRow("--admin-token beside a valid token file")
+            << QStringList{u"--admin-token-file"_s, writeFile(kToken + "\n", u"token"_s),
+                           u"--admin-token"_s, kTokenText}
+            << none << tokenHint << kTokenText;
+        QTest::newRow("short token in environment")
+            << QStringList{} << QStringList{u"FLACK_ADMIN_TOKEN=shortT0ken"_s} << tokenHint
+            << u"shortT0ken"_s;
+        QTest::newRow("short token with newline in environment")
+            << QStringList{} << QStringList{u"FLACK_ADMIN_TOKEN=tiny\nT0ken"_s} << u"16 bytes"_s
+            << u"T0ken"_s;
+        const QString shortTokenFile = writeFile("shortT0ken22\n", u"token"_s);
+        QTest::newRow("short token file") << QStringList{u"--admin-token-file"_s, shortTokenFile}
+                                          << none << shortTokenFile << u"shortT0ken22"_s;
+        QTest::newRow("token in the INI file")
+            << QStringList{u"--config"_s, writeFile("admin-token=" + kToken + "\n")} << none
+            << u"admin-token-file"_s << kTokenText;
+        QTest::newRow("token in the INI file's section")
+            << QStringList{u"--config"_s, writeFile("[server]\nadmin-token=" + kToken + "\n")}
+            << none << u"admin-token-file"_s << kTokenText;
+        const QString base64Token = writeFile("YWRtaW4tdG9rZW4tdG9rZW4=\n", u"token"_s);
+        QTest::newRow("token file given as the config file")
+            << QStringList{u"--config"_s, base64Token, u"--admin-token-file"_s, base64Token} << none
+            << u"admin token file"_s << u"YWRtaW4tdG9rZW4tdG9rZW4"_s;
+        QTest::newRow("token pasted into the INI file")
+            << QStringList{u"--config"_s, writeFile("YWRtaW4tdG9rZW4tdG9rZW4=\n")}
+            << QStringList{u"FLACK_ADMIN_TOKEN_FILE="_s + base64Token} << u"unknown setting"_s
+            << u"YWRtaW4tdG9rZW4tdG9rZW4"_s;
+        QTest::newRow("token from the environment pasted into the INI file")
+            << QStringList{u"--config"_s, writeFile("adm1n-T0KEN=pasted-too\n")}
+            << QStringList{u"FLACK_ADMIN_TOKEN=adm1n-T0KEN=pasted-too"_s} << u"unknown setting"_s
+            << u"adm1n-T0KEN"_s;
+        QTest::newRow("valid token, other error")
+            << QStringList{u"--port"_s, u"x"_s} << QStringList{u"FLACK_ADMIN_TOKEN="_s + kTokenText}
+            << u"port"_s << kTokenText;
+        QTest::newRow("valid token and secret, other error")
+            << QStringList{u"--cluster-listen"_s, u"127.0.0.1:x"_s}
+            << QStringList{u"FLACK_CLUSTER_SECRET="_s + kSecretText,
+                           u"FLACK_ADMIN_TOKEN="_s + kTokenText}
+            << u"cluster-listen"_s << kTokenText;
     }
 
     void secretNeverShown()
