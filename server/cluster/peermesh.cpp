@@ -164,16 +164,31 @@ void PeerMesh::onLinkUp(PeerLink *link)
             << "refusing node" << peer.name << "from" << link->remoteAddress()
             << ": stale incarnation" << peer.incarnation;
         link->close(QStringLiteral("stale incarnation"));
+        Q_EMIT peerRefused(peer.name, peer.incarnation, QStringLiteral("stale incarnation"));
         return;
     }
+    // Two nodes may dial each other at once. Of each pair the smaller name chooses the link
+    // (the first that comes up) and confirms it with its gossip; the larger one uses a link
+    // only once that gossip came on it. So neither side ever sends on a link the other is
+    // about to close, and nothing is lost or reordered between two links.
+    if (selfName() > peer.name)
+        return; // pending until the peer's gossip confirms it (onFrame)
+    registerLink(link, /*confirmed=*/false);
+}
+
+void PeerMesh::registerLink(PeerLink *link, bool confirmed)
+{
+    const PeerIdentity peer = link->peer();
+    quint64 &highest = m_highestIncarnation[peer.name];
     PeerLink *existing = m_peers.value(peer.name);
     if (existing && existing->peer().incarnation == peer.incarnation) {
-        // Both dialed at once: keep the link dialed by the smaller name, on both sides alike.
-        const bool keepNew = link->isOutbound() == (selfName() < peer.name);
-        PeerLink *loser = keepNew ? existing : link;
-        if (keepNew)
-            m_peers.insert(peer.name, link);
-        loser->close(QStringLiteral("duplicate link"));
+        if (!confirmed) {
+            link->close(QStringLiteral("duplicate link"));
+            return;
+        }
+        // The peer chose this one: the other goes quietly, the node never went down.
+        m_peers.insert(peer.name, link);
+        existing->close(QStringLiteral("duplicate link"));
         return;
     }
     if (existing) {
@@ -192,6 +207,9 @@ void PeerMesh::onLinkUp(PeerLink *link)
     quint16 port = 0;
     if (splitAddress(peer.clusterAddress, &host, &port))
         addDialTarget(host, port);
+    // Gossip first: for a larger-named peer it confirms the link, and must come before
+    // anything the chat layer sends once it hears of the node (announce()).
+    sendGossip(link);
     announce();
     gossipToAll();
 }
@@ -231,8 +249,16 @@ void PeerMesh::onLinkDown(PeerLink *link, const QString &reason)
 void PeerMesh::onFrame(PeerLink *link, quint8 type, const QByteArray &payload)
 {
     const QString node = link->peer().name;
-    if (m_peers.value(node) != link)
-        return; // a duplicate being closed, or a stale incarnation
+    if (m_peers.value(node) != link) {
+        // The smaller-named peer's gossip on a link confirms it as the one to use.
+        const bool confirmation = type == quint8(ClusterMessageType::Gossip) && selfName() > node &&
+                                  link->state() == PeerLink::State::Up && m_links.contains(link);
+        if (!confirmation)
+            return; // a duplicate being closed, or a stale incarnation
+        registerLink(link, /*confirmed=*/true);
+        if (m_peers.value(node) != link)
+            return;
+    }
     if (type != quint8(ClusterMessageType::Gossip)) {
         Q_EMIT messageReceived(node, type, payload);
         return;

@@ -65,6 +65,8 @@ public:
 
 Q_SIGNALS:
     void liveNodesChanged(const QStringList &peers);
+    // A node was refused at link-up (stale or departed incarnation); logged too.
+    void peerRefused(const QString &node, quint64 incarnation, const QString &reason);
     void messageReceived(const QString &node, quint8 type, const QByteArray &payload);
     void left();
 
@@ -81,6 +83,8 @@ private:
     void onIncoming();
     void adopt(PeerLink *link);
     void onLinkUp(PeerLink *link);
+    // Makes an authenticated link the node's link (confirmed: the peer chose it).
+    void registerLink(PeerLink *link, bool confirmed);
     void onLinkDown(PeerLink *link, const QString &reason);
     void onFrame(PeerLink *link, quint8 type, const QByteArray &payload);
     void addDialTarget(const QString &host, quint16 port);
