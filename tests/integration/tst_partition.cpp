@@ -124,11 +124,13 @@ struct Collector
     }
 };
 
-// The chat's events a client saw: (sequence, record, user, message), in arrival order.
-QStringList timeline(const Collector &c, const QString &chat, qsizetype from = 0)
+// The chat's events a client saw: (sequence, record, user, message), in arrival order; those
+// among its records [from, to) when given.
+QStringList timeline(const Collector &c, const QString &chat, qsizetype from = 0, qsizetype to = -1)
 {
     QStringList lines;
-    for (qsizetype i = from; i < c.records.size(); ++i) {
+    const qsizetype end = to < 0 ? c.records.size() : qMin(to, c.records.size());
+    for (qsizetype i = from; i < end; ++i) {
         const QJsonObject &r = c.records[i];
         if (str(r, "chat_name") != chat || !r.contains(u"sequence"_s))
             continue;
@@ -497,8 +499,7 @@ private Q_SLOTS:
             QCOMPARE(afterHeal(m_bo), reference);
             QCOMPARE(afterHeal(m_cy), reference);
             const auto lastBeforeHeal = [&](const Collector &c) {
-                const QStringList lines = timeline(c, chat).mid(
-                    0, timeline(c, chat).size() - timeline(c, chat, m_atHeal[&c]).size());
+                const QStringList lines = timeline(c, chat, 0, m_atHeal[&c]);
                 return lines.isEmpty() ? QString() : lines.last().section(u' ', 0, 0);
             };
             qInfo("%s after the heal: %s (last sequence before it: %s on n1's side, %s on n3's)",
@@ -533,14 +534,11 @@ private Q_SLOTS:
             const qsizetype cut = m_atCut.value(c, c->records.size());
             const qsizetype heal = m_atHeal.value(c, c->records.size());
             for (const QString &chat : chats()) {
-                const auto part = [&](qsizetype from, qsizetype to) {
-                    return timeline(*c, chat, from)
-                        .mid(0, timeline(*c, chat, from).size() - timeline(*c, chat, to).size());
-                };
                 qInfo("--- %s in %s (sequence record user message)\nbefore the cut:\n%s\n"
                       "during the cut:\n%s\nafter the heal:\n%s",
-                      qPrintable(c->name), qPrintable(chat), qPrintable(part(0, cut).join(u'\n')),
-                      qPrintable(part(cut, heal).join(u'\n')),
+                      qPrintable(c->name), qPrintable(chat),
+                      qPrintable(timeline(*c, chat, 0, cut).join(u'\n')),
+                      qPrintable(timeline(*c, chat, cut, heal).join(u'\n')),
                       qPrintable(timeline(*c, chat, heal).join(u'\n')));
             }
         }
