@@ -31,9 +31,13 @@ bool ServerProcess::start(int timeoutMs)
     QStringList arguments;
     if (m_defaultArguments)
         arguments = {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--bind"),
-                     QStringLiteral("127.0.0.1")};
+                     m_host};
     arguments += m_arguments;
-    m_process.start(binaryPath(), arguments);
+    if (m_launcher.isEmpty())
+        m_process.start(binaryPath(), arguments);
+    else
+        m_process.start(m_launcher.first(),
+                        m_launcher.mid(1) + QStringList{binaryPath()} + arguments);
     if (!m_process.waitForStarted(timeoutMs))
         return false;
     // The start-up line names the URL served: "... http://127.0.0.1:PORT/ ...".
@@ -76,12 +80,12 @@ int ServerProcess::waitForExit(int timeoutMs)
 
 QUrl ServerProcess::chatUrl() const
 {
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/chat-server").arg(m_port));
+    return QUrl(QStringLiteral("ws://%1:%2/chat-server").arg(m_host).arg(m_port));
 }
 
 QUrl ServerProcess::httpUrl(const QString &path) const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
+    return QUrl(QStringLiteral("http://%1:%2%3").arg(m_host).arg(m_port).arg(path));
 }
 
 QByteArray ServerProcess::output()

@@ -1,6 +1,7 @@
 #pragma once
 // Starts the real flack-server binary on a free loopback port for integration tests and stops
 // it again. The server is told --port 0 and reports the port it bound in its start-up line.
+// A launcher (such as `ip netns exec NS`) may run it elsewhere, on an address of its own.
 
 #include <QProcess>
 #include <QStringList>
@@ -23,6 +24,12 @@ public:
     // Without the default "--port 0 --bind 127.0.0.1" (to observe where a port setting comes
     // from); the extra arguments then are the whole command line.
     void setDefaultArguments(bool enabled) { m_defaultArguments = enabled; }
+    // The address the default arguments bind and the URLs name (127.0.0.1 when never set).
+    void setBindAddress(const QString &address) { m_host = address; }
+    // A command that runs the server: started as the launcher's program, its arguments, then
+    // the server binary and the server's arguments. The launcher must exec the server, so that
+    // the process signalled by terminate() and kill() is the server itself.
+    void setLauncher(const QStringList &command) { m_launcher = command; }
     // Environment for the server process; the test process's own when never set.
     void setEnvironment(const QProcessEnvironment &environment)
     {
@@ -47,6 +54,8 @@ public:
 
 private:
     QStringList m_arguments;
+    QStringList m_launcher;
+    QString m_host = QStringLiteral("127.0.0.1");
     QProcess m_process;
     QByteArray m_output;
     quint16 m_port = 0;

@@ -12,6 +12,7 @@ packages=(
   nodejs npm                                  # web client tests
   chromium                                    # browser end-to-end tests
   curl procps                                 # used by the test scripts
+  iproute2                                    # ip netns: the partition test's network
 )
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
