@@ -1,5 +1,8 @@
 #include "server/app/serverapplication.h"
 
+#include "server/admin/adminendpoint.h"
+#include "server/admin/clusterobserver.h"
+#include "server/admin/nodereporter.h"
 #include "server/app/unixsignalwatcher.h"
 #include "server/cluster/clusterrouter.h"
 #include "server/cluster/peermesh.h"
@@ -68,6 +71,10 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     if (!m_config.webRoot.isEmpty())
         httpSettings.webRoot = m_config.webRoot;
     httpSettings.maxConnections = m_config.maxConnections;
+    m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, nullptr);
+    m_observer =
+        std::make_unique<admin::ClusterObserver>(m_reporter.get(), &m_directory->connections());
+    m_admin = std::make_unique<admin::AdminEndpoint>(m_config.adminToken, m_observer.get());
     m_listener = std::make_unique<net::HttpListener>(httpSettings, buildRoutes());
 
     m_signals = std::make_unique<UnixSignalWatcher>();
@@ -80,7 +87,10 @@ ServerApplication::~ServerApplication()
     // Sessions first (they leave rooms, which may tell other nodes), then the listener, then
     // the cluster, then the rooms themselves.
     m_chat.reset();
+    m_admin.reset();
     m_listener.reset();
+    m_observer.reset();
+    m_reporter.reset();
     m_directory->setRouter(nullptr);
     m_router.reset();
     m_mesh.reset();
@@ -103,7 +113,11 @@ bool ServerApplication::start(QString *error)
     if (m_config.bindAddress.protocol() == QAbstractSocket::IPv6Protocol && !anyAddress)
         host = QStringLiteral("[%1]").arg(host);
     const QString base = QStringLiteral("%1:%2").arg(host).arg(m_listener->port());
-    if (m_config.clustered() && !startCluster(base, error))
+    const quint64 incarnation = quint64(QDateTime::currentMSecsSinceEpoch());
+    const QString name = m_config.nodeName.isEmpty() ? base : m_config.nodeName;
+    m_directory->connections().setNode(name, incarnation);
+    m_reporter->setIdentity(name, qint64(incarnation), base);
+    if (m_config.clustered() && !startCluster(name, incarnation, error))
         return false;
     std::printf("flack-server %s serving http://%s/ (chat websocket: ws://%s/chat-server)\n",
                 FLACK_VERSION, qPrintable(base), qPrintable(base));
@@ -119,6 +133,7 @@ void ServerApplication::stop()
     m_listener->close();
     connect(m_chat.get(), &net::ChatEndpoint::drained, this, &ServerApplication::exitAfterLeaving);
     QTimer::singleShot(kShutdownGraceMs, this, &ServerApplication::exitAfterLeaving);
+    m_admin->shutdown();
     m_chat->shutdown();
 }
 
@@ -133,12 +148,8 @@ void ServerApplication::exitAfterLeaving()
     m_mesh->leave();
 }
 
-bool ServerApplication::startCluster(const QString &httpBase, QString *error)
+bool ServerApplication::startCluster(const QString &name, quint64 incarnation, QString *error)
 {
-    const quint64 incarnation = quint64(QDateTime::currentMSecsSinceEpoch());
-    const QString name = m_config.nodeName.isEmpty() ? httpBase : m_config.nodeName;
-    m_directory->connections().setNode(name, incarnation);
-
     cluster::PeerMeshSettings settings;
     settings.link.secret = m_config.clusterSecret;
     settings.link.peerTimeoutMs = m_config.peerTimeoutMs;
@@ -178,8 +189,21 @@ bool ServerApplication::startCluster(const QString &httpBase, QString *error)
     m_directory->setRouter(m_router.get());
     connect(m_mesh.get(), &cluster::PeerMesh::liveNodesChanged, m_router.get(),
             &cluster::ClusterRouter::setLiveNodes);
-    connect(m_mesh.get(), &cluster::PeerMesh::messageReceived, m_router.get(),
-            &cluster::ClusterRouter::handleMessage);
+    // Chat messages to the router, the admin view's to the observer.
+    connect(m_mesh.get(), &cluster::PeerMesh::messageReceived, this,
+            [this](const QString &node, quint8 type, const QByteArray &payload) {
+                if (type >= cluster::kFirstAdminMessageType)
+                    m_observer->handleMessage(node, type, payload);
+                else
+                    m_router->handleMessage(node, type, payload);
+            });
+    m_observer->setCluster(m_mesh.get(), [this] { return m_mesh->liveNodes(); });
+    m_reporter->setLinks([this] {
+        QList<protocol::LinkInfo> links;
+        for (const cluster::PeerStatus &peer : m_mesh->peers())
+            links.append({peer.name, protocol::LinkState::Up, peer.roundTripMs});
+        return links;
+    });
     m_mesh->start();
     std::printf("flack-server node %s (incarnation %llu) clustering on %s\n", qPrintable(name),
                 static_cast<unsigned long long>(incarnation),
@@ -193,6 +217,7 @@ net::HttpRoutes ServerApplication::buildRoutes() const
     requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/chat-server"), m_chat.get()),
                  "/chat-server");
     requireRoute(routes.addGetHandler(QByteArrayLiteral("/healthz"), healthResponse), "/healthz");
+    requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/admin"), m_admin.get()), "/admin");
     return routes;
 }
 

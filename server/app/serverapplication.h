@@ -16,6 +16,11 @@ namespace flack::server::cluster {
 class ClusterRouter;
 class PeerMesh;
 } // namespace flack::server::cluster
+namespace flack::server::admin {
+class AdminEndpoint;
+class ClusterObserver;
+class NodeReporter;
+} // namespace flack::server::admin
 namespace flack::server::net {
 class ChatEndpoint;
 class HttpListener;
@@ -41,7 +46,7 @@ public:
 private:
     void applyLogLevel();
     // Joins the cluster once the HTTP port is known (it names the node by default).
-    bool startCluster(const QString &httpBase, QString *error);
+    bool startCluster(const QString &name, quint64 incarnation, QString *error);
     void exitAfterLeaving();
     // What the one port serves besides the static files: websocket endpoints and GET handlers.
     net::HttpRoutes buildRoutes() const;
@@ -49,6 +54,10 @@ private:
     ServerConfig m_config;
     std::unique_ptr<rooms::RoomDirectory> m_directory;
     std::unique_ptr<net::ChatEndpoint> m_chat;
+    // The admin view: this node's report, the whole cluster's, and the /admin endpoint.
+    std::unique_ptr<admin::NodeReporter> m_reporter;
+    std::unique_ptr<admin::ClusterObserver> m_observer;
+    std::unique_ptr<admin::AdminEndpoint> m_admin;
     std::unique_ptr<net::HttpListener> m_listener;
     std::unique_ptr<UnixSignalWatcher> m_signals;
     // Only when clustered: the links to the other nodes and the chats' placement over them.

@@ -379,4 +379,91 @@ std::optional<QString> decodeMoved(const QByteArray &payload)
     return chat;
 }
 
+namespace {
+const QString kId = QStringLiteral("id");
+const QString kOk = QStringLiteral("ok");
+constexpr qint64 kMaxId = std::numeric_limits<qint64>::max();
+} // namespace
+
+QByteArray encodeStatsRequest(quint64 id)
+{
+    return toCbor(QCborMap{{kId, qint64(id)}});
+}
+
+std::optional<quint64> decodeStatsRequest(const QByteArray &payload)
+{
+    const auto value = parse(payload);
+    if (!value)
+        return std::nullopt;
+    MapReader reader(*value);
+    const qint64 id = reader.integer(kId, 0, kMaxId);
+    if (!reader.done())
+        return std::nullopt;
+    return quint64(id);
+}
+
+QByteArray encodeStatsReply(quint64 id, const QByteArray &json)
+{
+    return toCbor(QCborMap{{kId, qint64(id)}, {kJson, json}});
+}
+
+std::optional<std::pair<quint64, QByteArray>> decodeStatsReply(const QByteArray &payload)
+{
+    const auto value = parse(payload);
+    if (!value)
+        return std::nullopt;
+    MapReader reader(*value);
+    const qint64 id = reader.integer(kId, 0, kMaxId);
+    QByteArray json = reader.bytes(kJson, kMaxMessageChars);
+    if (!reader.done())
+        return std::nullopt;
+    return std::make_pair(quint64(id), json);
+}
+
+QByteArray encodeKickRequest(const KickRequestMessage &request)
+{
+    return toCbor(QCborMap{
+        {kId, qint64(request.id)}, {kConnection, request.connectionId}, {kReason, request.reason}});
+}
+
+std::optional<KickRequestMessage> decodeKickRequest(const QByteArray &payload)
+{
+    const auto value = parse(payload);
+    if (!value)
+        return std::nullopt;
+    MapReader reader(*value);
+    KickRequestMessage request;
+    request.id = quint64(reader.integer(kId, 0, kMaxId));
+    request.connectionId = reader.text(kConnection, kMaxNameChars);
+    request.reason = reader.text(kReason, 4096, true);
+    if (!reader.done())
+        return std::nullopt;
+    return request;
+}
+
+QByteArray encodeKickReply(const KickReplyMessage &reply)
+{
+    return toCbor(QCborMap{{kId, qint64(reply.id)},
+                           {kOk, reply.ok},
+                           {kReason, reply.reason},
+                           {kUserName, reply.userName}});
+}
+
+std::optional<KickReplyMessage> decodeKickReply(const QByteArray &payload)
+{
+    const auto value = parse(payload);
+    if (!value)
+        return std::nullopt;
+    MapReader reader(*value);
+    KickReplyMessage reply;
+    reply.id = quint64(reader.integer(kId, 0, kMaxId));
+    const QCborValue ok = reader.any(kOk);
+    reply.reason = reader.text(kReason, 4096, true);
+    reply.userName = reader.text(kUserName, kMaxNameChars, true);
+    if (!reader.done() || !ok.isBool())
+        return std::nullopt;
+    reply.ok = ok.toBool();
+    return reply;
+}
+
 } // namespace flack::server::cluster

@@ -27,6 +27,29 @@ enum class ClusterMessageType : quint8 {
     Refuse = 23, // owner -> replica: a join refused, with the error code
     Attach = 24, // replica -> new owner: re-home a chat (members, last sequence, roster)
     Moved = 25,  // owner -> replica: this node doesn't own that chat (any more)
+    // The admin view (server/admin), not the chats:
+    StatsRequest = 26, // admin's node -> every node: your report, please
+    StatsReply = 27,   // its report: a one-node cluster_snapshot (docs/admin-protocol.md)
+    KickRequest = 28,  // admin's node -> the connection's node
+    KickReply = 29,    // whether it was done
+};
+
+// The first type that belongs to the admin layer rather than the chats.
+constexpr quint8 kFirstAdminMessageType = quint8(ClusterMessageType::StatsRequest);
+
+struct KickRequestMessage
+{
+    quint64 id = 0;
+    QString connectionId;
+    QString reason;
+};
+
+struct KickReplyMessage
+{
+    quint64 id = 0;
+    bool ok = false;
+    QString reason;   // why not, when !ok
+    QString userName; // for the audit line, when ok
 };
 
 struct GossipMember
@@ -84,6 +107,10 @@ QByteArray encodeEvent(const rooms::ChatEvent &event);
 QByteArray encodeRefuse(const RefuseMessage &refuse);
 QByteArray encodeAttach(const AttachRequest &attach);
 QByteArray encodeMoved(const QString &chatName);
+QByteArray encodeStatsRequest(quint64 id);
+QByteArray encodeStatsReply(quint64 id, const QByteArray &json);
+QByteArray encodeKickRequest(const KickRequestMessage &request);
+QByteArray encodeKickReply(const KickReplyMessage &reply);
 
 // Each returns nothing when the payload is not exactly such a message.
 std::optional<QList<GossipMember>> decodeGossip(const QByteArray &payload);
@@ -96,5 +123,9 @@ std::optional<rooms::ChatEvent> decodeEvent(const QByteArray &payload);
 std::optional<RefuseMessage> decodeRefuse(const QByteArray &payload);
 std::optional<AttachRequest> decodeAttach(const QByteArray &payload);
 std::optional<QString> decodeMoved(const QByteArray &payload);
+std::optional<quint64> decodeStatsRequest(const QByteArray &payload);
+std::optional<std::pair<quint64, QByteArray>> decodeStatsReply(const QByteArray &payload);
+std::optional<KickRequestMessage> decodeKickRequest(const QByteArray &payload);
+std::optional<KickReplyMessage> decodeKickReply(const QByteArray &payload);
 
 } // namespace flack::server::cluster

@@ -245,7 +245,11 @@ void ClusterRouter::handleMessage(const QString &fromNode, quint8 type, const QB
     case ClusterMessageType::Moved:
         return onMoved(fromNode, payload);
     case ClusterMessageType::Gossip:
-        break; // the mesh's, not ours
+    case ClusterMessageType::StatsRequest:
+    case ClusterMessageType::StatsReply:
+    case ClusterMessageType::KickRequest:
+    case ClusterMessageType::KickReply:
+        break; // the mesh's and the admin view's, not ours
     }
     qCWarning(lcCluster) << "unexpected cluster message type" << type << "from" << fromNode;
     Q_EMIT malformedMessage(fromNode, type);

@@ -1,6 +1,7 @@
 #include "server/net/socketbuffers.h"
 
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <sys/socket.h>
 
@@ -32,6 +33,21 @@ void resetConnection(QTcpSocket *socket)
         ::setsockopt(int(descriptor), SOL_SOCKET, SO_LINGER, &resetOnClose, sizeof resetOnClose);
     }
     socket->abort();
+}
+
+void releaseUpgradedSocket(QTcpSocket *socket)
+{
+    if (!socket)
+        return;
+    if (socket->state() == QAbstractSocket::UnconnectedState) {
+        socket->deleteLater();
+        return;
+    }
+    QObject::connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(kCloseGraceMs, socket, [socket] {
+        resetConnection(socket);
+        socket->deleteLater();
+    });
 }
 
 } // namespace flack::server::net

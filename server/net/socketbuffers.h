@@ -23,4 +23,10 @@ inline constexpr int kCloseGraceMs = 5000;
 // read (minutes of retries); a reset frees both sides now.
 void resetConnection(QTcpSocket *socket);
 
+// Frees the TCP socket under a finished QWebSocket. QWebSocket neither deletes its TCP socket
+// nor lets QWebSocketServer do it (it drops every connection of that socket), and its close
+// waits until the unsent data is written: a peer that stopped reading would keep it, its
+// buffers and its descriptor forever. So: freed now when closed, else after a grace period.
+void releaseUpgradedSocket(QTcpSocket *socket);
+
 } // namespace flack::server::net

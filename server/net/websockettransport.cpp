@@ -21,21 +21,7 @@ WebSocketTransport::~WebSocketTransport()
     m_socket->disconnect();
     delete m_session;
     delete m_socket;
-    // QWebSocket neither deletes its TCP socket nor lets QWebSocketServer do it (it drops
-    // every connection of that socket), and its close waits until our unsent data is
-    // written: a peer that stopped reading would keep it, its buffers and its descriptor
-    // forever. Give the close a grace period, then drop and free it.
-    if (QTcpSocket *tcp = m_tcpSocket.data()) {
-        if (tcp->state() == QAbstractSocket::UnconnectedState) {
-            tcp->deleteLater();
-        } else {
-            QObject::connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
-            QTimer::singleShot(kCloseGraceMs, tcp, [tcp] {
-                resetConnection(tcp);
-                tcp->deleteLater();
-            });
-        }
-    }
+    releaseUpgradedSocket(m_tcpSocket.data());
 }
 
 void WebSocketTransport::attach(sessions::ClientSession *session)

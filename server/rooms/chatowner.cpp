@@ -88,6 +88,7 @@ void ChatOwner::post(const QString &connectionId, const QString &mimeType, const
                      [&](const MemberInfo &member) { return member.connectionId == connectionId; });
     if (found == m_roster.end())
         return;
+    ++m_posts;
     ChatEvent event{m_name, ChatEvent::Kind::Message, ++m_sequence, *found, originId, {}};
     event.json = encodeChatMessage(m_name, found->userId, mimeType, message, currentTimestamp(),
                                    event.sequence);

@@ -56,6 +56,8 @@ public:
     qsizetype memberCount() const { return qsizetype(m_roster.size()); }
     bool hasMember(const QString &connectionId) const;
     qint64 lastSequence() const { return m_sequence; }
+    // chat_messages stamped so far (the admin view's rate).
+    qint64 postCount() const { return m_posts; }
     // Nodes that hold members, each once.
     QStringList memberNodes() const;
 
@@ -73,6 +75,7 @@ private:
 
     QString m_name;
     qint64 m_sequence = 0;
+    qint64 m_posts = 0;
     SinkResolver m_sinks;
     std::vector<MemberInfo> m_roster; // in join order, as chat_state lists them
     // Members per node. A handful of nodes: a vector beats a hash.

@@ -27,6 +27,7 @@ public:
     // Null when no such connection is held here.
     RoomMember *find(const QString &connectionId) const { return m_members.value(connectionId); }
     qsizetype count() const { return m_members.size(); }
+    const QHash<QString, RoomMember *> &all() const { return m_members; }
 
 private:
     QString m_node = QStringLiteral("local");

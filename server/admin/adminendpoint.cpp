@@ -1,0 +1,91 @@
+#include "server/admin/adminendpoint.h"
+
+#include "server/admin/adminsession.h"
+#include "server/net/httpresponse.h"
+
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QWebSocket>
+
+Q_DECLARE_LOGGING_CATEGORY(lcAdmin)
+
+namespace flack::server::admin {
+
+namespace {
+QString peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + u'|' + QString::number(port);
+}
+} // namespace
+
+AdminEndpoint::AdminEndpoint(QByteArray token, ClusterObserver *observer, QObject *parent)
+    : QObject(parent), m_token(std::move(token)), m_observer(observer),
+      m_server(QStringLiteral("flack-server admin"), QWebSocketServer::NonSecureMode)
+{
+    m_server.setMaxPendingConnections(int(kMaxSessions));
+    connect(&m_server, &QWebSocketServer::newConnection, this, &AdminEndpoint::onNewConnection);
+}
+
+AdminEndpoint::~AdminEndpoint()
+{
+    const auto sessions = std::exchange(m_sessions, {});
+    for (AdminSession *session : sessions) {
+        disconnect(session, nullptr, this, nullptr);
+        delete session;
+    }
+}
+
+void AdminEndpoint::refuse(QTcpSocket *socket, int status)
+{
+    socket->setParent(this);
+    socket->write(net::buildHttpError(status, false));
+    socket->disconnectFromHost();
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+}
+
+void AdminEndpoint::accept(QTcpSocket *socket)
+{
+    if (m_token.isEmpty()) {
+        qCInfo(lcAdmin).noquote() << "refused /admin from" << socket->peerAddress().toString()
+                                  << ": no admin token is configured";
+        return refuse(socket, 403);
+    }
+    if (connectionCount() >= kMaxSessions)
+        return refuse(socket, 503);
+    std::erase_if(m_handshaking, [](const auto &entry) { return entry.second.isNull(); });
+    if (connectionCount() >= kMaxSessions)
+        return refuse(socket, 503);
+    m_handshaking[peerKey(socket->peerAddress(), socket->peerPort())] = socket;
+    m_server.handleConnection(socket);
+}
+
+void AdminEndpoint::onNewConnection()
+{
+    while (QWebSocket *socket = m_server.nextPendingConnection()) {
+        QTcpSocket *tcpSocket = nullptr;
+        const auto handshake =
+            m_handshaking.find(peerKey(socket->peerAddress(), socket->peerPort()));
+        if (handshake != m_handshaking.end()) {
+            tcpSocket = handshake->second.data();
+            m_handshaking.erase(handshake);
+        }
+        socket->setMaxAllowedIncomingMessageSize(quint64(kMaxRecordBytes));
+        socket->setMaxAllowedIncomingFrameSize(quint64(kMaxRecordBytes));
+        auto *session = new AdminSession(socket, tcpSocket, m_token, m_observer, this);
+        m_sessions.push_back(session);
+        connect(session, &AdminSession::finished, this, [this, session] {
+            std::erase(m_sessions, session);
+            session->deleteLater();
+        });
+    }
+}
+
+void AdminEndpoint::shutdown()
+{
+    m_server.close();
+    const auto sessions = m_sessions;
+    for (AdminSession *session : sessions)
+        session->closeForShutdown();
+}
+
+} // namespace flack::server::admin

@@ -1,0 +1,70 @@
+#pragma once
+// One operator's connection to /admin: the hello with its token (compared in constant time; a
+// wrong one is answered ADMIN-001 after a delay and logged with the address), then the cluster
+// snapshot and an update about once a second, and kicks. Every action goes to the audit log.
+// Lives on the main thread; owned by AdminEndpoint.
+
+#include "server/admin/clusterview.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QTcpSocket;
+class QWebSocket;
+
+namespace flack::server::admin {
+
+class ClusterObserver;
+
+class AdminSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State {
+        AwaitingHello, // nothing valid yet; a deadline runs
+        Watching,      // authenticated: snapshot sent or coming, updates, kicks
+        Closing,       // an error was (or is about to be) sent; the socket is closing
+    };
+    Q_ENUM(State)
+
+    // tcpSocket: the connection under socket (may be null), freed with the session.
+    AdminSession(QWebSocket *socket, QTcpSocket *tcpSocket, QByteArray token,
+                 ClusterObserver *observer, QObject *parent = nullptr);
+    ~AdminSession() override;
+
+    State state() const { return m_state; }
+    QString remoteAddress() const { return m_remoteAddress; }
+    // Closes with 1001 (the server stops).
+    void closeForShutdown();
+
+    // How long a wrong token waits for its answer: slows down guessing.
+    static constexpr int kFailureDelayMs = 1000;
+    static constexpr int kHelloDeadlineMs = 10000;
+
+Q_SIGNALS:
+    // The socket is gone; the owner may delete the session.
+    void finished();
+
+private:
+    void onText(const QString &text);
+    void onViewUpdated();
+    // Any error: no more input is taken, admin_error then the close.
+    void fail(protocol::AdminErrorCode code, const QString &reason);
+    void closeWithError(protocol::AdminErrorCode code, const QString &reason);
+    void send(const QByteArray &json);
+    void audit(const QString &what) const;
+
+    QWebSocket *m_socket;
+    QPointer<QTcpSocket> m_tcpSocket;
+    QByteArray m_token;
+    ClusterObserver *m_observer;
+    QString m_remoteAddress;
+    State m_state = State::AwaitingHello;
+    QTimer m_deadline;
+    bool m_watching = false; // counted as a watcher by the observer
+    bool m_snapshotSent = false;
+    ClusterView m_sent; // what the client holds: updates are the difference from it
+};
+
+} // namespace flack::server::admin
