@@ -1,5 +1,7 @@
 #include "server/app/serverapplication.h"
 
+#include "server/admin/metricshandler.h"
+#include "server/admin/servermetrics.h"
 #include "server/app/unixsignalwatcher.h"
 #include "server/cluster/clusterrouter.h"
 #include "server/cluster/peermesh.h"
@@ -54,7 +56,9 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     applyLogLevel();
     raiseOpenFileLimit();
 
+    m_metrics = std::make_unique<admin::ServerMetrics>();
     m_directory = std::make_unique<rooms::RoomDirectory>(m_config.maxRooms);
+    m_directory->setMetrics(m_metrics.get());
 
     net::ChatEndpointSettings chatSettings;
     chatSettings.maxMessageBytes = m_config.maxMessageBytes;
@@ -193,6 +197,20 @@ net::HttpRoutes ServerApplication::buildRoutes() const
     requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/chat-server"), m_chat.get()),
                  "/chat-server");
     requireRoute(routes.addGetHandler(QByteArrayLiteral("/healthz"), healthResponse), "/healthz");
+    // The node's name and its mesh exist only once the cluster started: asked at each scrape.
+    auto metrics = std::make_shared<admin::MetricsHandler>(
+        m_metrics.get(), QStringLiteral(FLACK_VERSION), [this] { return m_directory->localNode(); },
+        [this] {
+            QList<admin::MetricsHandler::UpLink> links;
+            if (m_mesh) {
+                for (const cluster::PeerStatus &peer : m_mesh->peers())
+                    links.append({peer.name, peer.roundTripMs});
+            }
+            return links;
+        });
+    requireRoute(routes.addGetHandler(QByteArrayLiteral("/metrics"),
+                                      [metrics] { return metrics->respond(); }),
+                 "/metrics");
     return routes;
 }
 

@@ -9,6 +9,9 @@
 
 #include <memory>
 
+namespace flack::server::admin {
+class ServerMetrics;
+}
 namespace flack::server::rooms {
 class RoomDirectory;
 }
@@ -47,6 +50,8 @@ private:
     net::HttpRoutes buildRoutes() const;
 
     ServerConfig m_config;
+    // First in, last out: sessions and rooms update it until they are gone.
+    std::unique_ptr<admin::ServerMetrics> m_metrics;
     std::unique_ptr<rooms::RoomDirectory> m_directory;
     std::unique_ptr<net::ChatEndpoint> m_chat;
     std::unique_ptr<net::HttpListener> m_listener;
