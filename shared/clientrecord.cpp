@@ -110,7 +110,7 @@ ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
             return fail(ErrorCode::InvalidChatMessage,
                         QStringLiteral("chat_message mime_type must be \"text/plain\""));
         record.mimeType = mime.toString();
-        // Non-empty: the chat_message the server relays may have no empty value (protocol.md,
+        // Non-empty: the chat_message the server relays may have no empty value (docs/protocol.md,
         // "Exact records"), and strict clients reject one that does.
         if (!nonEmptyString(object, QLatin1StringView("message"), record.message))
             return fail(ErrorCode::InvalidChatMessage,

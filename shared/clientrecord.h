@@ -1,5 +1,5 @@
 #pragma once
-// A decoded message from a client (protocol.md, "Conversation"), and the pure decoder that
+// A decoded message from a client (docs/protocol.md, "Conversation"), and the pure decoder that
 // turns the bytes of one text frame into it or into the protocol error it deserves.
 
 #include "shared/errorcode.h"

@@ -1,7 +1,7 @@
 #pragma once
-// The protocol's error codes (protocol.md, "Errors"): the original CHAT-*/CHAT_PROTOCOL-* codes
-// that existing clients switch on, plus the CHAT_LIMIT-* codes for limits the original never had.
-// Used by the server to build protocol_error records and by tools to recognise them.
+// The protocol's error codes (docs/protocol.md, "Errors"): the original CHAT-*/CHAT_PROTOCOL-*
+// codes that existing clients switch on, plus the CHAT_LIMIT-* codes for limits the original never
+// had. Used by the server to build protocol_error records and by tools to recognise them.
 
 #include <QByteArray>
 #include <QLatin1StringView>

@@ -1,5 +1,5 @@
 #pragma once
-// Strict decoding of the records the server sends (protocol.md, "Exact records sent by the
+// Strict decoding of the records the server sends (docs/protocol.md, "Exact records sent by the
 // server"): exact key set, value types, non-empty strings, the timestamp form, integer sequence,
 // chat_user lists. A pure function over the bytes of one text frame: flack-client checks every
 // record it receives with it, and server tests can check what a server emits.

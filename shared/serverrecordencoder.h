@@ -1,5 +1,5 @@
 #pragma once
-// Encodes every record the server sends (protocol.md, "Exact records sent by the server"),
+// Encodes every record the server sends (docs/protocol.md, "Exact records sent by the server"),
 // each with exactly its key set. Output is compact UTF-8 JSON, ready to be one text frame.
 
 #include "shared/errorcode.h"

@@ -1,6 +1,7 @@
 #include "server/admin/clusterobserver.h"
 
 #include "server/admin/nodereporter.h"
+#include "server/admin/servermetrics.h"
 #include "server/cluster/peertransport.h"
 #include "server/rooms/connectionregistry.h"
 #include "server/rooms/roommember.h"
@@ -16,8 +17,8 @@ using cluster::ClusterMessageType;
 using cluster::KickReplyMessage;
 
 ClusterObserver::ClusterObserver(NodeReporter *reporter, rooms::ConnectionRegistry *connections,
-                                 QObject *parent)
-    : QObject(parent), m_reporter(reporter), m_connections(connections)
+                                 ServerMetrics *metrics, QObject *parent)
+    : QObject(parent), m_reporter(reporter), m_connections(connections), m_metrics(metrics)
 {
     m_roundTimer.setInterval(kRoundIntervalMs);
     connect(&m_roundTimer, &QTimer::timeout, this, &ClusterObserver::startRound);
@@ -107,6 +108,8 @@ KickReplyMessage ClusterObserver::kickHere(const QString &connectionId, const QS
     }
     reply.ok = true;
     reply.userName = member->userName();
+    if (m_metrics)
+        m_metrics->kicked();
     member->kick(reason);
     return reply;
 }

@@ -26,6 +26,7 @@ class ConnectionRegistry;
 namespace flack::server::admin {
 
 class NodeReporter;
+class ServerMetrics;
 
 class ClusterObserver : public QObject
 {
@@ -34,8 +35,9 @@ public:
     using KickDone = std::function<void(const cluster::KickReplyMessage &)>;
     using PeersSource = std::function<QStringList()>;
 
+    // metrics (may be null) counts the kicks done here.
     ClusterObserver(NodeReporter *reporter, rooms::ConnectionRegistry *connections,
-                    QObject *parent = nullptr);
+                    ServerMetrics *metrics, QObject *parent = nullptr);
     // Once clustered: how to reach the peers and which are live. Alone, the view is this node.
     void setCluster(cluster::PeerTransport *transport, PeersSource peers);
 
@@ -66,6 +68,7 @@ private:
 
     NodeReporter *m_reporter;
     rooms::ConnectionRegistry *m_connections;
+    ServerMetrics *m_metrics;
     cluster::PeerTransport *m_transport = nullptr;
     PeersSource m_peers;
     int m_watchers = 0;

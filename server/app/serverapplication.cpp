@@ -2,7 +2,9 @@
 
 #include "server/admin/adminendpoint.h"
 #include "server/admin/clusterobserver.h"
+#include "server/admin/metricshandler.h"
 #include "server/admin/nodereporter.h"
+#include "server/admin/servermetrics.h"
 #include "server/app/unixsignalwatcher.h"
 #include "server/cluster/clusterrouter.h"
 #include "server/cluster/peermesh.h"
@@ -57,7 +59,9 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     applyLogLevel();
     raiseOpenFileLimit();
 
+    m_metrics = std::make_unique<admin::ServerMetrics>();
     m_directory = std::make_unique<rooms::RoomDirectory>(m_config.maxRooms);
+    m_directory->setMetrics(m_metrics.get());
 
     net::ChatEndpointSettings chatSettings;
     chatSettings.maxMessageBytes = m_config.maxMessageBytes;
@@ -71,9 +75,13 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     if (!m_config.webRoot.isEmpty())
         httpSettings.webRoot = m_config.webRoot;
     httpSettings.maxConnections = m_config.maxConnections;
-    m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, nullptr);
-    m_observer =
-        std::make_unique<admin::ClusterObserver>(m_reporter.get(), &m_directory->connections());
+    m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, [this] {
+        const admin::MetricsSnapshot values = m_metrics->snapshot();
+        return admin::NodeReporter::Counters{qint64(values.messagesIn), qint64(values.messagesOut),
+                                             qint64(values.deliveries)};
+    });
+    m_observer = std::make_unique<admin::ClusterObserver>(
+        m_reporter.get(), &m_directory->connections(), m_metrics.get());
     m_admin = std::make_unique<admin::AdminEndpoint>(m_config.adminToken, m_observer.get());
     m_listener = std::make_unique<net::HttpListener>(httpSettings, buildRoutes());
 
@@ -218,6 +226,20 @@ net::HttpRoutes ServerApplication::buildRoutes() const
                  "/chat-server");
     requireRoute(routes.addGetHandler(QByteArrayLiteral("/healthz"), healthResponse), "/healthz");
     requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/admin"), m_admin.get()), "/admin");
+    // The node's name and its mesh exist only once the cluster started: asked at each scrape.
+    auto metrics = std::make_shared<admin::MetricsHandler>(
+        m_metrics.get(), QStringLiteral(FLACK_VERSION), [this] { return m_directory->localNode(); },
+        [this] {
+            QList<admin::MetricsHandler::UpLink> links;
+            if (m_mesh) {
+                for (const cluster::PeerStatus &peer : m_mesh->peers())
+                    links.append({peer.name, peer.roundTripMs});
+            }
+            return links;
+        });
+    requireRoute(routes.addGetHandler(QByteArrayLiteral("/metrics"),
+                                      [metrics] { return metrics->respond(); }),
+                 "/metrics");
     return routes;
 }
 

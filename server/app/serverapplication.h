@@ -9,6 +9,9 @@
 
 #include <memory>
 
+namespace flack::server::admin {
+class ServerMetrics;
+}
 namespace flack::server::rooms {
 class RoomDirectory;
 }
@@ -52,6 +55,8 @@ private:
     net::HttpRoutes buildRoutes() const;
 
     ServerConfig m_config;
+    // First in, last out: sessions and rooms update it until they are gone.
+    std::unique_ptr<admin::ServerMetrics> m_metrics;
     std::unique_ptr<rooms::RoomDirectory> m_directory;
     std::unique_ptr<net::ChatEndpoint> m_chat;
     // The admin view: this node's report, the whole cluster's, and the /admin endpoint.

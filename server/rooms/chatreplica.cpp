@@ -1,5 +1,6 @@
 #include "server/rooms/chatreplica.h"
 
+#include "server/admin/servermetrics.h"
 #include "server/rooms/chatevent.h"
 #include "server/rooms/connectionregistry.h"
 #include "server/rooms/ownerlink.h"
@@ -91,6 +92,8 @@ void ChatReplica::deliverState(const QString &, const QString &connectionId, con
     if (!member)
         return;
     m_members.push_back(member);
+    if (m_metrics)
+        m_metrics->eventDelivered(1, json.size(), false);
     member->deliver(QString::fromUtf8(json));
 }
 
@@ -101,11 +104,18 @@ void ChatReplica::deliverEvent(const ChatEvent &event)
     m_lastSequence = event.sequence;
     // Converted once; every member gets this one implicitly shared string, never a copy.
     const QString frame = QString::fromUtf8(event.json);
+    // Counted once per event, not per member: the loop below stays a plain delivery loop.
+    if (m_metrics)
+        m_metrics->eventDelivered(qsizetype(m_members.size()), event.json.size(),
+                                  event.kind == ChatEvent::Kind::Message);
     for (RoomMember *member : m_members)
         member->deliver(frame);
     if (event.kind == ChatEvent::Kind::Left && m_leaving.remove(event.subject.connectionId)) {
-        if (RoomMember *leaver = m_connections->find(event.subject.connectionId))
+        if (RoomMember *leaver = m_connections->find(event.subject.connectionId)) {
+            if (m_metrics)
+                m_metrics->eventDelivered(1, event.json.size(), false);
             leaver->deliver(frame);
+        }
         checkEmpty();
     }
 }

@@ -13,6 +13,10 @@
 
 #include <vector>
 
+namespace flack::server::admin {
+class ServerMetrics;
+}
+
 namespace flack::server::rooms {
 
 class ConnectionRegistry;
@@ -27,6 +31,8 @@ public:
     // Where requests go from now on (the owner may move in a cluster).
     void setOwner(OwnerLink *owner) { m_owner = owner; }
     OwnerLink *owner() const { return m_owner; }
+    // Where deliveries are counted (null: not counted).
+    void setMetrics(admin::ServerMetrics *metrics) { m_metrics = metrics; }
 
     // ChatRoom
     QString name() const override { return m_name; }
@@ -61,6 +67,7 @@ private:
     QString m_name;
     const ConnectionRegistry *m_connections;
     OwnerLink *m_owner = nullptr;
+    admin::ServerMetrics *m_metrics = nullptr;
     std::vector<RoomMember *> m_members;
     std::vector<RoomMember *> m_joining; // asked to join; their chat_state is on its way
     // Connections that asked to leave: they get nothing more but their own left, found by id

@@ -1,5 +1,6 @@
 #include "server/rooms/roomdirectory.h"
 
+#include "server/admin/servermetrics.h"
 #include "server/rooms/chatowner.h"
 #include "server/rooms/chatreplica.h"
 
@@ -30,8 +31,10 @@ ChatRoom *RoomDirectory::open(const QString &chatName)
         return nullptr;
     auto *replica = new ChatReplica(chatName, &m_connections, this);
     replica->setOwner(owner);
+    replica->setMetrics(m_metrics);
     connect(replica, &ChatReplica::emptied, this, &RoomDirectory::forgetReplica);
     m_replicas.insert(chatName, replica);
+    updateChatGauges();
     return replica;
 }
 
@@ -46,6 +49,7 @@ ChatOwner *RoomDirectory::openOwner(const QString &chatName, qint64 firstSequenc
         [this, chatName](const QString &node) { return replicaSink(chatName, node); }, this);
     connect(owner, &ChatOwner::emptied, this, &RoomDirectory::forgetOwner);
     m_owners.insert(chatName, owner);
+    updateChatGauges();
     return owner;
 }
 
@@ -54,6 +58,7 @@ void RoomDirectory::releaseOwner(const QString &chatName)
     if (ChatOwner *owner = m_owners.take(chatName)) {
         m_sequenceFloor = std::max(m_sequenceFloor, owner->lastSequence());
         owner->deleteLater();
+        updateChatGauges();
         Q_EMIT ownerForgotten(chatName);
     }
 }
@@ -70,6 +75,7 @@ void RoomDirectory::forgetReplica(const QString &chatName)
     // emptied is emitted from inside the replica's own call stack: delete it later.
     if (ChatReplica *replica = m_replicas.take(chatName)) {
         replica->deleteLater();
+        updateChatGauges();
         Q_EMIT replicaForgotten(chatName);
     }
 }
@@ -77,6 +83,14 @@ void RoomDirectory::forgetReplica(const QString &chatName)
 void RoomDirectory::forgetOwner(const QString &chatName)
 {
     releaseOwner(chatName);
+}
+
+void RoomDirectory::updateChatGauges()
+{
+    if (m_metrics) {
+        m_metrics->setChatReplicas(m_replicas.size());
+        m_metrics->setChatsOwned(m_owners.size());
+    }
 }
 
 } // namespace flack::server::rooms

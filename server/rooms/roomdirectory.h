@@ -12,6 +12,10 @@
 #include <QHash>
 #include <QObject>
 
+namespace flack::server::admin {
+class ServerMetrics;
+}
+
 namespace flack::server::rooms {
 
 class ChatOwner;
@@ -40,6 +44,10 @@ public:
     ~RoomDirectory() override;
 
     void setRouter(OwnerRouter *router) { m_router = router; }
+    // The node's counters, for the sessions and replicas it serves; set before the first chat
+    // and session (null: nothing is counted).
+    void setMetrics(admin::ServerMetrics *metrics) { m_metrics = metrics; }
+    admin::ServerMetrics *metrics() const { return m_metrics; }
     ConnectionRegistry &connections() { return m_connections; }
     const ConnectionRegistry &connections() const { return m_connections; }
     QString localNode() const { return m_connections.node(); }
@@ -73,9 +81,11 @@ Q_SIGNALS:
 private:
     void forgetReplica(const QString &chatName);
     void forgetOwner(const QString &chatName);
+    void updateChatGauges();
 
     qsizetype m_maxRooms;
     OwnerRouter *m_router = nullptr;
+    admin::ServerMetrics *m_metrics = nullptr;
     ConnectionRegistry m_connections;
     QHash<QString, ChatReplica *> m_replicas;
     QHash<QString, ChatOwner *> m_owners;

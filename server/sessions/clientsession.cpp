@@ -1,5 +1,6 @@
 #include "server/sessions/clientsession.h"
 
+#include "server/admin/servermetrics.h"
 #include "server/rooms/chatroom.h"
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/sessiontransport.h"
@@ -44,12 +45,15 @@ qsizetype utf8Length(QStringView text)
 
 ClientSession::ClientSession(SessionTransport *transport, rooms::RoomDirectory *directory,
                              const SessionLimits &limits, QObject *parent)
-    : QObject(parent), m_transport(transport), m_directory(directory), m_limits(limits),
+    : QObject(parent), m_transport(transport), m_directory(directory),
+      m_metrics(directory->metrics()), m_limits(limits),
       m_connectionId(directory->connections().allocateId())
 {
     m_lastActivity.start();
     m_connectedSince = currentTimestamp();
     m_directory->connections().add(this);
+    if (m_metrics)
+        m_metrics->connectionOpened();
 }
 
 ClientSession::~ClientSession()
@@ -58,6 +62,8 @@ ClientSession::~ClientSession()
     // members behind.
     leaveAllChats();
     m_directory->connections().remove(this);
+    if (m_metrics)
+        m_metrics->connectionClosed();
 }
 
 void ClientSession::handleTextMessage(const QString &text)
@@ -65,7 +71,11 @@ void ClientSession::handleTextMessage(const QString &text)
     m_lastActivity.restart();
     if (m_state == State::Closing || m_state == State::Closed)
         return;
-    const ClientDecodeResult decoded = decodeClientRecord(text.toUtf8());
+    // The decoder needs the UTF-8 anyway, so its size is the byte count for free.
+    const QByteArray utf8 = text.toUtf8();
+    if (m_metrics)
+        m_metrics->frameReceived(utf8.size());
+    const ClientDecodeResult decoded = decodeClientRecord(utf8);
     if (!decoded.ok) {
         // Before the handshake, anything that isn't a valid client_hello is CHAT-001; before
         // authenticating, a broken join/message/leave is still "not authenticate" (002).
@@ -252,6 +262,8 @@ void ClientSession::handleChatMessage(const ClientRecord &record)
         return fail(ErrorCode::InvalidChatMessage,
                     QStringLiteral("chat '%1' not joined").arg(record.chatName.left(256)));
     ++m_messagesSent;
+    if (m_metrics)
+        m_metrics->messageReceived();
     room->post(this, record.mimeType, record.message);
 }
 
@@ -274,12 +286,17 @@ void ClientSession::handleGoodbye()
 
 void ClientSession::reply(const QByteArray &json)
 {
+    // Counted here, where the UTF-8 size is known; room frames are counted by their replica.
+    if (m_metrics)
+        m_metrics->frameSent(json.size());
     deliver(QString::fromUtf8(json));
 }
 
 void ClientSession::fail(ErrorCode code, const QString &reason)
 {
     qCDebug(lcSession) << "protocol error" << errorCodeString(code) << reason;
+    if (m_metrics)
+        m_metrics->protocolErrorSent(code);
     reply(encodeProtocolError(code, reason));
     beginClosing();
     leaveAllChats();

@@ -13,6 +13,9 @@
 #include <QMap>
 #include <QObject>
 
+namespace flack::server::admin {
+class ServerMetrics;
+}
 namespace flack::server::rooms {
 class ChatRoom;
 class RoomDirectory;
@@ -88,6 +91,7 @@ private:
 
     SessionTransport *m_transport;
     rooms::RoomDirectory *m_directory;
+    admin::ServerMetrics *m_metrics; // the directory's, taken once; may be null
     SessionLimits m_limits;
     QString m_connectionId; // unique in the cluster; the directory's registry maps it to us
     State m_state = State::AwaitingHello;

@@ -1,5 +1,5 @@
 // The chat protocol against the real flack-server binary: the single-node walkthrough with the
-// exact records of protocol.md, membership changes, ordering and byte-exact strings.
+// exact records of docs/protocol.md, membership changes, ordering and byte-exact strings.
 
 #include "shared/clientrecordencoder.h"
 #include "tests/support/crowd.h"

@@ -1,4 +1,4 @@
-// Every protocol error code of protocol.md (and our CHAT_LIMIT-* additions) against the real
+// Every protocol error code of docs/protocol.md (and our CHAT_LIMIT-* additions) against the real
 // server: one protocol_error with exactly {record, code, reason}, then the close, and the
 // other members of the offender's chats get left. Plus oversized frames and raw garbage.
 

@@ -1,5 +1,5 @@
 #pragma once
-// Shape checks for the server records of protocol.md ("exactly these keys, none empty") and a
+// Shape checks for the server records of docs/protocol.md ("exactly these keys, none empty") and a
 // raw-socket HTTP helper, shared by the integration tests. Header-only so the support library's
 // source list needs no edit.
 
@@ -45,7 +45,7 @@ inline QStringList sortedKeys(const QJsonObject &object)
     return keys;
 }
 
-// Empty when `object` is a well-formed server record named `expectedRecord` per protocol.md's
+// Empty when `object` is a well-formed server record named `expectedRecord` per docs/protocol.md's
 // table (exact key set, types, no empty strings, timestamp and sequence shapes); otherwise a
 // description of the first problem, for QVERIFY2.
 inline QString recordProblem(const QJsonObject &object, QStringView expectedRecord)

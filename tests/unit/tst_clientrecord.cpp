@@ -1,5 +1,5 @@
 // decodeClientRecord is the server's only gate for client input: every malformed frame must map
-// to exactly the protocol_error code protocol.md documents (clients switch on the codes), and
+// to exactly the protocol_error code docs/protocol.md documents (clients switch on the codes), and
 // every valid one must decode to exactly the fields sent, byte-exact.
 
 #include "shared/clientrecord.h"

@@ -1,6 +1,6 @@
 // The client encoder feeds flack-client, flack-bench and the integration tests: what it writes
-// must have exactly the keys protocol.md gives each client record, and must decode back through
-// the server's own decoder to the same values, byte-exact.
+// must have exactly the keys docs/protocol.md gives each client record, and must decode back
+// through the server's own decoder to the same values, byte-exact.
 
 #include "shared/clientrecord.h"
 #include "shared/clientrecordencoder.h"

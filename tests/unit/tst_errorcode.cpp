@@ -1,5 +1,6 @@
 // Error codes are a wire contract: existing clients switch on the exact CHAT-*/CHAT_PROTOCOL-*
-// strings (protocol.md, "Errors"), so every enum value is pinned to its documented string here.
+// strings (docs/protocol.md, "Errors"), so every enum value is pinned to its documented string
+// here.
 
 #include "shared/errorcode.h"
 
@@ -35,7 +36,7 @@ private slots:
     {
         QTest::addColumn<ErrorCode>("code");
         QTest::addColumn<QString>("expected");
-        // The table from protocol.md, "Errors".
+        // The table from docs/protocol.md, "Errors".
         QTest::newRow("InvalidHello") << ErrorCode::InvalidHello << QStringLiteral("CHAT-001");
         QTest::newRow("UnsupportedVersion")
             << ErrorCode::UnsupportedVersion << QStringLiteral("CHAT-002");

@@ -1,6 +1,6 @@
 // JsonWriter replaces QJsonDocument on the hot path, so its output must be JSON that any parser
-// accepts and that round-trips every string byte-exact (protocol.md: names and messages may hold
-// any Unicode, quotes, backslashes, newlines). QJsonDocument is the independent judge here.
+// accepts and that round-trips every string byte-exact (docs/protocol.md: names and messages may
+// hold any Unicode, quotes, backslashes, newlines). QJsonDocument is the independent judge here.
 
 #include "shared/jsonwriter.h"
 

@@ -80,7 +80,7 @@ void TestServerRecord::rejectsViolations_data()
     row("hello wrong version", R"({"record":"server_hello","protocol_version":"2.0"})", "\"2.0\"");
     row("hello version number", R"({"record":"server_hello","protocol_version":1.0})",
         "not a string");
-    // protocol.md: no server value is empty unless stated, and a message's text is not.
+    // docs/protocol.md: no server value is empty unless stated, and a message's text is not.
     row("chat_message empty text",
         R"({"record":"chat_message","chat_name":"c","user_id":"1","mime_type":"text/plain","message":"","timestamp":"2024-01-01T00:00:00Z","sequence":0})",
         "\"message\" is empty");

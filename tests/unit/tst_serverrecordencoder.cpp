@@ -1,4 +1,4 @@
-// Every server record must carry exactly its documented key set (protocol.md): the original
+// Every server record must carry exactly its documented key set (docs/protocol.md): the original
 // reference client rejects a record with an unknown key, and a missing key breaks every client.
 // The encoder's output is judged by QJsonDocument, independently of the writer that produced it.
 
@@ -87,7 +87,7 @@ private slots:
                  sorted({QStringLiteral("record"), QStringLiteral("protocol_version")}));
         VERIFY_STRING(object, "record", QStringLiteral("server_hello"));
         VERIFY_STRING(object, "protocol_version", QStringLiteral("1.0"));
-        // protocol.md quotes this record verbatim.
+        // docs/protocol.md quotes this record verbatim.
         QCOMPARE(json, QByteArray("{\"record\":\"server_hello\",\"protocol_version\":\"1.0\"}"));
     }
 
@@ -316,7 +316,7 @@ private slots:
         PARSE_RECORD(json, object);
         QCOMPARE(sortedKeys(object), QStringList{QStringLiteral("record")});
         VERIFY_STRING(object, "record", record);
-        // protocol.md quotes these verbatim.
+        // docs/protocol.md quotes these verbatim.
         QCOMPARE(json, "{\"record\":\"" + record.toLatin1() + "\"}");
     }
 

@@ -1,4 +1,4 @@
-// Timestamps must be exactly YYYY-MM-DDTHH:MM:SSZ in UTC (protocol.md): the original reference
+// Timestamps must be exactly YYYY-MM-DDTHH:MM:SSZ in UTC (docs/protocol.md): the original reference
 // client parses only that form and fails on fractions or offsets, so both the formatter and the
 // validator are pinned down character by character.
 

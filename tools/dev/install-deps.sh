@@ -13,6 +13,7 @@ packages=(
   chromium                                    # browser end-to-end tests
   curl procps                                 # used by the test scripts
   iproute2                                    # ip netns: the partition test's network
+  prometheus                                  # promtool: tst_metrics checks /metrics with it
 )
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -29,6 +30,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Only promtool is wanted from it: don't leave a Prometheus server running that nobody asked
+  # for (one that was installed before is left alone).
+  if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null; then
+    as_root systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  fi
 fi
 
 # The web client's test tools (playwright-core drives Debian's chromium; no browser download).

@@ -103,7 +103,7 @@ describe('Flack web client in Chromium against flack-server', () => {
     assert.deepEqual(await ann.page.$$eval('#member-list li', (l) => l.map((n) => n.textContent)), ['Ann (you)', 'Bo ✨']);
     assert.deepEqual(await bo.page.$$eval('#member-list li', (l) => l.map((n) => n.textContent)), ['Bo ✨ (you)', 'Ann']);
 
-    // What went over the wire follows protocol.md.
+    // What went over the wire follows docs/protocol.md.
     assert.deepEqual(ann.sent.slice(0, 2), [
       { record: 'client_hello', protocol_version: '1.0' },
       { record: 'authenticate', user_name: 'Ann' },
@@ -276,7 +276,7 @@ describe('Flack web client in Chromium against flack-server', () => {
   });
 
   // The page leans on these details (sequence ordering, colours from ids), so
-  // check what it actually received against protocol.md's table.
+  // check what it actually received against docs/protocol.md's table.
   test('every record the pages received has exactly the keys protocol.md lists', () => {
     const KEYS = {
       server_hello: ['protocol_version'],

@@ -1,5 +1,5 @@
 // Flack protocol v1.0 records: building what the client sends and checking
-// what the server sends (see shared/docs/protocol.md). Pure functions over
+// what the server sends (see docs/protocol.md). Pure functions over
 // strings and plain objects; no sockets, no DOM.
 
 export const PROTOCOL_VERSION = '1.0';
