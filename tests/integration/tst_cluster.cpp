@@ -6,6 +6,7 @@
 
 #include "server/cluster/chatplacement.h"
 #include "shared/clientrecordencoder.h"
+#include "tests/support/chatcollector.h"
 #include "tests/support/localcluster.h"
 #include "tests/support/wstestclient.h"
 
@@ -22,82 +23,6 @@ namespace protocol = flack::protocol;
 using flack::server::cluster::ChatPlacement;
 
 namespace {
-
-QString str(const QJsonObject &object, const char *key)
-{
-    return object.value(QLatin1StringView(key)).toString();
-}
-
-// A chat whose owner, with exactly these nodes live, is the given node.
-QString chatOwnedBy(const QString &node, const QStringList &nodes, const QString &prefix)
-{
-    for (int i = 0;; ++i) {
-        const QString name = prefix + QString::number(i);
-        if (ChatPlacement::ownerOf(name, nodes) == node)
-            return name;
-    }
-}
-
-// Everything one client receives, kept for checks after the fact.
-struct Collector
-{
-    std::unique_ptr<WsTestClient> client = std::make_unique<WsTestClient>();
-    QList<QJsonObject> records;
-    QString userId;
-
-    bool connect(ServerProcess &node, const QString &name)
-    {
-        if (!client->open(node.chatUrl()))
-            return false;
-        userId = client->login(name);
-        return !userId.isEmpty();
-    }
-    // Reads until the predicate holds over what has arrived, within the deadline.
-    bool readUntil(const std::function<bool()> &done, int timeoutMs = 20000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!done()) {
-            const qint64 left = timeoutMs - timer.elapsed();
-            if (left <= 0)
-                return false;
-            const QJsonObject record = client->next(int(left));
-            if (!record.isEmpty())
-                records.append(record);
-        }
-        return true;
-    }
-    QList<QJsonObject> of(QStringView record, const QString &chat = {}) const
-    {
-        QList<QJsonObject> list;
-        for (const QJsonObject &r : records) {
-            if (str(r, "record") == record && (chat.isEmpty() || str(r, "chat_name") == chat))
-                list.append(r);
-        }
-        return list;
-    }
-    qsizetype count(QStringView record, const QString &chat = {}) const
-    {
-        return of(record, chat).size();
-    }
-    void post(const QString &chat, const QString &text)
-    {
-        client->sendText(protocol::encodeClientChatMessage(chat, text));
-    }
-};
-
-// The chat's events a client saw: (sequence, record, user, message), in arrival order.
-QStringList timeline(const Collector &c, const QString &chat)
-{
-    QStringList lines;
-    for (const QJsonObject &r : c.records) {
-        if (str(r, "chat_name") != chat || !r.contains(u"sequence"_s))
-            continue;
-        lines.append(u"%1 %2 %3 %4"_s.arg(r.value(u"sequence"_s).toInteger())
-                         .arg(str(r, "record"), str(r, "user_id"), str(r, "message")));
-    }
-    return lines;
-}
 
 bool strictlyIncreasing(const Collector &c, const QString &chat)
 {

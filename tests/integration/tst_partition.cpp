@@ -9,6 +9,7 @@
 
 #include "server/cluster/chatplacement.h"
 #include "shared/clientrecordencoder.h"
+#include "tests/support/chatcollector.h"
 #include "tests/support/netnslab.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
@@ -39,106 +40,6 @@ namespace {
 constexpr int kPeerTimeoutMs = 1000;
 constexpr int kClusterPort = 9000; // every node has a namespace, so a fixed port of its own
 constexpr int kWaitMs = 20000;
-
-QString str(const QJsonObject &object, const char *key)
-{
-    return object.value(QLatin1StringView(key)).toString();
-}
-
-// A chat whose owner, with exactly these nodes live, is the given node.
-QString chatOwnedBy(const QString &node, const QStringList &nodes, const QString &prefix)
-{
-    for (int i = 0;; ++i) {
-        const QString name = prefix + QString::number(i);
-        if (ChatPlacement::ownerOf(name, nodes) == node)
-            return name;
-    }
-}
-
-// Everything one client receives, kept for checks after the fact.
-struct Collector
-{
-    std::unique_ptr<WsTestClient> client = std::make_unique<WsTestClient>();
-    QList<QJsonObject> records;
-    QString name;
-    QString userId;
-
-    bool connect(ServerProcess &node, const QString &userName)
-    {
-        name = userName;
-        if (!client->open(node.chatUrl()))
-            return false;
-        userId = client->login(userName);
-        return !userId.isEmpty();
-    }
-    // Reads until the predicate holds over what has arrived, within the deadline.
-    bool readUntil(const std::function<bool()> &done, int timeoutMs = kWaitMs)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!done()) {
-            const qint64 left = timeoutMs - timer.elapsed();
-            if (left <= 0)
-                return false;
-            const QJsonObject record = client->next(int(left));
-            if (!record.isEmpty())
-                records.append(record);
-        }
-        return true;
-    }
-    // Records of this kind (in this chat, from this user when given) from index `from` on.
-    QList<QJsonObject> of(QStringView record, const QString &chat = {}, const QString &user = {},
-                          qsizetype from = 0) const
-    {
-        QList<QJsonObject> list;
-        for (qsizetype i = from; i < records.size(); ++i) {
-            const QJsonObject &r = records[i];
-            if (str(r, "record") == record && (chat.isEmpty() || str(r, "chat_name") == chat) &&
-                (user.isEmpty() || str(r, "user_id") == user))
-                list.append(r);
-        }
-        return list;
-    }
-    qsizetype count(QStringView record, const QString &chat = {}, const QString &user = {},
-                    qsizetype from = 0) const
-    {
-        return of(record, chat, user, from).size();
-    }
-    bool hasMessage(const QString &chat, const QString &text) const
-    {
-        for (const QJsonObject &r : of(u"chat_message", chat)) {
-            if (str(r, "message") == text)
-                return true;
-        }
-        return false;
-    }
-    // Takes what arrived while the test waited on another client.
-    void drain()
-    {
-        while (client->pending() > 0)
-            records.append(client->next(0));
-    }
-    void post(const QString &chat, const QString &text)
-    {
-        client->sendText(protocol::encodeClientChatMessage(chat, text));
-    }
-};
-
-// The chat's events a client saw: (sequence, record, user, message), in arrival order; those
-// among its records [from, to) when given.
-QStringList timeline(const Collector &c, const QString &chat, qsizetype from = 0, qsizetype to = -1)
-{
-    QStringList lines;
-    const qsizetype end = to < 0 ? c.records.size() : qMin(to, c.records.size());
-    for (qsizetype i = from; i < end; ++i) {
-        const QJsonObject &r = c.records[i];
-        if (str(r, "chat_name") != chat || !r.contains(u"sequence"_s))
-            continue;
-        lines.append(u"%1 %2 %3 %4"_s.arg(r.value(u"sequence"_s).toInteger())
-                         .arg(str(r, "record"), str(r, "user_id"), str(r, "message")));
-    }
-    return lines;
-}
 
 // Empty when every sequence of the chat is above the one before; else the first that is not.
 QString sequenceRegression(const Collector &c, const QString &chat)
