@@ -20,7 +20,8 @@ TableFilterProxy::TableFilterProxy(QObject *parent) : QSortFilterProxyModel(pare
 {
     setSortRole(SortRole);
     setSortCaseSensitivity(Qt::CaseInsensitive);
-    setSortLocaleAware(true);
+    // Not locale-aware: that ignores the case setting and, under the C locale, puts every
+    // capitalised name first. Node, chat and user names sort alike everywhere this way.
     setDynamicSortFilter(true);
 }
 

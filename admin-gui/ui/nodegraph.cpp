@@ -218,6 +218,17 @@ void NodeGraph::paintEvent(QPaintEvent *)
                          Qt::AlignVCenter, name);
         x += 22 + metrics.horizontalAdvance(name) + 16;
     }
+    if (!m_answeringNode.isEmpty()) {
+        const int size = metrics.height() - 2;
+        painter.setPen(QPen(pal.color(QPalette::Highlight), 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(QRect(x, y + 1, size, size));
+        painter.setPen(pal.color(QPalette::Text));
+        const QString name = tr("answering node");
+        painter.drawText(
+            QRect(x + size + 6, y, metrics.horizontalAdvance(name) + 2, metrics.height()),
+            Qt::AlignVCenter, name);
+    }
 }
 
 bool NodeGraph::event(QEvent *event)
