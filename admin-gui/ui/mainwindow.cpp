@@ -32,7 +32,7 @@ MainWindow::MainWindow(AdminClient *client, QWidget *parent)
       m_chatsModel(new ChatsModel(this)), m_usersModel(new UsersModel(this)),
       m_tabs(new QTabWidget(this)), m_overview(new OverviewPage(client->cluster(), this)),
       m_nodes(new NodesPage(client->cluster(), m_nodesModel, this)),
-      m_chats(new TablePage(m_chatsModel, tr("chat, owner:n2"), this)),
+      m_chats(new TablePage(m_chatsModel, tr("chat, owner:n2"), ChatsModel::Name, this)),
       m_users(new UsersPage(client, m_usersModel, this)), m_banner(new QLabel(this)),
       m_stateLabel(new QLabel(this)), m_updatedLabel(new QLabel(this))
 {

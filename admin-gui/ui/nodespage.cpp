@@ -12,7 +12,7 @@ namespace flack::admin {
 
 NodesPage::NodesPage(ClusterState *cluster, NodesModel *model, QWidget *parent)
     : QWidget(parent), m_cluster(cluster), m_graph(new NodeGraph(this)),
-      m_table(new TablePage(model, tr("node, status:unreachable, version:0.1"), this))
+      m_table(new TablePage(model, tr("node, status:unreachable, version:0.1"), -1, this))
 {
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_graph);

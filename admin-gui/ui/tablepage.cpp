@@ -14,7 +14,8 @@
 
 namespace flack::admin {
 
-TablePage::TablePage(QAbstractItemModel *model, const QString &filterHint, QWidget *parent)
+TablePage::TablePage(QAbstractItemModel *model, const QString &filterHint, int stretchColumn,
+                     QWidget *parent)
     : QWidget(parent), m_model(model), m_proxy(new TableFilterProxy(this)),
       m_filter(new QLineEdit(this)), m_count(new QLabel(this)), m_toolRow(new QHBoxLayout),
       m_view(new QTableView(this))
@@ -40,7 +41,12 @@ TablePage::TablePage(QAbstractItemModel *model, const QString &filterHint, QWidg
     m_view->setTabKeyNavigation(false); // Tab leaves the table: keyboard users reach the buttons
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // A table whose last column is a number gives the spare width to a name instead, so the
+    // number stays next to its neighbours.
+    if (stretchColumn < 0)
+        m_view->horizontalHeader()->setStretchLastSection(true);
+    else
+        m_view->horizontalHeader()->setSectionResizeMode(stretchColumn, QHeaderView::Stretch);
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->horizontalHeader()->setHighlightSections(false);
 

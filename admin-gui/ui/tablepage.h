@@ -21,7 +21,9 @@ class TablePage : public QWidget
     Q_OBJECT
 
 public:
-    TablePage(QAbstractItemModel *model, const QString &filterHint, QWidget *parent = nullptr);
+    // stretchColumn takes the width left over (-1: the last column).
+    TablePage(QAbstractItemModel *model, const QString &filterHint, int stretchColumn = -1,
+              QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
     TableFilterProxy *proxy() const { return m_proxy; }

@@ -23,7 +23,7 @@ namespace flack::admin {
 
 UsersPage::UsersPage(AdminClient *client, UsersModel *model, QWidget *parent)
     : QWidget(parent), m_client(client), m_model(model),
-      m_table(new TablePage(model, tr("name, node:n2, address:10.0., chats:lobby"), this)),
+      m_table(new TablePage(model, tr("name, node:n2, address:10.0., chats:lobby"), -1, this)),
       m_kickButton(new QPushButton(tr("&Kick…"), this)), m_result(new QLabel(this)),
       m_menu(new QMenu(this)), m_kickAction(new QAction(tr("&Kick…"), this)),
       m_copyIdAction(new QAction(tr("&Copy connection id"), this)),
