@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A local three-node Flack cluster behind nginx, in one command:
 #   node1..node3  HTTP on 127.0.0.1:8081..8083, cluster links on 127.0.0.1:9081..9083
-#   nginx         http://localhost:8080/ (web client from the nodes, /chat-server websockets
-#                 spread over the three)
+#   nginx         http://localhost:8080/ on 127.0.0.1 (web client from the nodes, /chat-server
+#                 websockets spread over the three)
 # Installs what's missing (tools/dev/install-deps.sh, and Debian's nginx), builds a release
 # flack-server, generates a random cluster secret into a private temporary file and starts it
 # all. Ctrl-C, SIGTERM or any process exiting stops everything it started and frees the ports.
@@ -132,7 +132,8 @@ $chat_servers    }
     upstream flack_web {
 $chat_servers    }
     server {
-        listen $proxy_port;
+        # Loopback only, like the nodes: a development cluster is not for the network.
+        listen 127.0.0.1:$proxy_port;
         proxy_http_version 1.1;
         proxy_set_header Host \$http_host;
         proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
