@@ -27,7 +27,7 @@ fi
 nginx_binary=$(command -v nginx || echo /usr/sbin/nginx)
 
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLACK_BUILD_TESTS=OFF
-cmake --build build-release --target flack-server
+cmake --build build-release --target flack-server flack-admin
 server=build-release/server/flack-server
 
 # Something already listening would make a node or nginx fail half-way through start-up.
@@ -81,6 +81,9 @@ start() {
 
 secret_file="$work/cluster.secret"
 head -c 32 /dev/urandom | base64 > "$secret_file"
+# The admin token opens /admin on every node for flack-admin.
+admin_token_file="$work/admin.token"
+head -c 24 /dev/urandom | base64 > "$admin_token_file"
 
 for i in 0 1 2; do
   peers=()
@@ -91,7 +94,8 @@ for i in 0 1 2; do
   start "node$((i + 1))" "$server" \
     --bind 127.0.0.1 --port "${http_ports[$i]}" --node-name "node$((i + 1))" \
     --cluster-listen "127.0.0.1:${cluster_ports[$i]}" \
-    --peers "$(IFS=,; echo "${peers[*]}")" --cluster-secret-file "$secret_file" "$@"
+    --peers "$(IFS=,; echo "${peers[*]}")" --cluster-secret-file "$secret_file" \
+    --admin-token-file "$admin_token_file" "$@"
 done
 
 # Workers of a root nginx run as nobody; they only proxy, so no temp files are written
@@ -190,6 +194,8 @@ Flack cluster running (Ctrl-C or SIGTERM to stop all):
   node3:  http://127.0.0.1:${http_ports[2]}/  cluster 127.0.0.1:${cluster_ports[2]}  pid ${pids[2]}
   nginx:  pid ${pids[3]}, config $work/nginx/nginx.conf
   secret: $secret_file (mode 600, removed on exit)
+  admin:  build-release/admin-gui/flack-admin --url ws://127.0.0.1:${http_ports[0]}/admin --token-file $admin_token_file
+          (any node's /admin shows the whole cluster)
 
 EOF
 
