@@ -87,8 +87,8 @@ void NodeGraph::setNodes(const QList<NodeInfo> &nodes, const QString &answeringN
     int up = 0;
     for (const NodePair &pair : std::as_const(m_pairs))
         up += pair.health() == NodePair::Health::Up ? 1 : 0;
-    setAccessibleDescription(tr("%n node(s), ", nullptr, int(m_nodes.size())) +
-                             tr("%1 of %2 links up").arg(up).arg(m_pairs.size()));
+    setAccessibleDescription(
+        tr("%1 nodes, %2 of %3 links up").arg(m_nodes.size()).arg(up).arg(m_pairs.size()));
     update();
 }
 

@@ -57,10 +57,15 @@ TablePage::TablePage(QAbstractItemModel *model, const QString &filterHint, int s
     layout->addLayout(m_toolRow);
     layout->addWidget(m_view, 1);
 
-    for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(m_proxy, signal, this, &TablePage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &TablePage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &TablePage::updateCount);
+    // Both models: the proxy drops rows while the source is only about to remove them, so
+    // the count is right only once the source has signalled too.
+    for (QAbstractItemModel *counted : {static_cast<QAbstractItemModel *>(m_proxy), model}) {
+        for (const auto signal :
+             {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+            connect(counted, signal, this, &TablePage::updateCount);
+        connect(counted, &QAbstractItemModel::modelReset, this, &TablePage::updateCount);
+        connect(counted, &QAbstractItemModel::layoutChanged, this, &TablePage::updateCount);
+    }
     updateCount();
 }
 
@@ -79,8 +84,9 @@ void TablePage::updateCount()
 {
     const int shown = m_proxy->rowCount();
     const int all = m_model->rowCount();
-    m_count->setText(shown == all ? tr("%n row(s)", nullptr, all)
-                                  : tr("%1 of %2 rows").arg(shown).arg(all));
+    // No translations ship yet, so "%n row(s)" would show as written: spell the plural out.
+    const QString rows = all == 1 ? tr("1 row") : tr("%1 rows").arg(all);
+    m_count->setText(shown == all ? rows : tr("%1 of %2").arg(shown).arg(rows));
     // Fit the columns to the first real rows once; after that the user's widths stay.
     if (!m_sized && all > 0) {
         m_sized = true;

@@ -29,6 +29,7 @@ public:
     TableFilterProxy *proxy() const { return m_proxy; }
     QLineEdit *filterEdit() const { return m_filter; }
     QHBoxLayout *toolRow() const { return m_toolRow; }
+    QLabel *countLabel() const { return m_count; }
 
     // The keys (KeyRole) of the selected rows, in view order.
     QStringList selectedKeys() const;

@@ -134,7 +134,8 @@ void UsersPage::sendKicks(KickDialog *dialog)
         showResult(text, true);
         emit message(text);
     } else {
-        showResult(tr("Kicking %n user(s)…", nullptr, int(dialog->users().size())), false);
+        const qsizetype count = dialog->users().size();
+        showResult(count == 1 ? tr("Kicking 1 user…") : tr("Kicking %1 users…").arg(count), false);
     }
 }
 

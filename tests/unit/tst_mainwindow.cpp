@@ -266,6 +266,7 @@ void TestMainWindow::kicksThroughTheContextMenu()
     QTRY_COMPARE(result->text(), QStringLiteral("Kicked Bob (%1).").arg(bob));
     QVERIFY(result->isVisible());
     QTRY_COMPARE(proxyRowOf(model, bob), -1); // the next round removed him
+    QCOMPARE(m_window->usersPage()->table()->countLabel()->text(), QStringLiteral("205 rows"));
     QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("Kicked Bob")));
 }
 
@@ -351,6 +352,7 @@ void TestMainWindow::keyboardReachesTabsAndFilter()
     QTRY_VERIFY(filter->hasFocus());
     QTest::keyClicks(filter, QStringLiteral("node:n3 fay"));
     QCOMPARE(usersView()->model()->rowCount(), 1);
+    QCOMPARE(m_window->usersPage()->table()->countLabel()->text(), QStringLiteral("1 of 206 rows"));
     // Tab moves on to the table and then its buttons.
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
     QWidget *next = QApplication::focusWidget();

@@ -49,7 +49,8 @@ for port in "${http_ports[@]}" "${cluster_ports[@]}"; do
   fi
 done
 
-umask 077
+# The secrets live in a private directory (mktemp -d makes it mode 700, the files are 600);
+# the pictures get the usual permissions.
 work=$(mktemp -d -t flack-screenshots.XXXXXX)
 pids=()
 stop_all() {
@@ -80,8 +81,9 @@ start() {
   pids+=("$!")
 }
 
-head -c 32 /dev/urandom | base64 > "$work/cluster.secret"
-head -c 32 /dev/urandom | base64 > "$work/admin.token"
+(umask 077
+ head -c 32 /dev/urandom | base64 > "$work/cluster.secret"
+ head -c 32 /dev/urandom | base64 > "$work/admin.token")
 
 for i in 0 1; do
   other=$((1 - i))
