@@ -139,6 +139,8 @@ void ClusterRouter::moveOwnerAway(const QString &chatName)
     attach.lastSequence = owner->lastSequence();
     attach.members = localMembers(chatName);
     attach.roster = owner->roster();
+    // The report first: the new owner must know the chat before any request for it.
+    sendTo(target, ClusterMessageType::Attach, encodeAttach(attach));
     if (ChatReplica *replica = m_directory->findReplica(chatName)) {
         RemoteOwner *remote = makeRemoteOwner(chatName, target);
         StateMessage known;
@@ -150,7 +152,6 @@ void ClusterRouter::moveOwnerAway(const QString &chatName)
             remote->join(
                 {member->connectionId(), member->userId(), member->userName(), localNode()});
     }
-    sendTo(target, ClusterMessageType::Attach, encodeAttach(attach));
     // The other nodes with members re-home too, even if their view hasn't changed yet.
     for (const QString &node : owner->memberNodes()) {
         if (node != localNode() && node != target)
