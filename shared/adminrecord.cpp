@@ -1,5 +1,6 @@
 #include "shared/adminrecord.h"
 
+#include "shared/jsonwords.h"
 #include "shared/jsonwriter.h"
 #include "shared/timestamp.h"
 
@@ -145,32 +146,6 @@ void appendUser(QByteArray &out, const UserInfo &user)
 
 // ---------------------------------------------------------------- decoding
 
-QString quoted(QStringView text)
-{
-    return u'"' + text.toString() + u'"';
-}
-
-QString typeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
-
 // Reads the fields of one JSON object, remembering only the first rule broken. Every read after
 // a failure is a no-op returning a default, so a decoder reads all its fields in a row and
 // checks once at the end.
@@ -215,7 +190,7 @@ public:
         if (failed())
             return {};
         if (!value.isString()) {
-            fail(field(key) + QStringLiteral(" is ") + typeName(value) +
+            fail(field(key) + QStringLiteral(" is ") + jsonTypeName(value) +
                  QStringLiteral(", not a string"));
             return {};
         }
@@ -242,7 +217,7 @@ public:
         if (failed())
             return 0;
         if (!value.isDouble()) {
-            fail(field(key) + QStringLiteral(" is ") + typeName(value) +
+            fail(field(key) + QStringLiteral(" is ") + jsonTypeName(value) +
                  QStringLiteral(", not an integer"));
             return 0;
         }
@@ -265,7 +240,7 @@ public:
         if (failed())
             return 0;
         if (!value.isDouble()) {
-            fail(field(key) + QStringLiteral(" is ") + typeName(value) +
+            fail(field(key) + QStringLiteral(" is ") + jsonTypeName(value) +
                  QStringLiteral(", not a number"));
             return 0;
         }
@@ -283,7 +258,7 @@ public:
         if (failed())
             return false;
         if (!value.isBool()) {
-            fail(field(key) + QStringLiteral(" is ") + typeName(value) +
+            fail(field(key) + QStringLiteral(" is ") + jsonTypeName(value) +
                  QStringLiteral(", not a boolean"));
             return false;
         }
@@ -315,7 +290,7 @@ public:
         if (failed())
             return {};
         if (!value.isArray()) {
-            fail(field(key) + QStringLiteral(" is ") + typeName(value) +
+            fail(field(key) + QStringLiteral(" is ") + jsonTypeName(value) +
                  QStringLiteral(", not a list"));
             return {};
         }
@@ -333,7 +308,7 @@ public:
             const QString item = field(key) + QStringLiteral("[%1]").arg(i);
             const QString text = value.toString();
             if (!value.isString())
-                fail(item + QStringLiteral(" is ") + typeName(value) +
+                fail(item + QStringLiteral(" is ") + jsonTypeName(value) +
                      QStringLiteral(", not a string"));
             else if (text.isEmpty())
                 fail(item + QStringLiteral(" is empty"));
@@ -354,7 +329,7 @@ public:
             const QJsonValue value = values.at(i);
             const QString item = m_where + u' ' + field(key) + QStringLiteral("[%1]").arg(i);
             if (!value.isObject()) {
-                fail(field(key) + QStringLiteral("[%1] is ").arg(i) + typeName(value) +
+                fail(field(key) + QStringLiteral("[%1] is ").arg(i) + jsonTypeName(value) +
                      QStringLiteral(", not an object"));
                 break;
             }

@@ -1,5 +1,6 @@
 #include "shared/serverrecord.h"
 
+#include "shared/jsonwords.h"
 #include "shared/timestamp.h"
 
 #include <QJsonArray>
@@ -71,33 +72,6 @@ const std::array kRecords{
     RecordSpec{ServerRecordType::ServerGoodbye, L("server_goodbye"), kNoKeys},
 };
 
-QString quoted(QStringView text)
-{
-    return u'"' + text.toString() + u'"';
-}
-
-// The JSON type of a value, in words, for violation messages.
-QString typeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
-
 // Exact key set: every expected key present, nothing else. Empty string when it holds.
 QString checkKeySet(const QJsonObject &object, QLatin1StringView recordName,
                     std::span<const KeySpec> keys)
@@ -123,13 +97,14 @@ QString checkChatUsers(const QJsonValue &value, QLatin1StringView recordName,
 {
     const QString where = recordName + QStringLiteral(": \"users\"");
     if (!value.isArray())
-        return where + QStringLiteral(" is ") + typeName(value) + QStringLiteral(", not a list");
+        return where + QStringLiteral(" is ") + jsonTypeName(value) +
+               QStringLiteral(", not a list");
     const QJsonArray array = value.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QString item = where + QStringLiteral("[%1]").arg(i);
         const QJsonValue entry = array.at(i);
         if (!entry.isObject())
-            return item + QStringLiteral(" is ") + typeName(entry) +
+            return item + QStringLiteral(" is ") + jsonTypeName(entry) +
                    QStringLiteral(", not a chat_user record");
         const QJsonObject user = entry.toObject();
         const QJsonValue record = user.value(L("record"));
@@ -163,7 +138,7 @@ QString checkValue(const KeySpec &spec, const QJsonValue &value, QLatin1StringVi
         return checkChatUsers(value, recordName, record.users);
     if (spec.kind == Kind::Integer) {
         if (!value.isDouble())
-            return where + QStringLiteral(" is ") + typeName(value) +
+            return where + QStringLiteral(" is ") + jsonTypeName(value) +
                    QStringLiteral(", not an integer");
         const double number = value.toDouble();
         // JSON numbers are doubles: beyond 2^53 an "integer" is no longer exact.
@@ -173,7 +148,8 @@ QString checkValue(const KeySpec &spec, const QJsonValue &value, QLatin1StringVi
         return {};
     }
     if (!value.isString())
-        return where + QStringLiteral(" is ") + typeName(value) + QStringLiteral(", not a string");
+        return where + QStringLiteral(" is ") + jsonTypeName(value) +
+               QStringLiteral(", not a string");
     const QString text = value.toString();
     switch (spec.kind) {
     case Kind::NonEmptyString:
