@@ -61,6 +61,28 @@ void JsonWriter::appendString(QByteArray &out, QByteArrayView utf8)
     out.append('"');
 }
 
+qsizetype JsonWriter::escapedSize(QByteArrayView utf8)
+{
+    // The same rules as appendString(), counted instead of written.
+    qsizetype size = 0;
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        const auto c = static_cast<unsigned char>(utf8[i]);
+        if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' ||
+            c == '\f')
+            size += 2;
+        else if (c < 0x20)
+            size += 6;
+        else if (c == 0xEF && i + 2 < utf8.size() &&
+                 static_cast<unsigned char>(utf8[i + 1]) == 0xBB &&
+                 static_cast<unsigned char>(utf8[i + 2]) == 0xBF) {
+            size += 6; // \ufeff
+            i += 2;
+        } else
+            size += 1;
+    }
+    return size;
+}
+
 void JsonWriter::key(QByteArrayView key)
 {
     if (!m_first)

@@ -34,6 +34,8 @@ public:
 
     // Appends value as a quoted, escaped JSON string.
     static void appendString(QByteArray &out, QByteArrayView utf8);
+    // The bytes appendString() writes for utf8, without the two quotes.
+    static qsizetype escapedSize(QByteArrayView utf8);
 
 private:
     void key(QByteArrayView key);

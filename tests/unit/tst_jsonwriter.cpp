@@ -135,6 +135,33 @@ private slots:
             QVERIFY(static_cast<unsigned char>(c) >= 0x20);
     }
 
+    // escapedSize() predicts what appendString() writes (names are limited by it).
+    void escapedSizeMatchesAppendString_data() { roundTrip_data(); }
+    void escapedSizeMatchesAppendString()
+    {
+        QFETCH(QString, value);
+        QByteArray out;
+        JsonWriter::appendString(out, value.toUtf8());
+        QCOMPARE(JsonWriter::escapedSize(value.toUtf8()), out.size() - 2);
+    }
+
+    void escapedSizeOfEachByte()
+    {
+        // Every single byte, valid UTF-8 or not, and a truncated BOM at the end.
+        for (int c = 0; c < 256; ++c) {
+            const QByteArray one(1, char(c));
+            QByteArray out;
+            JsonWriter::appendString(out, one);
+            QCOMPARE(JsonWriter::escapedSize(one), out.size() - 2);
+        }
+        for (const QByteArray &bytes : {QByteArray("\xEF\xBB"), QByteArray("a\xEF"),
+                                        QByteArray("\xEF\xBB\xBF\xEF\xBB\xBF")}) {
+            QByteArray out;
+            JsonWriter::appendString(out, bytes);
+            QCOMPARE(JsonWriter::escapedSize(bytes), out.size() - 2);
+        }
+    }
+
     void eachControlCharacterIsEscaped()
     {
         for (char16_t c = 0; c < 0x20; ++c) {
