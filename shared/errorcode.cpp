@@ -35,6 +35,8 @@ QLatin1StringView errorCodeString(ErrorCode code)
         return QLatin1StringView("CHAT_LIMIT-003");
     case ErrorCode::TooManyRooms:
         return QLatin1StringView("CHAT_LIMIT-004");
+    case ErrorCode::Flooding:
+        return QLatin1StringView("CHAT_LIMIT-005");
     case ErrorCode::KickedByAdmin:
         return QLatin1StringView("CHAT_ADMIN-001");
     }
@@ -74,6 +76,8 @@ QLatin1StringView defaultReason(ErrorCode code)
         return QLatin1StringView("too many chats joined on this connection");
     case ErrorCode::TooManyRooms:
         return QLatin1StringView("the server holds its maximum number of chats");
+    case ErrorCode::Flooding:
+        return QLatin1StringView("sending faster than the message rate limit");
     case ErrorCode::KickedByAdmin:
         return QLatin1StringView("kicked by an administrator");
     }

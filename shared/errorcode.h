@@ -24,6 +24,7 @@ enum class ErrorCode {
     NameTooLong,          // CHAT_LIMIT-002
     TooManyChats,         // CHAT_LIMIT-003
     TooManyRooms,         // CHAT_LIMIT-004
+    Flooding,             // CHAT_LIMIT-005
     KickedByAdmin,        // CHAT_ADMIN-001
 };
 

@@ -229,7 +229,9 @@ const std::vector<Setting> &settings()
              config.idleTimeoutSeconds = seconds;
              return QString();
          }},
-        {"max-message-bytes", "N", "Largest websocket message accepted. Default 65536.",
+        {"max-message-bytes", "N",
+         "Largest chat message accepted (CHAT_LIMIT-001 up to twice this, then close 1009). "
+         "Default 65536.",
          integer(&ServerConfig::maxMessageBytes, 256, 64 * 1024 * 1024)},
         {"max-connections", "N",
          "Connections held at once; beyond it new ones get 503. Default 10000.",
@@ -243,8 +245,16 @@ const std::vector<Setting> &settings()
          "Default 100000.",
          integer(&ServerConfig::maxRooms, 1, 100000000)},
         {"max-queued-bytes", "N",
-         "Unsent data held for a client that doesn't read before it is dropped. Default 8388608.",
+         "Unsent data a client may keep waiting; over it, it must show it reads within 2 s "
+         "(over twice it, it goes at once). Default 8388608.",
          integer(&ServerConfig::maxQueuedBytes, 65536, qint64(1) << 32)},
+        {"max-messages-per-second", "N",
+         "Messages one connection may send per second, after its burst; beyond it reading "
+         "pauses, and 4 s over it is CHAT_LIMIT-005 (0 = unlimited). Default 20.",
+         integer(&ServerConfig::maxMessagesPerSecond, 0, 1000000)},
+        {"message-burst", "N",
+         "Messages one connection may send at once before its rate applies. Default 60.",
+         integer(&ServerConfig::messageBurst, 1, 1000000)},
         {"log-level", "LEVEL", "debug, info, warning or error. Default info.",
          [](ServerConfig &config, const QString &value) {
              const QString level = value.trimmed().toLower();

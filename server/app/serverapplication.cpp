@@ -64,7 +64,9 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     m_directory->setMetrics(m_metrics.get());
 
     net::ChatEndpointSettings chatSettings;
-    chatSettings.maxMessageBytes = m_config.maxMessageBytes;
+    chatSettings.limits.maxMessageBytes = m_config.maxMessageBytes;
+    chatSettings.limits.maxMessagesPerSecond = m_config.maxMessagesPerSecond;
+    chatSettings.limits.messageBurst = m_config.messageBurst;
     chatSettings.idleTimeoutSeconds = m_config.idleTimeoutSeconds;
     chatSettings.limits.maxNameBytes = m_config.maxNameBytes;
     chatSettings.limits.maxChatsPerConnection = m_config.maxChatsPerConnection;

@@ -31,6 +31,8 @@ struct ServerConfig
     qint64 maxChatsPerConnection = 1000;
     qint64 maxRooms = 100000;
     qint64 maxQueuedBytes = 8 * 1024 * 1024;
+    int maxMessagesPerSecond = 20; // per connection; 0 = unlimited
+    int messageBurst = 60;
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
 
     // Cluster. Without --cluster-listen and --peers the server runs alone and ignores the rest.

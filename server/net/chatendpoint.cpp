@@ -56,8 +56,11 @@ void ChatEndpoint::accept(QTcpSocket *socket)
 void ChatEndpoint::onNewConnection()
 {
     while (QWebSocket *socket = m_server.nextPendingConnection()) {
-        socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxMessageBytes));
-        socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxMessageBytes));
+        // Up to the bound, an oversized message reaches the session, which answers
+        // CHAT_LIMIT-001; beyond it the websocket layer closes with 1009 before reading it.
+        const qint64 frameBound = frameBoundFor(m_settings.limits.maxMessageBytes);
+        socket->setMaxAllowedIncomingMessageSize(quint64(frameBound));
+        socket->setMaxAllowedIncomingFrameSize(quint64(frameBound));
         const auto handshake =
             m_handshaking.find(peerKey(socket->peerAddress(), socket->peerPort()));
         QTcpSocket *tcpSocket = nullptr;
@@ -65,7 +68,7 @@ void ChatEndpoint::onNewConnection()
             tcpSocket = handshake->second.data();
             m_handshaking.erase(handshake);
         }
-        auto *transport = new WebSocketTransport(socket, tcpSocket, this);
+        auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, this);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         transport->attach(session);
@@ -75,6 +78,11 @@ void ChatEndpoint::onNewConnection()
         if (m_shuttingDown)
             session->closeForShutdown();
     }
+}
+
+qint64 ChatEndpoint::frameBoundFor(qint64 maxMessageBytes)
+{
+    return 2 * maxMessageBytes;
 }
 
 QString ChatEndpoint::peerKey(const QHostAddress &address, quint16 port)

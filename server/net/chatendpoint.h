@@ -32,9 +32,8 @@ class WebSocketTransport;
 
 struct ChatEndpointSettings
 {
-    sessions::SessionLimits limits;
-    qint64 maxMessageBytes = 65536;
-    int idleTimeoutSeconds = 60; // 0 disables the idle close
+    sessions::SessionLimits limits; // limits.maxMessageBytes: --max-message-bytes
+    int idleTimeoutSeconds = 60;    // 0 disables the idle close
 };
 
 class ChatEndpoint : public QObject, public WebSocketEndpoint
@@ -53,6 +52,10 @@ public:
 
     // Closes every session with 1001 (going away); emits drained when all are gone.
     void shutdown();
+
+    // The largest message the websocket layer takes for a --max-message-bytes: messages
+    // between the two get CHAT_LIMIT-001, larger ones close 1009.
+    static qint64 frameBoundFor(qint64 maxMessageBytes);
 
 Q_SIGNALS:
     void drained();

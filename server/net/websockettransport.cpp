@@ -8,10 +8,22 @@
 
 namespace flack::server::net {
 
-WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, QObject *parent)
+WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket,
+                                       qint64 frameBound, QObject *parent)
     : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket)
 {
     m_socket->setParent(this);
+    if (m_tcpSocket) {
+        // Bounded reads: one pass of the event loop takes a few messages from a connection, not
+        // all a client could send (a burst of megabytes would otherwise be fanned out to a room
+        // before any of it is written), and a paused reader holds no more than this.
+        m_tcpSocket->setReadBufferSize(readBufferBytes(frameBound));
+    }
+}
+
+qint64 WebSocketTransport::readBufferBytes(qint64 frameBound)
+{
+    return 2 * frameBound + 16 * 1024;
 }
 
 WebSocketTransport::~WebSocketTransport()
@@ -19,6 +31,8 @@ WebSocketTransport::~WebSocketTransport()
     // The session goes first, while the socket it may still talk to exists; then the socket,
     // whose own destruction must not signal a disconnect to anyone.
     m_socket->disconnect();
+    if (m_tcpSocket)
+        m_tcpSocket->blockSignals(false);
     delete m_session;
     delete m_socket;
     releaseUpgradedSocket(m_tcpSocket.data());
@@ -33,6 +47,46 @@ void WebSocketTransport::attach(sessions::ClientSession *session)
             [session](const QByteArray &) { session->handleBinaryMessage(); });
     connect(m_socket, &QWebSocket::disconnected, session,
             &sessions::ClientSession::handleDisconnected);
+    if (m_tcpSocket) {
+        // Connected after the websocket layer's own handler, so this runs once it has handed
+        // over the frames of this read and queued its answers to control frames: a client
+        // that pings and never reads is held to its backlog like one sent chat frames.
+        connect(m_tcpSocket.data(), &QIODevice::readyRead, session,
+                &sessions::ClientSession::handleInputProcessed);
+    }
+}
+
+void WebSocketTransport::setReadingPaused(bool paused)
+{
+    if (!m_tcpSocket || paused == m_readingPaused)
+        return;
+    m_readingPaused = paused;
+    // The websocket layer reads when the TCP socket signals readyRead, and then takes all
+    // that is buffered: withholding the socket's signals is what pauses it. Qt then fills the
+    // socket's bounded read buffer and stops reading from the kernel, so TCP flow control
+    // slows the client down.
+    m_tcpSocket->blockSignals(paused);
+    if (!paused)
+        QMetaObject::invokeMethod(this, &WebSocketTransport::catchUpReading, Qt::QueuedConnection);
+}
+
+void WebSocketTransport::catchUpReading()
+{
+    if (m_readingPaused || !m_tcpSocket || !m_session)
+        return;
+    QTcpSocket *tcp = m_tcpSocket.data();
+    if (tcp->state() != QAbstractSocket::ConnectedState) {
+        // The end came while the signals were withheld: the websocket layer never saw it.
+        m_session->handleDisconnected();
+        return;
+    }
+    // Reading stopped when the read buffer filled; re-arm it, then let the websocket layer take
+    // what waited (it would otherwise wait for the next segment from the client).
+    const qint64 bufferSize = tcp->readBufferSize();
+    tcp->setReadBufferSize(0);
+    tcp->setReadBufferSize(bufferSize);
+    if (tcp->bytesAvailable() > 0)
+        Q_EMIT tcp->readyRead();
 }
 
 void WebSocketTransport::sendText(const QString &frame)

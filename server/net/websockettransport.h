@@ -21,8 +21,11 @@ class WebSocketTransport : public QObject, public sessions::SessionTransport
 {
     Q_OBJECT
 public:
-    // tcpSocket: the connection under socket (may be null if unknown); see the destructor.
-    WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, QObject *parent = nullptr);
+    // tcpSocket: the connection under socket (may be null if unknown: then reading can't
+    // pause, and what is queued is seen only as chat frames are sent); see the destructor.
+    // frameBound: the largest frame or message the websocket layer takes.
+    WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
+                       QObject *parent = nullptr);
     ~WebSocketTransport() override;
 
     // Routes the socket's input to session from now on.
@@ -31,14 +34,23 @@ public:
 
     void sendText(const QString &frame) override;
     qint64 queuedBytes() const override;
+    void setReadingPaused(bool paused) override;
     void close(quint16 closeCode, const QString &reason) override;
     void abort() override;
     QString remoteAddress() const override;
 
+    // The most a connection may have read from the kernel but not handed to the websocket
+    // layer; for a paused reader, the most it makes us hold before TCP pushes back. Frames up
+    // to frameBound must fit.
+    static qint64 readBufferBytes(qint64 frameBound);
+
 private:
+    void catchUpReading();
+
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcpSocket;
     sessions::ClientSession *m_session = nullptr;
+    bool m_readingPaused = false;
 };
 
 } // namespace flack::server::net

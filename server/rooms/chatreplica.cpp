@@ -94,7 +94,7 @@ void ChatReplica::deliverState(const QString &, const QString &connectionId, con
     m_members.push_back(member);
     if (m_metrics)
         m_metrics->eventDelivered(1, json.size(), false);
-    member->deliver(QString::fromUtf8(json));
+    member->deliverState(QString::fromUtf8(json));
 }
 
 void ChatReplica::deliverEvent(const ChatEvent &event)

@@ -30,6 +30,9 @@ public:
     // One pre-encoded text frame (a JSON record). The same QString is handed to every member
     // of a room; implementations must not leave the room from inside this call.
     virtual void deliver(const QString &frame) = 0;
+    // The member's chat_state, its entry to a chat: however big the chat, it must arrive, so a
+    // member may let it pass the limits that deliver() applies.
+    virtual void deliverState(const QString &frame) { deliver(frame); }
     // The chat's owner refused this member's join (a limit, with the code a single node would
     // have sent). The member is no longer in that chat when this is called.
     virtual void joinRefused(const QString &chatName, protocol::ErrorCode code,

@@ -4,11 +4,15 @@
 #include "server/rooms/chatroom.h"
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/sessiontransport.h"
+#include "shared/jsonwriter.h"
 #include "shared/serverrecordencoder.h"
 #include "shared/timestamp.h"
 #include "shared/userid.h"
 
 #include <QLoggingCategory>
+
+#include <algorithm>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcSession, "flack.session")
 
@@ -21,33 +25,34 @@ namespace {
 constexpr quint16 kCloseNormal = 1000;
 constexpr quint16 kCloseGoingAway = 1001;
 constexpr quint16 kClosePolicyViolation = 1008;
-
-qsizetype utf8Length(QStringView text)
+ThrottleSettings throttleSettings(const SessionLimits &limits)
 {
-    // Counting instead of converting: names are checked on every join.
-    qsizetype bytes = 0;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const char16_t c = text[i].unicode();
-        if (c < 0x80)
-            bytes += 1;
-        else if (c < 0x800)
-            bytes += 2;
-        else if (QChar::isHighSurrogate(c) && i + 1 < text.size() &&
-                 QChar::isLowSurrogate(text[i + 1].unicode())) {
-            bytes += 4;
-            ++i;
-        } else
-            bytes += 3;
-    }
-    return bytes;
+    ThrottleSettings settings;
+    settings.messagesPerSecond = limits.maxMessagesPerSecond;
+    settings.burst = limits.messageBurst;
+    // What was already read when reading paused: the transport reads at most a few messages
+    // ahead (see WebSocketTransport).
+    settings.maxHeldBytes = 8 * std::max<qint64>(limits.maxMessageBytes, 64 * 1024);
+    settings.floodMs = limits.floodMs;
+    return settings;
 }
+
 } // namespace
 
 ClientSession::ClientSession(SessionTransport *transport, rooms::RoomDirectory *directory,
                              const SessionLimits &limits, QObject *parent)
     : QObject(parent), m_transport(transport), m_directory(directory),
       m_metrics(directory->metrics()), m_limits(limits),
-      m_connectionId(directory->connections().allocateId())
+      m_connectionId(directory->connections().allocateId()),
+      m_throttle(throttleSettings(limits), this,
+                 {[this](const QString &text) { handleFrame(text); },
+                  [this](bool paused) { m_transport->setReadingPaused(paused); },
+                  [this] {
+                      fail(ErrorCode::Flooding,
+                           QStringLiteral("sending faster than %1 messages per second")
+                               .arg(m_limits.maxMessagesPerSecond));
+                  }}),
+      m_backlog(limits.maxQueuedBytes)
 {
     m_lastActivity.start();
     m_connectedSince = currentTimestamp();
@@ -71,10 +76,21 @@ void ClientSession::handleTextMessage(const QString &text)
     m_lastActivity.restart();
     if (m_state == State::Closing || m_state == State::Closed)
         return;
+    m_throttle.offer(text);
+}
+
+void ClientSession::handleFrame(const QString &text)
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
     // The decoder needs the UTF-8 anyway, so its size is the byte count for free.
     const QByteArray utf8 = text.toUtf8();
     if (m_metrics)
         m_metrics->frameReceived(utf8.size());
+    if (utf8.size() > m_limits.maxMessageBytes)
+        return fail(ErrorCode::MessageTooLarge,
+                    QStringLiteral("message exceeds the size limit of %1 bytes")
+                        .arg(m_limits.maxMessageBytes));
     const ClientDecodeResult decoded = decodeClientRecord(utf8);
     if (!decoded.ok) {
         // Before the handshake, anything that isn't a valid client_hello is CHAT-001; before
@@ -100,11 +116,19 @@ void ClientSession::handleBinaryMessage()
     fail(ErrorCode::UnexpectedFrameType);
 }
 
+void ClientSession::handleInputProcessed()
+{
+    if (m_state == State::Closed)
+        return;
+    applyBacklogVerdict(m_backlog.check(m_transport->queuedBytes()));
+}
+
 void ClientSession::handleDisconnected()
 {
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
+    m_throttle.stop();
     leaveAllChats();
     Q_EMIT finished();
 }
@@ -132,14 +156,56 @@ void ClientSession::deliver(const QString &frame)
     if (m_state == State::Closing || m_state == State::Closed)
         return;
     m_transport->sendText(frame);
-    if (m_transport->queuedBytes() > m_limits.maxQueuedBytes) {
-        // The client doesn't read: drop it so it can't hold our memory or slow the room.
-        // Deferred, because deliver() runs inside a room's fan-out loop.
-        qCInfo(lcSession) << "dropping" << m_userId << "which does not read its messages";
-        beginClosing();
-        QMetaObject::invokeMethod(
-            this, [this] { abortConnection(); }, Qt::QueuedConnection);
+    applyBacklogVerdict(m_backlog.check(m_transport->queuedBytes()));
+}
+
+void ClientSession::deliverState(const QString &frame)
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    const qint64 before = m_transport->queuedBytes();
+    m_transport->sendText(frame);
+    const qint64 after = m_transport->queuedBytes();
+    m_backlog.allowState(after - before);
+    applyBacklogVerdict(m_backlog.check(after));
+}
+
+void ClientSession::applyBacklogVerdict(OutputBacklog::Verdict verdict)
+{
+    switch (verdict) {
+    case OutputBacklog::Verdict::Fine:
+        return;
+    case OutputBacklog::Verdict::Drop:
+        return dropSlowReader();
+    case OutputBacklog::Verdict::Watch:
+        break;
     }
+    if (m_backlogReviewPending)
+        return;
+    m_backlogReviewPending = true;
+    // One single-shot per watched reader, none for the others: no timer object per session.
+    QTimer::singleShot(m_limits.slowReaderGraceMs, this, [this] {
+        m_backlogReviewPending = false;
+        if (m_state == State::Closed)
+            return;
+        applyBacklogVerdict(m_backlog.review(m_transport->queuedBytes()));
+    });
+}
+
+void ClientSession::dropSlowReader()
+{
+    if (m_state == State::Closed)
+        return;
+    // The client doesn't take its data: drop it so it can't hold our memory or slow the room.
+    // Deferred, because this runs inside a room's fan-out loop or the socket's read handling.
+    if (m_dropScheduled)
+        return;
+    m_dropScheduled = true;
+    beginClosing();
+    qCInfo(lcSession) << "dropping" << m_connectionId << m_userId
+                      << "which does not read its messages";
+    QMetaObject::invokeMethod(
+        this, [this] { abortConnection(); }, Qt::QueuedConnection);
 }
 
 void ClientSession::joinRefused(const QString &chatName, ErrorCode code, const QString &reason)
@@ -306,6 +372,7 @@ void ClientSession::fail(ErrorCode code, const QString &reason)
 void ClientSession::beginClosing()
 {
     m_state = State::Closing;
+    m_throttle.stop();
 }
 
 void ClientSession::abortConnection()
@@ -325,7 +392,11 @@ void ClientSession::leaveAllChats()
 
 bool ClientSession::nameTooLong(const QString &name) const
 {
-    return utf8Length(name) > m_limits.maxNameBytes;
+    // Measured as the name is sent in every record that carries it, escapes included: a name
+    // of control characters is 6 bytes of JSON per character, and rosters carry every name.
+    if (name.size() > m_limits.maxNameBytes)
+        return true; // every UTF-16 unit costs at least one byte
+    return JsonWriter::escapedSize(name.toUtf8()) > m_limits.maxNameBytes;
 }
 
 } // namespace flack::server::sessions

@@ -5,6 +5,8 @@
 // connection; owned by ChatEndpoint.
 
 #include "server/rooms/roommember.h"
+#include "server/sessions/inputthrottle.h"
+#include "server/sessions/outputbacklog.h"
 #include "server/sessions/sessionlimits.h"
 #include "shared/clientrecord.h"
 #include "shared/errorcode.h"
@@ -46,6 +48,9 @@ public:
     void handleTextMessage(const QString &text);
     void handleBinaryMessage();
     void handleDisconnected();
+    // The transport handed over a batch of input: what it made us queue (pongs to pings
+    // too) counts against the connection's backlog.
+    void handleInputProcessed();
 
     // Server-initiated ends.
     void closeIdle();
@@ -58,12 +63,15 @@ public:
     qint64 idleMilliseconds() const { return m_lastActivity.elapsed(); }
 
     qsizetype chatCount() const { return m_chats.size(); }
+    // Over maxQueuedBytes, waiting for the end of a grace period to see if it reads.
+    bool backlogUnderReview() const { return m_backlogReviewPending; }
 
     // RoomMember
     QString connectionId() const override { return m_connectionId; }
     QString userId() const override { return m_userId; }
     QString userName() const override { return m_userName; }
     void deliver(const QString &frame) override;
+    void deliverState(const QString &frame) override;
     void joinRefused(const QString &chatName, protocol::ErrorCode code,
                      const QString &reason) override;
     rooms::ConnectionDetails details() const override;
@@ -74,6 +82,8 @@ Q_SIGNALS:
     void finished();
 
 private:
+    // One text frame the throttle let through.
+    void handleFrame(const QString &text);
     void handleRecord(const protocol::ClientRecord &record);
     void handleHello(const protocol::ClientRecord &record);
     void handleAuthenticate(const protocol::ClientRecord &record);
@@ -88,6 +98,8 @@ private:
     void leaveAllChats();
     void beginClosing();
     bool nameTooLong(const QString &name) const;
+    void applyBacklogVerdict(OutputBacklog::Verdict verdict);
+    void dropSlowReader();
 
     SessionTransport *m_transport;
     rooms::RoomDirectory *m_directory;
@@ -103,6 +115,10 @@ private:
     QElapsedTimer m_lastActivity;
     QByteArray m_connectedSince;
     qint64 m_messagesSent = 0;
+    InputThrottle m_throttle;
+    OutputBacklog m_backlog;
+    bool m_backlogReviewPending = false;
+    bool m_dropScheduled = false;
 };
 
 } // namespace flack::server::sessions

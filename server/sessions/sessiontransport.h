@@ -1,6 +1,7 @@
 #pragma once
 // The connection under a ClientSession, reduced to what the session needs. WebSocketTransport
-// implements it over QWebSocket; tests use a fake that records what was sent.
+// implements it over QWebSocket; tests use a fake that records what was sent. The transport
+// calls the session's handleInputProcessed() after each batch of input it handed over.
 
 #include <QString>
 
@@ -11,8 +12,12 @@ class SessionTransport
 public:
     virtual ~SessionTransport() = default;
     virtual void sendText(const QString &frame) = 0;
-    // Bytes accepted by sendText() but not yet written to the kernel.
+    // Every byte queued for the connection but not yet written to the kernel: frames from
+    // sendText(), and what the websocket layer sends by itself (pongs, the close frame).
     virtual qint64 queuedBytes() const = 0;
+    // Stops (true) or resumes reading from the connection: a client over its message rate
+    // waits in its own TCP buffers, not in ours. Frames already read may still arrive.
+    virtual void setReadingPaused(bool paused) = 0;
     // Closes with a websocket close code; the transport reports the end via the session's
     // handleDisconnected() (possibly later).
     virtual void close(quint16 closeCode, const QString &reason) = 0;

@@ -66,7 +66,10 @@ class TestCluster : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_cluster = std::make_unique<LocalCluster>(3000);
+        // The bursts below check ordering and loss across nodes, not the per-connection
+        // message rate (tst_hardening does): no rate limit.
+        m_cluster = std::make_unique<LocalCluster>(
+            3000, QStringList{QStringLiteral("--max-messages-per-second"), QStringLiteral("0")});
         for (int i = 1; i <= 3; ++i)
             QVERIFY2(m_cluster->startNode(i), m_cluster->node(i).output().constData());
         // n2 and n3 were given only n1: they find each other by gossip.

@@ -3,97 +3,26 @@
 // it left, and everyone else carries on.
 
 #include "shared/clientrecordencoder.h"
+#include "tests/support/rawclient.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 using namespace Qt::StringLiterals;
+using flack::test::maskedTextFrame;
+using flack::test::NonReadingClient;
 using flack::test::ServerProcess;
 using flack::test::WsTestClient;
 namespace protocol = flack::protocol;
 
 namespace {
 
-// A masked client text frame (RFC 6455 requires clients to mask); payloads here are short.
-QByteArray maskedTextFrame(const QByteArray &payload)
-{
-    Q_ASSERT(payload.size() < 126);
-    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
-    QByteArray frame;
-    frame.append(char(0x81));
-    frame.append(char(0x80 | payload.size()));
-    frame.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload[i] ^ mask[i % 4]));
-    return frame;
-}
-
-// A blocking POSIX socket with a tiny receive buffer that, after the handshake, never
-// reads again: unlike a QTcpSocket, nothing drains it behind the test's back.
-class NonReadingClient
-{
-public:
-    ~NonReadingClient()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    bool connectTo(quint16 port)
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        const int small = 4096;
-        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        return ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
-    }
-    // Reads the server's handshake answer (RFC 6455: no frames before it), bounded in time.
-    QByteArray readHandshakeResponse()
-    {
-        const timeval timeout{10, 0};
-        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        QByteArray response;
-        char byte = 0;
-        while (!response.endsWith("\r\n\r\n") && response.size() < 4096 &&
-               ::recv(m_fd, &byte, 1, 0) == 1)
-            response.append(byte);
-        return response;
-    }
-    // Waits, without reading, until the server drops the connection (an RST or FIN shows as
-    // POLLERR/POLLHUP, which poll() reports even when no event is asked for).
-    bool waitForHangUp(int timeoutMs)
-    {
-        pollfd entry{m_fd, 0, 0};
-        return ::poll(&entry, 1, timeoutMs) == 1 && (entry.revents & (POLLERR | POLLHUP));
-    }
-    bool send(const QByteArray &bytes)
-    {
-        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
-    }
-
-private:
-    int m_fd = -1;
-};
-
 // Upgrades, waits for the handshake answer, then sends hello, authenticate and join_chat.
 bool joinWithoutReading(NonReadingClient &client, quint16 port, QStringView chat)
 {
-    return client.connectTo(port) &&
-           client.send("GET /chat-server HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                       "Sec-WebSocket-Version: 13\r\n\r\n") &&
-           client.readHandshakeResponse().startsWith("HTTP/1.1 101") &&
+    return client.connectTo(port) && client.upgrade() &&
            client.send(maskedTextFrame(protocol::encodeClientHello(u"1.0")) +
                        maskedTextFrame(protocol::encodeAuthenticate(u"lurker")) +
                        maskedTextFrame(protocol::encodeJoinChat(chat)));
@@ -188,7 +117,9 @@ class TestSlowReader : public QObject
 private Q_SLOTS:
     void nonReaderIsDroppedAndOthersCarryOn()
     {
-        ServerProcess server({u"--max-queued-bytes"_s, u"65536"_s});
+        // The talker floods on purpose: no rate limit here, the queue rule is under test.
+        ServerProcess server({u"--max-queued-bytes"_s, u"65536"_s,
+                              u"--max-messages-per-second"_s, u"0"_s});
         QVERIFY2(server.start(), server.output().constData());
         FloodedRoom room;
         QVERIFY(room.open(server));
@@ -206,7 +137,8 @@ private Q_SLOTS:
     // must still let go of the connection instead of holding it and its queue forever.
     void stuckCloseIsDropped()
     {
-        ServerProcess server({u"--idle-timeout"_s, u"2"_s, u"--max-queued-bytes"_s, u"67108864"_s});
+        ServerProcess server({u"--idle-timeout"_s, u"2"_s, u"--max-queued-bytes"_s, u"67108864"_s,
+                              u"--max-messages-per-second"_s, u"0"_s});
         QVERIFY2(server.start(), server.output().constData());
         FloodedRoom room;
         QVERIFY(room.open(server));

@@ -8,6 +8,7 @@
 #include "shared/userid.h"
 #include "tests/support/fakemember.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -32,6 +33,7 @@ public:
         queued += frame.size();
     }
     qint64 queuedBytes() const override { return queued; }
+    void setReadingPaused(bool paused) override { readingPaused = paused; }
     void close(quint16 code, const QString &) override { closeCode = code; }
     void abort() override { aborted = true; }
     QString remoteAddress() const override { return QStringLiteral("127.0.0.1:4242"); }
@@ -45,6 +47,7 @@ public:
     qint64 queued = 0;
     int closeCode = -1;
     bool aborted = false;
+    bool readingPaused = false;
 };
 
 QString text(const QByteArray &utf8)
@@ -265,6 +268,11 @@ private Q_SLOTS:
         QTest::newRow("user emoji over limit") << true << u"😀😀😀"_s << false;
         QTest::newRow("chat at limit") << false << QString(8, u'c') << true;
         QTest::newRow("chat over limit") << false << u"ééééé"_s << false;
+        // Measured as sent: a control character is 6 bytes of JSON, a quote 2.
+        QTest::newRow("user control at limit") << true << u"\u0001ab"_s << true;
+        QTest::newRow("user controls over limit") << true << u"\u0001\u0002"_s << false;
+        QTest::newRow("chat quotes at limit") << false << u"\"\"\"\""_s << true;
+        QTest::newRow("chat quotes over limit") << false << u"\"\"\"\"\""_s << false;
     }
 
     void nameLimits()
@@ -409,6 +417,154 @@ private Q_SLOTS:
         // Bo was told the dropped reader left.
         QCOMPARE(bo.recordNames().last(), u"left"_s);
         f.directory.open(u"lobby"_s)->drop(&bo);
+    }
+
+    void oversizedMessageIsChatLimit001()
+    {
+        SessionLimits limits;
+        limits.maxMessageBytes = 300; // the whole record, ~60 bytes besides the text
+        Fixture f(limits);
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"a")));
+        f.session.handleTextMessage(text(protocol::encodeClientChatMessage(u"a", QString(150, u'x'))));
+        QCOMPARE(f.transport.lastRecord(), u"chat_message"_s);
+        f.session.handleTextMessage(text(protocol::encodeClientChatMessage(u"a", QString(300, u'x'))));
+        QCOMPARE(f.transport.lastRecord(), u"protocol_error"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_LIMIT-001"_s);
+        QCOMPARE(f.transport.closeCode, 1008);
+    }
+
+    // Over the queue limit is not slow yet: a reader that takes nothing over the grace
+    // period is.
+    void overTheQueueLimitAReaderGetsAGracePeriod()
+    {
+        SessionLimits limits;
+        limits.maxQueuedBytes = 1000;
+        limits.slowReaderGraceMs = 50;
+        Fixture f(limits);
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
+        f.directory.open(u"lobby"_s)->join(&bo);
+        while (f.transport.queued <= 1200)
+            f.directory.open(u"lobby"_s)->post(&bo, u"text/plain"_s, QString(100, u'x'));
+        QCoreApplication::processEvents();
+        QVERIFY(!f.transport.aborted);
+        QVERIFY(f.session.backlogUnderReview());
+        // It takes nothing: dropped at the end of the grace period, and the room hears it.
+        QTRY_VERIFY_WITH_TIMEOUT(f.transport.aborted, 10000);
+        QCOMPARE(bo.recordNames().last(), u"left"_s);
+        f.directory.open(u"lobby"_s)->drop(&bo);
+    }
+
+    void aReaderThatDrainsItsBurstStays()
+    {
+        SessionLimits limits;
+        limits.maxQueuedBytes = 1000;
+        limits.slowReaderGraceMs = 50;
+        Fixture f(limits);
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
+        f.directory.open(u"lobby"_s)->join(&bo);
+        while (f.transport.queued <= 1800)
+            f.directory.open(u"lobby"_s)->post(&bo, u"text/plain"_s, QString(100, u'x'));
+        QVERIFY(f.session.backlogUnderReview());
+        f.transport.queued = 300; // the socket wrote most of it
+        QTRY_VERIFY_WITH_TIMEOUT(!f.session.backlogUnderReview(), 10000);
+        QCoreApplication::processEvents();
+        QVERIFY(!f.transport.aborted);
+        QCOMPARE(f.session.state(), ClientSession::State::Ready);
+        f.directory.open(u"lobby"_s)->drop(&bo);
+    }
+
+    // Whatever the session did not send itself counts too: pongs to pings, say.
+    void whateverIsQueuedCountsBeforeAuthenticationToo()
+    {
+        SessionLimits limits;
+        limits.maxQueuedBytes = 1000;
+        Fixture f(limits);
+        f.transport.queued = 2500; // the websocket layer queued pongs the client never reads
+        f.session.handleInputProcessed();
+        QTRY_VERIFY_WITH_TIMEOUT(f.transport.aborted, 10000);
+    }
+
+    // The joiner's chat_state arrives however big the chat is.
+    void aChatStateLargerThanTheQueueLimitReachesItsJoiner()
+    {
+        SessionLimits limits;
+        limits.maxQueuedBytes = 1000;
+        Fixture f(limits);
+        std::vector<std::unique_ptr<flack::test::FakeMember>> crowd;
+        for (int i = 0; i < 40; ++i) {
+            crowd.push_back(std::make_unique<flack::test::FakeMember>(
+                QString(60, u'n') + QString::number(i), u"id"_s + QString::number(i),
+                &f.directory.connections()));
+            f.directory.open(u"big"_s)->join(crowd.back().get());
+        }
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"big")));
+        QCoreApplication::processEvents();
+        QVERIFY2(f.transport.queued > 2 * limits.maxQueuedBytes, "the chat is not big enough");
+        QVERIFY(!f.transport.aborted);
+        const bool gotState = std::any_of(f.transport.sent.begin(), f.transport.sent.end(),
+                                          [](const QJsonObject &record) {
+                                              return record.value(QLatin1StringView("record")) ==
+                                                     u"chat_state"_s;
+                                          });
+        QVERIFY(gotState);
+        for (auto &member : crowd)
+            f.directory.open(u"big"_s)->drop(member.get());
+    }
+
+    void framesOverTheRateWaitTheirTurnInOrder()
+    {
+        SessionLimits limits;
+        limits.maxMessagesPerSecond = 500;
+        limits.messageBurst = 3; // hello, authenticate, join
+        Fixture f(limits);
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
+        f.directory.open(u"lobby"_s)->join(&bo);
+        for (int i = 0; i < 10; ++i)
+            f.session.handleTextMessage(
+                text(protocol::encodeClientChatMessage(u"lobby", QString::number(i))));
+        QVERIFY(f.transport.readingPaused);
+        QTRY_COMPARE_WITH_TIMEOUT(bo.recordNames().count(u"chat_message"_s), 10, 10000);
+        QStringList texts;
+        for (const QJsonObject &record : bo.records) {
+            if (record.value(QLatin1StringView("record")).toString() == u"chat_message")
+                texts.append(record.value(QLatin1StringView("message")).toString());
+        }
+        QCOMPARE(texts, QStringList({u"0"_s, u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s,
+                                     u"7"_s, u"8"_s, u"9"_s}));
+        QVERIFY(!f.transport.readingPaused);
+        QCOMPARE(f.session.state(), ClientSession::State::Ready);
+        f.directory.open(u"lobby"_s)->drop(&bo);
+    }
+
+    void aSustainedFlooderIsChatLimit005()
+    {
+        SessionLimits limits;
+        limits.maxMessagesPerSecond = 20;
+        limits.messageBurst = 3;
+        limits.floodMs = 200;
+        Fixture f(limits);
+        f.login();
+        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+        QDeadlineTimer deadline(10000);
+        while (f.transport.closeCode < 0 && !deadline.hasExpired()) {
+            f.session.handleTextMessage(
+                text(protocol::encodeClientChatMessage(u"lobby", u"spam"_s)));
+            QTest::qWait(1);
+        }
+        QCOMPARE(f.transport.lastRecord(), u"protocol_error"_s);
+        QCOMPARE(f.transport.sent.last().value(QLatin1StringView("code")).toString(),
+                 u"CHAT_LIMIT-005"_s);
+        QCOMPARE(f.transport.closeCode, 1008);
+        QVERIFY(!f.transport.readingPaused); // resumed, so the close handshake can complete
     }
 
     void idleAndShutdownCloseCodes()

@@ -28,7 +28,8 @@ private:
                 ErrorCode::AlreadyJoined,       ErrorCode::InvalidChatMessage,
                 ErrorCode::NotJoined,           ErrorCode::MessageTooLarge,
                 ErrorCode::NameTooLong,         ErrorCode::TooManyChats,
-                ErrorCode::TooManyRooms,        ErrorCode::KickedByAdmin};
+                ErrorCode::TooManyRooms,        ErrorCode::Flooding,
+                ErrorCode::KickedByAdmin};
     }
 
 private slots:
@@ -64,6 +65,7 @@ private slots:
             << ErrorCode::TooManyChats << QStringLiteral("CHAT_LIMIT-003");
         QTest::newRow("TooManyRooms")
             << ErrorCode::TooManyRooms << QStringLiteral("CHAT_LIMIT-004");
+        QTest::newRow("Flooding") << ErrorCode::Flooding << QStringLiteral("CHAT_LIMIT-005");
         QTest::newRow("KickedByAdmin")
             << ErrorCode::KickedByAdmin << QStringLiteral("CHAT_ADMIN-001");
     }

@@ -35,6 +35,7 @@ class RecordingTransport : public SessionTransport
 public:
     void sendText(const QString &frame) override { frames.append(frame); }
     qint64 queuedBytes() const override { return 0; }
+    void setReadingPaused(bool) override {}
     void close(quint16, const QString &) override {}
     void abort() override {}
     QString remoteAddress() const override { return QStringLiteral("127.0.0.1:1"); }

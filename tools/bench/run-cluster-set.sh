@@ -9,8 +9,9 @@
 # on the core one node has to itself in the single-node rows.
 # Nodes use run-cluster.sh's addresses and options (HTTP 127.0.0.1:8081..8083, cluster links
 # 127.0.0.1:9081..9083, node1..node3, each given the other two as --peers, a random secret in
-# a mode-600 file) plus --max-connections 20000 like the standard set; the single node is
-# 127.0.0.1:8081 without cluster options.
+# a mode-600 file) plus, like the standard set, --max-connections 20000 and
+# --max-messages-per-second 0 (each bench sender goes far past a person's message rate); the
+# single node is 127.0.0.1:8081 without cluster options.
 #   tools/bench/run-cluster-set.sh [BUILD_DIR (default build-release)] [OUT_DIR (default bench-results/cluster)]
 # Takes ~4 minutes (plus up to QUIET_WAIT s before each run, see wait_quiet). JSON reports and
 # node logs in OUT_DIR; `uptime` before and after every run, and how much CPU other processes
@@ -62,7 +63,7 @@ wait_log() {
 start_nodes() {
   local mode=$1 name=$2 i j peers
   if [ "$mode" = single ]; then
-    taskset -c 0 "$SERVER_BIN" --bind 127.0.0.1 --port 8081 --max-connections 20000 \
+    taskset -c 0 "$SERVER_BIN" --bind 127.0.0.1 --port 8081 --max-connections 20000 --max-messages-per-second 0 \
       >"$OUT/$name-node.log" 2>&1 &
     node_pids=("$!")
     wait_log "$OUT/$name-node.log" "serving http://127.0.0.1:8081/" "${node_pids[0]}"
@@ -75,7 +76,7 @@ start_nodes() {
       done
       taskset -c 0 "$SERVER_BIN" --bind 127.0.0.1 --port "808$i" --node-name "node$i" \
         --cluster-listen "127.0.0.1:908$i" --peers "$peers" --cluster-secret-file "$work/secret" \
-        --max-connections 20000 >"$OUT/$name-node$i.log" 2>&1 &
+        --max-connections 20000 --max-messages-per-second 0 >"$OUT/$name-node$i.log" 2>&1 &
       node_pids+=("$!")
     done
     for i in 1 2 3; do
