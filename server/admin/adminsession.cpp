@@ -1,5 +1,6 @@
 #include "server/admin/adminsession.h"
 
+#include "server/admin/adminendpoint.h"
 #include "server/admin/clusterobserver.h"
 #include "server/cluster/constanttime.h"
 #include "server/net/socketbuffers.h"
@@ -46,6 +47,14 @@ AdminSession::AdminSession(QWebSocket *socket, QTcpSocket *tcpSocket, QByteArray
             fail(AdminErrorCode::Malformed, QStringLiteral("no admin_hello within 10 s"));
     });
     m_deadline.start(kHelloDeadlineMs);
+    if (m_tcpSocket) {
+        // As for chat connections (see WebSocketTransport): bounded reads, and after each one
+        // (this handler runs after the websocket layer's) what its answers queued counts.
+        m_tcpSocket->setReadBufferSize(2 * AdminEndpoint::kMaxRecordBytes + 16 * 1024);
+        connect(m_tcpSocket.data(), &QIODevice::readyRead, this, [this] {
+            checkBacklog(m_backlog.check(m_socket->bytesToWrite()));
+        });
+    }
 }
 
 AdminSession::~AdminSession()
@@ -57,9 +66,43 @@ AdminSession::~AdminSession()
     net::releaseUpgradedSocket(m_tcpSocket.data());
 }
 
-void AdminSession::send(const QByteArray &json)
+qint64 AdminSession::send(const QByteArray &json)
 {
+    const qint64 before = m_socket->bytesToWrite();
     m_socket->sendTextMessage(QString::fromUtf8(json));
+    const qint64 after = m_socket->bytesToWrite();
+    checkBacklog(m_backlog.check(after));
+    return after - before;
+}
+
+void AdminSession::checkBacklog(sessions::OutputBacklog::Verdict verdict)
+{
+    if (m_dropped || verdict == sessions::OutputBacklog::Verdict::Fine)
+        return;
+    if (verdict == sessions::OutputBacklog::Verdict::Drop) {
+        m_dropped = true;
+        m_state = State::Closing;
+        qCWarning(lcAudit).noquote() << "audit:" << protocol::currentTimestamp() << "admin from"
+                                     << m_remoteAddress << "dropped: does not read its data";
+        // Deferred: this may run inside the socket's own read or write handling.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (m_tcpSocket)
+                    net::resetConnection(m_tcpSocket.data());
+                else
+                    m_socket->abort();
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    if (m_backlogReviewPending)
+        return;
+    m_backlogReviewPending = true;
+    QTimer::singleShot(kSlowReaderGraceMs, this, [this] {
+        m_backlogReviewPending = false;
+        checkBacklog(m_backlog.review(m_socket->bytesToWrite()));
+    });
 }
 
 void AdminSession::audit(const QString &what) const
@@ -126,6 +169,7 @@ void AdminSession::onText(const QString &text)
         }
         m_deadline.stop();
         m_state = State::Watching;
+        m_backlog.setLimit(kQueueBytes);
         audit(QStringLiteral("connected"));
         m_watching = true;
         m_observer->addWatcher();
@@ -160,7 +204,10 @@ void AdminSession::onViewUpdated()
         return;
     const ClusterView &view = m_observer->view();
     if (!m_snapshotSent) {
-        send(protocol::encodeClusterSnapshot(view.snapshot()));
+        // Like a chat_state: however big the cluster, the snapshot must get through.
+        const QByteArray snapshot = protocol::encodeClusterSnapshot(view.snapshot());
+        m_backlog.allowState(qint64(snapshot.size()) + 16);
+        send(snapshot);
         m_snapshotSent = true;
     } else {
         send(protocol::encodeClusterUpdate(view.updateSince(m_sent)));

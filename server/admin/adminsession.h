@@ -5,6 +5,7 @@
 // Lives on the main thread; owned by AdminEndpoint.
 
 #include "server/admin/clusterview.h"
+#include "server/sessions/outputbacklog.h"
 
 #include <QObject>
 #include <QPointer>
@@ -41,6 +42,13 @@ public:
     // How long a wrong token waits for its answer: slows down guessing.
     static constexpr int kFailureDelayMs = 1000;
     static constexpr int kHelloDeadlineMs = 10000;
+    // What may wait unread for a client (OutputBacklog's rule: over it, it must show it reads
+    // within kSlowReaderGraceMs; over twice it, it goes). Before the hello only answers to its
+    // own frames (pongs, an error) wait; after it the cluster view, whose snapshot is always
+    // let through like a joiner's chat_state.
+    static constexpr qint64 kQueueBytesBeforeHello = 64 * 1024;
+    static constexpr qint64 kQueueBytes = 16 * 1024 * 1024;
+    static constexpr int kSlowReaderGraceMs = 2000;
 
 Q_SIGNALS:
     // The socket is gone; the owner may delete the session.
@@ -52,7 +60,10 @@ private:
     // Any error: no more input is taken, admin_error then the close.
     void fail(protocol::AdminErrorCode code, const QString &reason);
     void closeWithError(protocol::AdminErrorCode code, const QString &reason);
-    void send(const QByteArray &json);
+    // Returns the bytes it queued.
+    qint64 send(const QByteArray &json);
+    // After input was read or output queued: drops a client that doesn't take its data.
+    void checkBacklog(sessions::OutputBacklog::Verdict verdict);
     void audit(const QString &what) const;
 
     QWebSocket *m_socket;
@@ -65,6 +76,9 @@ private:
     bool m_watching = false; // counted as a watcher by the observer
     bool m_snapshotSent = false;
     ClusterView m_sent; // what the client holds: updates are the difference from it
+    sessions::OutputBacklog m_backlog{kQueueBytesBeforeHello};
+    bool m_backlogReviewPending = false;
+    bool m_dropped = false;
 };
 
 } // namespace flack::server::admin

@@ -27,6 +27,8 @@ public:
 
     explicit OutputBacklog(qint64 limitBytes) : m_limit(limitBytes) {}
 
+    // A connection that authenticated may be allowed more.
+    void setLimit(qint64 limitBytes) { m_limit = limitBytes; }
     // A chat_state of this size was just queued.
     void allowState(qint64 bytes) { m_allowance += bytes; }
     // After something was queued for the reader, or read from it (a ping queues a pong).

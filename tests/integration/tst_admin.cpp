@@ -7,8 +7,10 @@
 #include "shared/adminrecord.h"
 #include "shared/clientrecordencoder.h"
 #include "tests/support/localcluster.h"
+#include "tests/support/rawclient.h"
 #include "tests/support/wstestclient.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QTcpSocket>
@@ -24,6 +26,7 @@ namespace protocol = flack::protocol;
 namespace {
 
 const QByteArray kToken = "admin-token-for-the-integration-test";
+constexpr int kHelloDeadlineMs = 10000; // the hello deadline (docs/admin-protocol.md)
 
 QString str(const QJsonObject &object, const char *key)
 {
@@ -95,6 +98,29 @@ private Q_SLOTS:
             },
             5000));
         QVERIFY2(socket.readAll().startsWith("HTTP/1.1 403"), "expected 403 Forbidden");
+    }
+
+    // Pings whose pongs are never read count against what may wait for an admin client, even
+    // before its hello: it is dropped long before the hello deadline.
+    void unreadPongsBeforeTheHelloAreBounded()
+    {
+        NonReadingClient pinger;
+        QVERIFY(pinger.connectTo(m_cluster->node(1).port()));
+        QVERIFY(pinger.upgrade("/admin"));
+        QByteArray batch;
+        for (int i = 0; i < 500; ++i)
+            batch += maskedFrame(0x9, QByteArray(125, 'p'));
+        QElapsedTimer elapsed;
+        elapsed.start();
+        bool hungUp = false;
+        while (!hungUp && elapsed.elapsed() < kHelloDeadlineMs - 2000)
+            hungUp = !pinger.send(batch) || pinger.waitForHangUp(0);
+        QVERIFY2(hungUp, "the admin endpoint kept queueing pongs for a client that never reads");
+        // The node is fine. (No operator connects here: one that stays watching would make
+        // the next test's snapshot come from the view composed before its users joined.)
+        WsTestClient user;
+        QVERIFY(user.open(m_cluster->node(1).chatUrl()));
+        QVERIFY(!user.login(u"after"_s).isEmpty());
     }
 
     void wrongTokenIsRefusedLateAndLogged()

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -61,11 +62,12 @@ public:
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         return ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
     }
-    // Sends the upgrade request for /chat-server and reads the answer (RFC 6455: no frames
-    // before it), bounded in time; true on 101.
-    bool upgrade()
+    // Sends the upgrade request for path and reads the answer (RFC 6455: no frames before
+    // it), bounded in time; true on 101.
+    bool upgrade(const QByteArray &path = "/chat-server")
     {
-        return send("GET /chat-server HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        return send("GET " + path +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     "Sec-WebSocket-Version: 13\r\n\r\n") &&
