@@ -27,6 +27,16 @@ if [ "${1:-}" = --in-netns ]; then
   nofile=$(sed -n 's/^LimitNOFILE=//p' "$unit")
   workdir=$(sed -n 's/^WorkingDirectory=//p' "$unit")
   [ -n "$exec_start" ] && [ -n "$user" ] && [ -n "$nofile" ] || fail "unit lacks ExecStart/User/LimitNOFILE"
+  # Room for the default --max-connections (10000) and the server's other descriptors.
+  [ "$nofile" -ge 11024 ] || fail "the unit's LimitNOFILE=$nofile leaves no room for 10000 connections"
+  # systemd sets LimitNOFILE as PID 1; here a process can't raise its hard limit above this
+  # machine's, so the server gets the lower of the two.
+  hard=$(ulimit -Hn)
+  if [ "$hard" != unlimited ] && [ "$hard" -lt "$nofile" ]; then
+    echo "note: this machine's hard limit on open files is $hard: the server runs with that" \
+         "instead of the unit's $nofile"
+    nofile=$hard
+  fi
   ip link set lo up
   # The admin token as the ini's comments say to keep it: a file of its own, root:flack 0640.
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$root/etc/flack/admin.token"
@@ -56,7 +66,7 @@ if [ "${1:-}" = --in-netns ]; then
   uid=$(awk '/^Uid:/{print $2}' "/proc/$server/status")
   [ "$uid" = "$(chroot "$root" id -u "$user")" ] || fail "the server runs as uid $uid, not as $user"
   [ "$(awk '/Max open files/{print $4}' "/proc/$server/limits")" = "$nofile" ] ||
-    fail "the server's open-file limit isn't the unit's $nofile"
+    fail "the server's open-file limit isn't $nofile"
   echo "server runs as $user (uid $uid), open files $nofile"
   curl -fsS http://127.0.0.1:8080/healthz > "$work/healthz" || fail "GET /healthz"
   echo "/healthz: $(head -c 200 "$work/healthz")"
@@ -69,15 +79,16 @@ if [ "${1:-}" = --in-netns ]; then
   grep -q "^flack-admin [0-9]" "$work/admin-version" || fail "flack-admin --version said: $(cat "$work/admin-version")"
   cat "$work/admin-version"
   # The whole app: window, widgets, the offscreen platform plugin, a websocket to /admin.
-  mkdir -p "$root/tmp/shots"
-  timeout 60 chroot "$root" env QT_QPA_PLATFORM=offscreen flack-admin \
+  mkdir -p "$root/tmp/shots" "$root/tmp/shots-runtime"
+  chmod 0700 "$root/tmp/shots-runtime"
+  timeout 60 chroot "$root" env QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp/shots-runtime flack-admin \
     --url ws://127.0.0.1:8080/admin --token-file /etc/flack/admin.token \
     --screenshots /tmp/shots --screenshot-delay 1 > "$work/admin.log" 2>&1 ||
     { cat "$work/admin.log"; fail "flack-admin (offscreen, connected to the server) failed"; }
   shots=$(find "$root/tmp/shots" -name '*.png' -size +1k | wc -l)
   [ "$shots" -ge 1 ] || { cat "$work/admin.log"; fail "flack-admin saved no screenshot"; }
   echo "flack-admin connected and saved $shots screenshots"
-  rm -rf "$root/tmp/shots" "$root/etc/flack/admin.token"
+  rm -rf "$root/tmp/shots" "$root/tmp/shots-runtime" "$root/etc/flack/admin.token"
   chroot "$root" flack-client --version
   chroot "$root" flack-bench --version
   exit 0
@@ -97,14 +108,19 @@ done
 
 # The Debian archive this machine uses (deb822 .sources or one-line sources.list).
 mirror_for() {
-  local suite=$1
-  awk -v suite="$suite" '
-    /^[ \t]*$/ { uris = ""; next }
-    /^URIs:/ { uris = $2 }
-    /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite && uris != "") { print uris; exit } }
-  ' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1
-  awk -v suite="$suite" '$1 == "deb" && $3 == suite { print $2; exit }' \
-    /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -1
+  local suite=$1 sources=() lists=()
+  for f in /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && sources+=("$f"); done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$f" ] && lists+=("$f"); done
+  if [ ${#sources[@]} -gt 0 ]; then
+    awk -v suite="$suite" '
+      /^[ \t]*$/ { uris = ""; next }
+      /^URIs:/ { uris = $2 }
+      /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite && uris != "") { print uris; exit } }
+    ' "${sources[@]}"
+  fi
+  if [ ${#lists[@]} -gt 0 ]; then
+    awk -v suite="$suite" '$1 == "deb" && $3 == suite { print $2; exit }' "${lists[@]}"
+  fi
 }
 mirror=$(mirror_for bookworm | head -1)
 [ -n "$mirror" ] || fail "no bookworm entry in /etc/apt/sources.list{,.d/}: can't make the chroot"
@@ -132,7 +148,8 @@ note "debootstrap --variant=minbase bookworm from $mirror"
 debootstrap --variant=minbase bookworm "$root" "$mirror" > "$work/debootstrap.log" 2>&1 ||
   { tail -30 "$work/debootstrap.log"; fail "debootstrap could not make the chroot (log above)"; }
 {
-  echo "deb $mirror bookworm bookworm-updates main"
+  echo "deb $mirror bookworm main"
+  echo "deb $mirror bookworm-updates main"
   if [ -n "$security" ]; then echo "deb $security bookworm-security main"; fi
 } > "$root/etc/apt/sources.list"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
@@ -150,17 +167,20 @@ mkdir -p "$root/var/tmp/debs"
 cp "${debs[@]}" "$root/var/tmp/debs/"
 
 # What the file system holds, but for what apt and dpkg rewrite on every run (their caches,
-# lists and logs) and the kernel's file systems.
+# lists and logs), the kernel's file systems, and the backups (/etc/shadow- ...) that adding
+# the flack user leaves: the user itself stays on purge, as Debian keeps system users.
 snapshot() {
   (cd "$root" && find . -xdev \( -path ./proc -o -path ./dev -o -path ./sys -o -path ./run \
       -o -path ./var/cache/apt -o -path ./var/lib/apt -o -path ./var/log \
-      -o -path ./var/cache/debconf -o -path ./var/cache/ldconfig \) -prune -o -print) | sort
+      -o -path ./var/cache/debconf -o -path ./var/cache/ldconfig \) -prune \
+      -o \( -path ./etc/passwd- -o -path ./etc/group- -o -path ./etc/shadow- \
+      -o -path ./etc/gshadow- \) -o -print) | sort
 }
 snapshot > "$work/before"
 packages_before=$(in_root dpkg-query -W -f='${Package}\n' | sort)
 
 note "apt install ${debs[*]##*/}"
-in_root apt-get install -y --no-install-recommends /var/tmp/debs/*.deb > "$work/install.log" 2>&1 ||
+in_root apt-get install -y --no-install-recommends "${debs[@]/#*\//\/var\/tmp\/debs\/}" > "$work/install.log" 2>&1 ||
   { cat "$work/install.log"; fail "apt install of the packages"; }
 added=$(comm -13 <(echo "$packages_before") <(in_root dpkg-query -W -f='${Package}\n' | sort) | paste -sd' ' -)
 [ "$added" = "flack-admin flack-server flack-tools" ] ||
@@ -194,10 +214,22 @@ for size in 48 128 256; do
   [ -f "$png" ] || fail "no ${size}px icon"
   file "$png" | grep -q "PNG image data, $size x $size" || fail "$png: $(file -b "$png")"
 done
-# systemd-analyze checks the unit against the chroot (ExecStart's binary, the user), not the host.
-systemd-analyze verify --root="$root" flack-server.service > "$work/verify.log" 2>&1 ||
-  { cat "$work/verify.log"; fail "systemd-analyze verify"; }
+# systemd-analyze verify of the installed unit: its directives, its dependencies and that
+# ExecStart's binary is executable. The chroot has no systemd (no sysinit.target to resolve
+# against), so the unit is checked on this machine with ExecStart pointing into the chroot, and
+# the Documentation= man page looked up there.
+mkdir -p "$work/unit"
+sed "s|^ExecStart=|ExecStart=$root|" "$root/lib/systemd/system/flack-server.service" \
+  > "$work/unit/flack-server.service"
+MANPATH=$root/usr/share/man systemd-analyze verify "$work/unit/flack-server.service" \
+  > "$work/verify.log" 2>&1 || { cat "$work/verify.log"; fail "systemd-analyze verify"; }
 if [ -s "$work/verify.log" ]; then cat "$work/verify.log"; fail "systemd-analyze verify warned"; fi
+# The hardening, as systemd rates it (0 = fully sandboxed, 10 = not at all).
+exposure=$(systemd-analyze security --offline=true "$work/unit/flack-server.service" 2>&1 |
+  sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
+echo "systemd-analyze security: exposure $exposure"
+awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 2.0) }' ||
+  fail "the unit's exposure level is '$exposure' (want 2.0 or less)"
 
 note "apt purge"
 in_root apt-get purge -y flack-server flack-admin flack-tools > "$work/purge.log" 2>&1 ||

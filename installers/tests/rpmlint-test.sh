@@ -12,7 +12,7 @@ for rpm in "${rpms[@]}"; do
   rpm -qpR "$rpm" 2>/dev/null | grep -v '^rpmlib(' | paste -sd' ' -
 done
 status=0
-rpmlint -r "$rc" "${rpms[@]}" | tee /tmp/rpmlint.$$ || status=$?
+rpmlint -c "$(dirname "$rc")/rpmlint.toml" -r "$rc" "${rpms[@]}" | tee /tmp/rpmlint.$$ || status=$?
 summary=$(tail -1 /tmp/rpmlint.$$); rm -f /tmp/rpmlint.$$
 # rpmlint exits 64 on errors (66 on badness over the threshold); warnings alone exit 0.
 [ "$status" -eq 0 ] || { echo "FAIL: rpmlint reported errors: $summary" >&2; exit 1; }
