@@ -19,6 +19,10 @@ for package in flack-server flack-admin flack-tools; do
   check "$package Depends (shlibdeps)" "libqt6core6 \(>= 6" "$depends"
   check "$package Depends (shlibdeps)" "libc6 \(>= " "$depends"
 done
+# Each package's synopsis is its own (not the project's description CPack would put first).
+check "flack-server synopsis" "system service$" "$(dpkg-deb -f "$(deb flack-server)" Description | head -1)"
+check "flack-admin synopsis" "desktop app" "$(dpkg-deb -f "$(deb flack-admin)" Description | head -1)"
+check "flack-tools synopsis" "^Flack command-line client" "$(dpkg-deb -f "$(deb flack-tools)" Description | head -1)"
 server=$(dpkg-deb -c "$(deb flack-server)" | awk '{print $6}')
 for path in ./usr/bin/flack-server ./etc/flack/flack-server.ini ./lib/systemd/system/flack-server.service \
     ./usr/share/man/man1/flack-server.1.gz; do check flack-server "^${path//./\\.}$" "$server"; done
@@ -45,6 +49,9 @@ if command -v rpm >/dev/null; then
     check "$package rpm" "^/usr/bin/" "$list"
     if grep -q lintian <<< "$list"; then echo "FAIL: $package rpm carries lintian overrides"; status=1; fi
     check "$package rpm requires" "libQt6Core\.so\.6" "$(rpm -qpR "$file" 2>/dev/null)"
+  # %description is the whole text after the summary line (all of its lines).
+  [ "$(rpm -qp --qf '%{DESCRIPTION}' "$file" 2>/dev/null | wc -l)" -ge 2 ] ||
+    { echo "FAIL: $package rpm: %description is $(rpm -qp --qf '%{DESCRIPTION}' "$file" 2>/dev/null)"; status=1; }
   done
   check "flack-server rpm config" "^/etc/flack/flack-server\.ini$" "$(rpm -qpc "$(rpm_of flack-server)" 2>/dev/null)"
   check "flack-server rpm %pre" "useradd" "$(rpm -qp --scripts "$(rpm_of flack-server)" 2>/dev/null)"
