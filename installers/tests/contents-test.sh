@@ -47,6 +47,9 @@ if command -v rpm >/dev/null; then
     list=$(rpm -qpl "$file" 2>/dev/null)
     echo "$package rpm: $(stat -c %s "$file") bytes"
     check "$package rpm" "^/usr/bin/" "$list"
+    for program in $(grep '^/usr/bin/' <<< "$list" | xargs -n1 basename); do
+      check "$package rpm man page" "^/usr/share/man/man1/$program\.1\.gz$" "$list"
+    done
     if grep -q lintian <<< "$list"; then echo "FAIL: $package rpm carries lintian overrides"; status=1; fi
     check "$package rpm requires" "libQt6Core\.so\.6" "$(rpm -qpR "$file" 2>/dev/null)"
   # %description is the whole text after the summary line (all of its lines).
