@@ -143,9 +143,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# The long steps have deadlines of their own (timeout ...), well inside ctest's: a test that
+# ctest kills can't unmount, one that fails by itself does.
 
 note "debootstrap --variant=minbase bookworm from $mirror"
-debootstrap --variant=minbase bookworm "$root" "$mirror" > "$work/debootstrap.log" 2>&1 ||
+timeout 300 debootstrap --variant=minbase bookworm "$root" "$mirror" > "$work/debootstrap.log" 2>&1 ||
   { tail -30 "$work/debootstrap.log"; fail "debootstrap could not make the chroot (log above)"; }
 {
   echo "deb $mirror bookworm main"
@@ -158,10 +160,10 @@ mount --bind /dev "$root/dev"
 in_root() { chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
 
 note "the packages' dependencies"
-in_root apt-get update -qq || fail "apt-get update in the chroot"
+in_root timeout 120 apt-get update -qq || fail "apt-get update in the chroot"
 depends=$(for deb in "${debs[@]}"; do dpkg-deb -f "$deb" Depends; done | paste -sd, -)
 echo "Depends: $depends"
-in_root apt-get satisfy -y -qq --no-install-recommends "$depends" > "$work/deps.log" 2>&1 ||
+in_root timeout 300 apt-get satisfy -y -qq --no-install-recommends "$depends" > "$work/deps.log" 2>&1 ||
   { tail -30 "$work/deps.log"; fail "apt-get satisfy of the packages' Depends"; }
 mkdir -p "$root/var/tmp/debs"
 cp "${debs[@]}" "$root/var/tmp/debs/"
@@ -180,7 +182,7 @@ snapshot > "$work/before"
 packages_before=$(in_root dpkg-query -W -f='${Package}\n' | sort)
 
 note "apt install ${debs[*]##*/}"
-in_root apt-get install -y --no-install-recommends "${debs[@]/#*\//\/var\/tmp\/debs\/}" > "$work/install.log" 2>&1 ||
+in_root timeout 120 apt-get install -y --no-install-recommends "${debs[@]/#*\//\/var\/tmp\/debs\/}" > "$work/install.log" 2>&1 ||
   { cat "$work/install.log"; fail "apt install of the packages"; }
 added=$(comm -13 <(echo "$packages_before") <(in_root dpkg-query -W -f='${Package}\n' | sort) | paste -sd' ' -)
 [ "$added" = "flack-admin flack-server flack-tools" ] ||
@@ -232,7 +234,7 @@ awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 2.0) }' ||
   fail "the unit's exposure level is '$exposure' (want 2.0 or less)"
 
 note "apt purge"
-in_root apt-get purge -y flack-server flack-admin flack-tools > "$work/purge.log" 2>&1 ||
+in_root timeout 120 apt-get purge -y flack-server flack-admin flack-tools > "$work/purge.log" 2>&1 ||
   { cat "$work/purge.log"; fail "apt purge"; }
 [ ! -e "$root/var/lib/flack" ] || fail "purge left /var/lib/flack"
 snapshot > "$work/after"

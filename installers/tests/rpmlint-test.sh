@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# rpmlint on each .rpm: fails on any error or unfiltered warning. installers/rpm/rpmlintrc filters the findings that
-# are right for these packages, each with its reason.
+# rpmlint on each .rpm: fails on any error or unfiltered warning. installers/rpm/rpmlintrc
+# filters the findings that are right for these packages, each with its reason; rpmlint.toml
+# beside it has the settings.
 # Usage: rpmlint-test.sh DIST_DIR RPMLINTRC
 set -euo pipefail
 dist=$1 rc=$2
