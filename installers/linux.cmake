@@ -10,16 +10,16 @@ set(gen ${CMAKE_CURRENT_BINARY_DIR}/generated)
 file(MAKE_DIRECTORY ${gen})
 
 find_program(FLACK_GZIP gzip REQUIRED)
-find_program(FLACK_HELP2MAN help2man)
-find_program(FLACK_RSVG_CONVERT rsvg-convert)
-if(NOT FLACK_HELP2MAN OR NOT FLACK_RSVG_CONVERT)
-  # The dev builds don't need them; the packages do (tools/dev/package.sh installs both).
-  if(FLACK_PACKAGING_TESTS)
-    message(FATAL_ERROR "The packages need help2man and rsvg-convert (Debian: help2man, "
+# Man pages (help2man runs each program's --help) and PNG icons are made only for packages:
+# the dev and sanitizer builds neither need them nor should run their binaries while building.
+option(FLACK_PACKAGE_EXTRAS "Make the man pages and PNG icons (help2man, rsvg-convert)" OFF)
+if(FLACK_PACKAGE_EXTRAS)
+  find_program(FLACK_HELP2MAN help2man)
+  find_program(FLACK_RSVG_CONVERT rsvg-convert)
+  if(NOT FLACK_HELP2MAN OR NOT FLACK_RSVG_CONVERT)
+    message(FATAL_ERROR "FLACK_PACKAGE_EXTRAS needs help2man and rsvg-convert (Debian: help2man, "
                         "librsvg2-bin); tools/dev/package.sh installs them")
   endif()
-  message(STATUS "help2man or rsvg-convert not found: no man pages or PNG icons in this build "
-                 "(Debian: help2man, librsvg2-bin)")
 endif()
 
 # The release date, for the AppStream metadata, is the changelog's latest entry.
@@ -56,7 +56,7 @@ set(man_names
   "flack-client=command-line client of a Flack chat server"
   "flack-bench=load generator for Flack servers and clusters")
 set(program_components flack-server=server flack-admin=admin flack-client=tools flack-bench=tools)
-if(FLACK_HELP2MAN)
+if(FLACK_PACKAGE_EXTRAS)
   foreach(entry ${man_names})
     string(REGEX MATCH "^[^=]*" program "${entry}")
     string(REGEX REPLACE "^[^=]*=" "" description "${entry}")
@@ -101,7 +101,7 @@ if(admin IN_LIST flack_components)
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/metainfo COMPONENT admin)
   install(FILES ${linux_dir}/flack-admin.svg
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/icons/hicolor/scalable/apps COMPONENT admin)
-  if(FLACK_RSVG_CONVERT)
+  if(FLACK_PACKAGE_EXTRAS)
     foreach(size ${FLACK_ICON_SIZES})
       set(png ${gen}/icons/${size}/flack-admin.png)
       add_custom_command(OUTPUT ${png}

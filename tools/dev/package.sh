@@ -43,7 +43,7 @@ if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=cc
 cmake -S . -B "$build_dir" -G Ninja "${launcher[@]}" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
   -DCMAKE_CXX_FLAGS="$cxxflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
-  -DFLACK_BUILD_TESTS=OFF -DFLACK_WARNINGS_AS_ERRORS=ON \
+  -DFLACK_BUILD_TESTS=OFF -DFLACK_WARNINGS_AS_ERRORS=ON -DFLACK_PACKAGE_EXTRAS=ON \
   -DFLACK_PACKAGING_TESTS="${FLACK_PACKAGING_TESTS:-OFF}" "$@"
 cmake --build "$build_dir" -j "$(nproc)"
 
