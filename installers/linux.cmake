@@ -1,7 +1,8 @@
 # The Linux packages' files besides the binaries, installed into each program's component.
 # Generated ones (man pages, PNG icons, the gzipped changelog) are made at build time.
 set(FLACK_CONFIG_DIR "${CMAKE_INSTALL_FULL_SYSCONFDIR}/flack")
-# Debian 12's place for units (lintian: /usr/lib/systemd is for after the /usr merge).
+# Debian 12's place for units: its packages ship them in /lib/systemd/system (moving files
+# between /lib and /usr/lib waits for the end of the /usr merge, after Debian 12).
 set(FLACK_SYSTEMD_UNIT_DIR "/lib/systemd/system" CACHE PATH "Where the systemd unit goes")
 set(FLACK_ICON_SIZES 32 48 64 128 256)
 set(linux_dir ${CMAKE_CURRENT_SOURCE_DIR}/linux)
