@@ -2,8 +2,8 @@
 
 #include <QTimeZone>
 
+#include <chrono>
 #include <cstdio>
-#include <ctime>
 
 namespace flack::protocol {
 
@@ -22,15 +22,22 @@ QByteArray currentTimestamp()
 {
     // Every room event carries a timestamp; formatting one per event would be wasted work when
     // thousands of events share the same second. thread_local keeps it safe for worker threads.
-    thread_local std::time_t cachedSecond = -1;
+    // The calendar is std::chrono's: POSIX's gmtime_r is missing on Windows, where the admin app
+    // builds too.
+    using namespace std::chrono;
+    thread_local sys_seconds cachedSecond{seconds(-1)};
     thread_local QByteArray cached;
-    const std::time_t now = std::time(nullptr);
+    const sys_seconds now = floor<seconds>(system_clock::now());
     if (now != cachedSecond) {
-        std::tm parts{};
-        gmtime_r(&now, &parts);
+        const sys_days day = floor<days>(now);
+        const year_month_day date{day};
+        const hh_mm_ss time{now - day};
         char buffer[32];
-        const size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
-        cached = QByteArray(buffer, qsizetype(n));
+        const int n = std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                                    int(date.year()), unsigned(date.month()), unsigned(date.day()),
+                                    int(time.hours().count()), int(time.minutes().count()),
+                                    int(time.seconds().count()));
+        cached = QByteArray(buffer, n);
         cachedSecond = now;
     }
     return cached;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what's missing, then builds and runs every test twice, as CI does:
 # a normal build (warnings are errors), and a build with AddressSanitizer and
-# UndefinedBehaviorSanitizer, where any sanitizer report fails the test that caused it.
+# UndefinedBehaviorSanitizer, where any sanitizer report fails the test that caused it; then
+# builds the packages and tests them (tools/dev/test-packages.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools/dev/install-deps.sh
@@ -18,4 +19,8 @@ echo "== normal build =="
 run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build =="
 run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DFLACK_SANITIZE=ON
+# The packages: a Release build of its own (Debian's hardening flags), CPack, then lintian,
+# rpmlint and the install test in a fresh Debian 12 chroot. Not sanitized: what ships.
+echo "== packages =="
+tools/dev/test-packages.sh
 echo "all test suites passed"
