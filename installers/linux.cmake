@@ -90,7 +90,7 @@ if(server IN_LIST flack_components)
   configure_file(${linux_dir}/flack-server.service.in ${gen}/flack-server.service @ONLY)
   install(FILES ${gen}/flack-server.service DESTINATION ${FLACK_SYSTEMD_UNIT_DIR}
           COMPONENT server)
-  install(FILES ${linux_dir}/flack-server.ini DESTINATION ${FLACK_CONFIG_DIR} COMPONENT server)
+  install(FILES ${CMAKE_SOURCE_DIR}/resources/flack-server.ini DESTINATION ${FLACK_CONFIG_DIR} COMPONENT server)
 endif()
 
 if(admin IN_LIST flack_components)

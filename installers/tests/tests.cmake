@@ -5,7 +5,7 @@ set(tests_dir ${CMAKE_CURRENT_SOURCE_DIR}/tests)
 set(FLACK_DIST_DIR "${CMAKE_SOURCE_DIR}/dist" CACHE PATH "Where package.sh leaves the packages")
 
 add_test(NAME packaging/config-defaults
-  COMMAND ${tests_dir}/config-test.sh $<TARGET_FILE:flack-server> ${linux_dir}/flack-server.ini)
+  COMMAND ${tests_dir}/config-test.sh $<TARGET_FILE:flack-server> ${CMAKE_SOURCE_DIR}/resources/flack-server.ini)
 add_test(NAME packaging/changelog
   COMMAND ${tests_dir}/changelog-test.sh ${debian_src}/changelog ${PROJECT_VERSION})
 add_test(NAME packaging/portability
