@@ -3,6 +3,7 @@
 #include "server/net/httprequestparser.h"
 #include "server/net/httpresponse.h"
 #include "server/net/staticfilestore.h"
+#include "server/net/websocketupgradecheck.h"
 
 #include <QTcpSocket>
 
@@ -44,6 +45,9 @@ void HttpConnection::onReadyRead()
     const HttpRoutes::Route *route = m_routes->find(request.path);
     if (route && route->webSocketEndpoint && request.isWebSocketUpgrade() &&
         request.method == "GET") {
+        // QWebSocketServer would close a request it doesn't accept unanswered: answer it here.
+        if (const UpgradeCheck check = checkWebSocketUpgrade(request); !check.ok())
+            return finish(check.response());
         WebSocketEndpoint *endpoint = route->webSocketEndpoint;
         m_done = true;
         m_deadline.stop();

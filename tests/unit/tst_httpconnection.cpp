@@ -143,6 +143,21 @@ void TestHttpConnection::routes_data()
     QTest::newRow("upgrade with a query")
         << upgrade("GET", "/chat-server?v=1") << QByteArray("chat") << 0 << QByteArray()
         << QByteArray();
+    // QWebSocketServer would close these without a word (checkWebSocketUpgrade has the rest).
+    QTest::newRow("upgrade without a key")
+        << QByteArray("GET /chat-server HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        << QByteArray() << 400 << QByteArray("missing Sec-WebSocket-Key header\n") << QByteArray();
+    QTest::newRow("upgrade of another version")
+        << QByteArray("GET /admin HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Version: 8\r\n\r\n")
+        << QByteArray() << 426 << QByteArray() << QByteArray("sec-websocket-version: 13");
+    QTest::newRow("upgrade without Host")
+        << QByteArray("GET /chat-server HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Version: 13\r\n\r\n")
+        << QByteArray() << 400 << QByteArray("missing Host header\n") << QByteArray();
     QTest::newRow("HEAD upgrade at endpoint")
         << upgrade("HEAD", "/chat-server") << QByteArray() << 404 << QByteArray() << QByteArray();
     QTest::newRow("POST upgrade at endpoint")

@@ -181,7 +181,8 @@ void TestHttpListener::handedOffSocketLeavesTheHttpCountOnce()
     QVERIFY(listener);
     QTcpSocket client;
     client.connectToHost(QHostAddress::LocalHost, m_port);
-    client.write("GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    client.write("GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
     QTRY_COMPARE_WITH_TIMEOUT(m_a.accepted.size(), 1, 5000);
     // The endpoint counts it now; the listener must not any more.
     m_a.connections = 1;
