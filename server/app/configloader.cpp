@@ -1,5 +1,7 @@
 #include "server/app/configloader.h"
 
+#include "server/net/originpolicy.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
@@ -245,6 +247,24 @@ const std::vector<Setting> &settings()
         {"max-queued-bytes", "N",
          "Unsent data held for a client that doesn't read before it is dropped. Default 8388608.",
          integer(&ServerConfig::maxQueuedBytes, 65536, qint64(1) << 32)},
+        {"allowed-origins", "ORIGIN,...",
+         "Browser origins besides the web client's own that may open websockets, e.g. "
+         "https://chat.example.com (comma-separated); others get 403. Default: none.",
+         [](ServerConfig &config, const QString &value) {
+             QStringList origins;
+             for (const QString &entry : value.split(u',', Qt::SkipEmptyParts)) {
+                 const QString text = entry.trimmed();
+                 if (text.isEmpty())
+                     continue;
+                 QString problem;
+                 const QByteArray normal = net::OriginPolicy::normalize(text.toUtf8(), &problem);
+                 if (normal.isEmpty())
+                     return QStringLiteral("origin '%1': %2").arg(text.left(100), problem);
+                 origins.append(QString::fromLatin1(normal));
+             }
+             config.allowedOrigins = origins;
+             return QString();
+         }},
         {"log-level", "LEVEL", "debug, info, warning or error. Default info.",
          [](ServerConfig &config, const QString &value) {
              const QString level = value.trimmed().toLower();

@@ -75,6 +75,7 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     if (!m_config.webRoot.isEmpty())
         httpSettings.webRoot = m_config.webRoot;
     httpSettings.maxConnections = m_config.maxConnections;
+    httpSettings.allowedOrigins = m_config.allowedOrigins;
     m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, [this] {
         const admin::MetricsSnapshot values = m_metrics->snapshot();
         return admin::NodeReporter::Counters{qint64(values.messagesIn), qint64(values.messagesOut),

@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace flack::server::app {
 
@@ -32,6 +33,9 @@ struct ServerConfig
     qint64 maxRooms = 100000;
     qint64 maxQueuedBytes = 8 * 1024 * 1024;
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
+    // Browser origins besides the web client's own that may open websockets, normalized
+    // ("https://chat.example.com"); see net::OriginPolicy.
+    QStringList allowedOrigins;
 
     // Cluster. Without --cluster-listen and --peers the server runs alone and ignores the rest.
     QString nodeName;          // empty: "host:port" of the HTTP listener, derived at start-up

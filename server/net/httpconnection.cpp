@@ -2,6 +2,7 @@
 
 #include "server/net/httprequestparser.h"
 #include "server/net/httpresponse.h"
+#include "server/net/originpolicy.h"
 #include "server/net/staticfilestore.h"
 #include "server/net/websocketupgradecheck.h"
 
@@ -11,8 +12,8 @@ namespace flack::server::net {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRoutes *routes,
                                const StaticFileStore *files, qsizetype maxHeaderBytes,
-                               int timeoutMs)
-    : QObject(socket), m_socket(socket), m_routes(routes), m_files(files),
+                               int timeoutMs, const OriginPolicy *origins)
+    : QObject(socket), m_socket(socket), m_routes(routes), m_files(files), m_origins(origins),
       m_maxHeaderBytes(maxHeaderBytes)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
@@ -48,6 +49,17 @@ void HttpConnection::onReadyRead()
         // QWebSocketServer would close a request it doesn't accept unanswered: answer it here.
         if (const UpgradeCheck check = checkWebSocketUpgrade(request); !check.ok())
             return finish(check.response());
+        // Cross-site websocket hijacking: a foreign page must not speak for its visitor.
+        if (m_origins && !m_origins->allows(request.header("origin"), request.hasHeader("origin"),
+                                            request.header("host"))) {
+            Q_EMIT upgradeRefused(
+                QStringLiteral("websocket upgrade of %1 with Origin '%2' not "
+                               "in --allowed-origins")
+                    .arg(QString::fromLatin1(request.path.left(64)),
+                         QString::fromLatin1(request.header("origin").left(200))));
+            return finish(buildHttpResponse(403, "text/plain; charset=utf-8",
+                                            "this origin may not open websockets here\n", false));
+        }
         WebSocketEndpoint *endpoint = route->webSocketEndpoint;
         m_done = true;
         m_deadline.stop();

@@ -19,7 +19,8 @@ constexpr int kWriteChunkBytes = 8192;
 } // namespace
 
 HttpListener::HttpListener(const HttpListenerSettings &settings, HttpRoutes routes, QObject *parent)
-    : QObject(parent), m_settings(settings), m_routes(std::move(routes)), m_files(settings.webRoot)
+    : QObject(parent), m_settings(settings), m_routes(std::move(routes)), m_files(settings.webRoot),
+      m_origins(settings.allowedOrigins)
 {
     // The kernel's accept queue, not Qt's, absorbs bursts: take everything at once.
     m_server.setMaxPendingConnections(1024);
@@ -70,8 +71,13 @@ void HttpListener::onNewConnection()
             refuse(socket);
             continue;
         }
-        auto *connection = new HttpConnection(
-            socket, &m_routes, &m_files, m_settings.maxHeaderBytes, m_settings.requestTimeoutMs);
+        auto *connection =
+            new HttpConnection(socket, &m_routes, &m_files, m_settings.maxHeaderBytes,
+                               m_settings.requestTimeoutMs, &m_origins);
+        connect(connection, &HttpConnection::upgradeRefused, this,
+                [this, socket](const QString &reason) {
+                    m_refusals.refused(socket->peerAddress(), reason);
+                });
         connect(connection, &HttpConnection::webSocketUpgrade, this,
                 [this](QTcpSocket *upgraded, WebSocketEndpoint *endpoint) {
                     disconnect(upgraded, nullptr, this, nullptr);

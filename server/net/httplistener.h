@@ -6,6 +6,8 @@
 // registered endpoint. Lives on the main thread; owned by ServerApplication.
 
 #include "server/net/httproutes.h"
+#include "server/net/originpolicy.h"
+#include "server/net/refusallog.h"
 #include "server/net/staticfilestore.h"
 
 #include <QHostAddress>
@@ -20,6 +22,8 @@ struct HttpListenerSettings
     qsizetype maxConnections = 10000;
     qsizetype maxHeaderBytes = 16 * 1024;
     int requestTimeoutMs = 10000;
+    // Browser origins besides the page's own that may open websockets (see OriginPolicy).
+    QStringList allowedOrigins;
 };
 
 class HttpListener : public QObject
@@ -43,6 +47,8 @@ private:
     HttpListenerSettings m_settings;
     HttpRoutes m_routes;
     StaticFileStore m_files;
+    OriginPolicy m_origins;
+    RefusalLog m_refusals;
     QTcpServer m_server;
     qsizetype m_httpConnections = 0; // accepted sockets not (yet) handed to an endpoint
 };

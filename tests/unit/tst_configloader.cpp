@@ -792,6 +792,32 @@ private Q_SLOTS:
         QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
         QVERIFY2(result.text.contains(u"not a readable file"_s), qPrintable(result.text));
     }
+
+    // Connection admission: the origin allow-list.
+    void allowedOrigins()
+    {
+        ConfigResult result = load({});
+        QVERIFY(result.config.allowedOrigins.isEmpty()); // only the web client's own origin
+        result = load({u"--allowed-origins"_s,
+                       u"https://Chat.Example.com, http://localhost:3000,https://a.example:443"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QCOMPARE(result.config.allowedOrigins,
+                 QStringList({u"https://chat.example.com"_s, u"http://localhost:3000"_s,
+                              u"https://a.example"_s}));
+        // An INI value with commas, and the environment over it.
+        const QString file = writeFile("allowed-origins=https://a.example,https://b.example\n");
+        result = load({u"--config"_s, file});
+        QCOMPARE(result.config.allowedOrigins,
+                 QStringList({u"https://a.example"_s, u"https://b.example"_s}));
+        result = load({u"--config"_s, file}, {u"FLACK_ALLOWED_ORIGINS=http://c.example"_s});
+        QCOMPARE(result.config.allowedOrigins, QStringList({u"http://c.example"_s}));
+        for (const QString &bad : {u"chat.example.com"_s, u"ftp://a.example"_s,
+                                   u"https://a.example/path"_s, u"https://user@a.example"_s}) {
+            result = load({u"--allowed-origins"_s, bad});
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(u"allowed-origins"_s), qPrintable(result.text));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConfigLoader)

@@ -1,0 +1,111 @@
+// Connection admission against a real server: which browser origins may open websockets
+// (--allowed-origins; the page's own origin and non-browsers always), how many connections one
+// address may hold (--max-connections-per-address), and that connections still in their HTTP,
+// handshake or pre-authentication phase can't lock legitimate users out (--max-pending-
+// connections, --handshake-timeout-ms, --auth-timeout-seconds).
+
+#include "shared/clientrecordencoder.h"
+#include "tests/support/protocolchecks.h"
+#include "tests/support/serverprocess.h"
+#include "tests/support/wstestclient.h"
+
+#include <QProcessEnvironment>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace flack::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QByteArray kAdminToken = "admin-token-for-the-admission-test";
+
+QByteArray upgradeRequest(const QByteArray &path, const QByteArray &extraHeaders)
+{
+    return "GET " + path +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+           extraHeaders + "\r\n";
+}
+
+// The response head (and what came with it) to one raw request; a 101 leaves the socket open,
+// so this reads until the head is complete instead of until the close.
+RawHttpResponse answerHead(quint16 port, const QByteArray &request, int timeoutMs = 10000)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!socket.waitForConnected(timeoutMs))
+        return {};
+    socket.write(request);
+    QByteArray raw;
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired() && !raw.contains("\r\n\r\n") &&
+           socket.state() == QAbstractSocket::ConnectedState) {
+        socket.waitForReadyRead(100);
+        raw += socket.readAll();
+    }
+    raw += socket.readAll();
+    return parseRawHttp(raw);
+}
+
+} // namespace
+
+class TestAdmission : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void foreignOriginsAreRefused()
+    {
+        ServerProcess server(
+            {u"--allowed-origins"_s, u"https://app.example,http://localhost:3000"_s});
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"FLACK_ADMIN_TOKEN"_s, QString::fromLatin1(kAdminToken));
+        server.setEnvironment(environment);
+        QVERIFY2(server.start(), server.output().constData());
+        const quint16 port = server.port();
+        const QByteArray own = "Origin: http://127.0.0.1\r\n";
+
+        for (const QByteArray path : {QByteArray("/chat-server"), QByteArray("/admin")}) {
+            // Not a browser, the page's own origin (http or https), and the listed ones.
+            for (const QByteArray &headers :
+                 {QByteArray(), own, QByteArray("Origin: https://127.0.0.1\r\n"),
+                  QByteArray("Origin: https://app.example\r\n"),
+                  QByteArray("Origin: HTTP://LOCALHOST:3000\r\n")}) {
+                const RawHttpResponse response = answerHead(port, upgradeRequest(path, headers));
+                QVERIFY2(response.status == 101, (path + ' ' + headers + response.raw).constData());
+            }
+            // Anyone else's page may not open a websocket in its visitors' name.
+            for (const QByteArray &headers :
+                 {QByteArray("Origin: https://evil.example\r\n"), QByteArray("Origin: null\r\n"),
+                  QByteArray("Origin: http://127.0.0.1:1\r\n"),
+                  QByteArray("Origin: http://localhost:3001\r\n")}) {
+                const RawHttpResponse response = rawHttp(port, upgradeRequest(path, headers));
+                QVERIFY2(response.status == 403, (path + ' ' + headers + response.raw).constData());
+                QCOMPARE(response.body, QByteArray("this origin may not open websockets here\n"));
+            }
+        }
+        // A real websocket client with a foreign origin is refused; with none it chats.
+        QWebSocket foreign(u"https://evil.example"_s);
+        QSignalSpy connected(&foreign, &QWebSocket::connected);
+        QSignalSpy failed(&foreign, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
+        foreign.open(server.chatUrl());
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty() || !connected.isEmpty(), 10000);
+        QVERIFY(connected.isEmpty());
+        WsTestClient user;
+        QVERIFY(user.open(server.chatUrl()));
+        QVERIFY(!user.login(u"alice"_s).isEmpty());
+        // Refusals are logged with the address they came from.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            server.output().contains("refused a connection from 127.0.0.1: websocket upgrade"),
+            5000);
+        QCOMPARE(server.terminate(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAdmission)
+#include "tst_admission.moc"
