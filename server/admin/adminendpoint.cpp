@@ -1,6 +1,7 @@
 #include "server/admin/adminendpoint.h"
 
 #include "server/admin/adminsession.h"
+#include "server/net/connectionadmission.h"
 #include "server/net/httpresponse.h"
 
 #include <QLoggingCategory>
@@ -73,6 +74,11 @@ void AdminEndpoint::onNewConnection()
         socket->setMaxAllowedIncomingFrameSize(quint64(kMaxRecordBytes));
         auto *session = new AdminSession(socket, tcpSocket, m_token, m_observer, this);
         m_sessions.push_back(session);
+        // Pending (evictable by newcomers) until the operator's token is checked.
+        connect(session, &AdminSession::authenticated, this,
+                [tcp = QPointer<QTcpSocket>(tcpSocket)] {
+                    net::ConnectionAdmission::markEstablished(tcp.data());
+                });
         connect(session, &AdminSession::finished, this, [this, session] {
             std::erase(m_sessions, session);
             session->deleteLater();

@@ -126,6 +126,7 @@ void AdminSession::onText(const QString &text)
         }
         m_deadline.stop();
         m_state = State::Watching;
+        Q_EMIT authenticated();
         audit(QStringLiteral("connected"));
         m_watching = true;
         m_observer->addWatcher();

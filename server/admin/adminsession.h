@@ -43,6 +43,8 @@ public:
     static constexpr int kHelloDeadlineMs = 10000;
 
 Q_SIGNALS:
+    // The admin_hello's token was right (the session is Watching).
+    void authenticated();
     // The socket is gone; the owner may delete the session.
     void finished();
 

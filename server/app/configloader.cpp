@@ -265,6 +265,18 @@ const std::vector<Setting> &settings()
              config.allowedOrigins = origins;
              return QString();
          }},
+        {"max-connections-per-address", "N",
+         "Connections one IPv4 address (or IPv6 /64) may hold at once; beyond it new ones get "
+         "429. Default 1000.",
+         integer(&ServerConfig::maxConnectionsPerAddress, 1, 1000000)},
+        {"max-pending-connections", "N",
+         "Connections not yet authenticated held at once; beyond it a newcomer replaces the "
+         "oldest of them. Default 1000.",
+         integer(&ServerConfig::maxPendingConnections, 1, 1000000)},
+        {"handshake-timeout-ms", "MS",
+         "Time a new connection has to send its HTTP request or websocket upgrade. "
+         "Default 10000.",
+         integer(&ServerConfig::handshakeTimeoutMs, 100, 600000)},
         {"log-level", "LEVEL", "debug, info, warning or error. Default info.",
          [](ServerConfig &config, const QString &value) {
              const QString level = value.trimmed().toLower();

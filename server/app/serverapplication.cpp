@@ -76,6 +76,9 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
         httpSettings.webRoot = m_config.webRoot;
     httpSettings.maxConnections = m_config.maxConnections;
     httpSettings.allowedOrigins = m_config.allowedOrigins;
+    httpSettings.maxConnectionsPerAddress = m_config.maxConnectionsPerAddress;
+    httpSettings.maxPendingConnections = m_config.maxPendingConnections;
+    httpSettings.requestTimeoutMs = m_config.handshakeTimeoutMs;
     m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, [this] {
         const admin::MetricsSnapshot values = m_metrics->snapshot();
         return admin::NodeReporter::Counters{qint64(values.messagesIn), qint64(values.messagesOut),

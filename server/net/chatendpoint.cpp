@@ -1,5 +1,6 @@
 #include "server/net/chatendpoint.h"
 
+#include "server/net/connectionadmission.h"
 #include "server/net/websockettransport.h"
 #include "server/sessions/clientsession.h"
 
@@ -71,6 +72,12 @@ void ChatEndpoint::onNewConnection()
         transport->attach(session);
         connect(session, &sessions::ClientSession::finished, this,
                 [this, session] { onSessionFinished(session); });
+        // Until then the connection is one of the listener's pending ones, which newcomers may
+        // evict.
+        connect(session, &sessions::ClientSession::authenticated, this,
+                [tcp = QPointer<QTcpSocket>(tcpSocket)] {
+                    ConnectionAdmission::markEstablished(tcp.data());
+                });
         m_sessions.emplace(session, transport);
         if (m_shuttingDown)
             session->closeForShutdown();

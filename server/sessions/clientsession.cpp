@@ -232,6 +232,7 @@ void ClientSession::handleAuthenticate(const ClientRecord &record)
     m_userId = record.userId.isEmpty() ? generateUserId() : record.userId;
     m_state = State::Ready;
     reply(encodeAuthenticated(m_userId));
+    Q_EMIT authenticated();
 }
 
 void ClientSession::handleJoin(const ClientRecord &record)

@@ -70,6 +70,8 @@ public:
     void kick(const QString &reason) override;
 
 Q_SIGNALS:
+    // The client has authenticated (the session is Ready): it no longer counts as pending.
+    void authenticated();
     // The connection is gone and the session left its rooms; the owner may delete it.
     void finished();
 

@@ -9,6 +9,7 @@
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
 
+#include <QNetworkInterface>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -50,6 +51,35 @@ RawHttpResponse answerHead(quint16 port, const QByteArray &request, int timeoutM
     }
     raw += socket.readAll();
     return parseRawHttp(raw);
+}
+
+// A raw request to host (rawHttp() only speaks to 127.0.0.1).
+RawHttpResponse rawHttpTo(const QString &host, quint16 port, const QByteArray &request)
+{
+    QTcpSocket socket;
+    socket.connectToHost(host, port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(request);
+    QByteArray raw;
+    QDeadlineTimer deadline(10000);
+    while (!deadline.hasExpired() && socket.state() != QAbstractSocket::UnconnectedState) {
+        socket.waitForReadyRead(100);
+        raw += socket.readAll();
+    }
+    raw += socket.readAll();
+    return parseRawHttp(raw);
+}
+
+// An IPv4 address of this host that is not loopback, or an empty string.
+QString outsideAddress()
+{
+    const QList<QHostAddress> addresses = QNetworkInterface::allAddresses();
+    for (const QHostAddress &address : addresses) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback())
+            return address.toString();
+    }
+    return {};
 }
 
 } // namespace
@@ -103,6 +133,47 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             server.output().contains("refused a connection from 127.0.0.1: websocket upgrade"),
             5000);
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    void oneAddressCannotTakeEverySlot()
+    {
+        // Loopback peers are exempt (a local proxy shares one address among everybody), so the
+        // clients come from this host's own outside address.
+        const QString outside = outsideAddress();
+        QVERIFY2(!outside.isEmpty(), "this test needs a non-loopback IPv4 address on this host");
+        ServerProcess server({u"--port"_s, u"0"_s, u"--bind"_s, u"0.0.0.0"_s,
+                              u"--max-connections-per-address"_s, u"3"_s});
+        server.setDefaultArguments(false);
+        server.setBindAddress(outside); // what the test's URLs name
+        QVERIFY2(server.start(), server.output().constData());
+        const QByteArray health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        WsTestClient users[3];
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(users[i].open(server.chatUrl()));
+            QVERIFY(!users[i].login(u"user%1"_s.arg(i)).isEmpty());
+        }
+        // A fourth connection from that address, HTTP or websocket, gets a clear refusal.
+        const RawHttpResponse refused = rawHttpTo(outside, server.port(), health);
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.body, QByteArray("too many connections from your address\n"));
+        WsTestClient fourth;
+        QVERIFY(!fourth.open(server.chatUrl(), 5000));
+        // Other addresses are not affected, loopback never capped.
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(rawHttpTo(u"127.0.0.1"_s, server.port(), health).status, 200);
+        // Those present carry on.
+        for (WsTestClient &user : users) {
+            user.sendText(flack::protocol::encodePing());
+            QCOMPARE(user.nextOf(u"ping_reply").value(u"record"_s).toString(), u"ping_reply"_s);
+        }
+        // One leaves: once its socket is gone, its slot serves someone else.
+        users[0].socket().abort();
+        QTRY_COMPARE_WITH_TIMEOUT(rawHttpTo(outside, server.port(), health).status, 200, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(server.output().contains("refused a connection from " +
+                                                          outside.toLatin1() +
+                                                          ": over --max-connections-per-address"),
+                                 5000);
         QCOMPARE(server.terminate(), 0);
     }
 };

@@ -412,12 +412,12 @@ void TestHttpServing::connectionCapRefusesNewcomers()
     alice.join(QStringLiteral("capped"));
     bob.join(QStringLiteral("capped"));
     QCOMPARE(alice.next().value(u"record").toString(), u"joined");
-    // Three idle connections fill the cap. The kernel's accept queue is FIFO, so they are
-    // accepted (and counted) before anything connecting after them.
-    QTcpSocket idle[3];
-    for (QTcpSocket &socket : idle) {
-        socket.connectToHost(QStringLiteral("127.0.0.1"), server.port());
-        QVERIFY(socket.waitForConnected(5000));
+    // Three more users fill the cap. (Connections that have not authenticated would give way
+    // to newcomers instead: tst_admission.)
+    WsTestClient others[3];
+    for (WsTestClient &other : others) {
+        QVERIFY(other.open(server.chatUrl()));
+        QVERIFY(!other.login(QStringLiteral("other")).isEmpty());
     }
     const RawHttpResponse refused = rawHttp(server.port(), get("/healthz"));
     QCOMPARE(refused.status, 503);
@@ -437,7 +437,7 @@ void TestHttpServing::connectionCapRefusesNewcomers()
     QVERIFY(alice.isConnected() && bob.isConnected());
 
     // A freed slot is usable again.
-    idle[0].abort();
+    others[0].socket().abort();
     QTRY_COMPARE_WITH_TIMEOUT(rawHttp(server.port(), get("/healthz")).status, 200, 5000);
     QCOMPARE(server.terminate(), 0);
 }

@@ -793,6 +793,30 @@ private Q_SLOTS:
         QVERIFY2(result.text.contains(u"not a readable file"_s), qPrintable(result.text));
     }
 
+    // Connection admission: per address, pending pool, handshake deadline.
+    void admissionLimits()
+    {
+        ConfigResult result = load({});
+        QCOMPARE(result.config.maxConnectionsPerAddress, 1000);
+        QCOMPARE(result.config.maxPendingConnections, 1000);
+        QCOMPARE(result.config.handshakeTimeoutMs, 10000);
+        const QString file = writeFile("max-connections-per-address=7\n"
+                                       "max-pending-connections=8\nhandshake-timeout-ms=900\n");
+        result = load({u"--config"_s, file, u"--max-pending-connections"_s, u"9"_s},
+                      {u"FLACK_HANDSHAKE_TIMEOUT_MS=800"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QCOMPARE(result.config.maxConnectionsPerAddress, 7);
+        QCOMPARE(result.config.maxPendingConnections, 9);
+        QCOMPARE(result.config.handshakeTimeoutMs, 800);
+        for (const QStringList &bad : {QStringList{u"--max-connections-per-address"_s, u"0"_s},
+                                       QStringList{u"--max-pending-connections"_s, u"x"_s},
+                                       QStringList{u"--handshake-timeout-ms"_s, u"99"_s}}) {
+            result = load(bad);
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(bad.first().mid(2)), qPrintable(result.text));
+        }
+    }
+
     // Connection admission: the origin allow-list.
     void allowedOrigins()
     {
