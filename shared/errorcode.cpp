@@ -37,6 +37,8 @@ QLatin1StringView errorCodeString(ErrorCode code)
         return QLatin1StringView("CHAT_LIMIT-004");
     case ErrorCode::KickedByAdmin:
         return QLatin1StringView("CHAT_ADMIN-001");
+    case ErrorCode::AuthenticationTimeout:
+        return QLatin1StringView("CHAT_LIMIT-006");
     }
     return QLatin1StringView("CHAT_PROTOCOL-001");
 }
@@ -76,6 +78,8 @@ QLatin1StringView defaultReason(ErrorCode code)
         return QLatin1StringView("the server holds its maximum number of chats");
     case ErrorCode::KickedByAdmin:
         return QLatin1StringView("kicked by an administrator");
+    case ErrorCode::AuthenticationTimeout:
+        return QLatin1StringView("not authenticated in time");
     }
     return QLatin1StringView("error");
 }

@@ -277,6 +277,10 @@ const std::vector<Setting> &settings()
          "Time a new connection has to send its HTTP request or websocket upgrade. "
          "Default 10000.",
          integer(&ServerConfig::handshakeTimeoutMs, 100, 600000)},
+        {"auth-timeout-seconds", "SECONDS",
+         "Time a chat connection has from its websocket handshake to authenticating; later it "
+         "gets CHAT_LIMIT-006 and is closed. Default 10.",
+         integer(&ServerConfig::authTimeoutSeconds, 1, 3600)},
         {"log-level", "LEVEL", "debug, info, warning or error. Default info.",
          [](ServerConfig &config, const QString &value) {
              const QString level = value.trimmed().toLower();

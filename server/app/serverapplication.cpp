@@ -66,6 +66,7 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     net::ChatEndpointSettings chatSettings;
     chatSettings.maxMessageBytes = m_config.maxMessageBytes;
     chatSettings.idleTimeoutSeconds = m_config.idleTimeoutSeconds;
+    chatSettings.authTimeoutMs = m_config.authTimeoutSeconds * 1000;
     chatSettings.limits.maxNameBytes = m_config.maxNameBytes;
     chatSettings.limits.maxChatsPerConnection = m_config.maxChatsPerConnection;
     chatSettings.limits.maxQueuedBytes = m_config.maxQueuedBytes;

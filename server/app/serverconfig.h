@@ -39,6 +39,7 @@ struct ServerConfig
     qint64 maxConnectionsPerAddress = 1000; // one IPv4 address or IPv6 /64, every phase
     qint64 maxPendingConnections = 1000;    // not yet authenticated; newcomers evict the oldest
     int handshakeTimeoutMs = 10000;         // the HTTP request or websocket upgrade head
+    int authTimeoutSeconds = 10;            // websocket handshake to `authenticated`
 
     // Cluster. Without --cluster-listen and --peers the server runs alone and ignores the rest.
     QString nodeName;          // empty: "host:port" of the HTTP listener, derived at start-up

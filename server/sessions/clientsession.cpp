@@ -127,6 +127,12 @@ void ClientSession::closeForShutdown()
     m_transport->close(kCloseGoingAway, QStringLiteral("server shutting down"));
 }
 
+void ClientSession::closeUnauthenticated(const QString &reason)
+{
+    if (m_state == State::AwaitingHello || m_state == State::AwaitingAuthentication)
+        fail(ErrorCode::AuthenticationTimeout, reason);
+}
+
 void ClientSession::deliver(const QString &frame)
 {
     if (m_state == State::Closing || m_state == State::Closed)

@@ -50,6 +50,8 @@ public:
     // Server-initiated ends.
     void closeIdle();
     void closeForShutdown();
+    // CHAT_LIMIT-006 and close 1008, unless the client has authenticated (or is leaving).
+    void closeUnauthenticated(const QString &reason);
 
     // Drops the connection at once, without a close handshake.
     void abortConnection();

@@ -4,17 +4,20 @@
 // handshake or pre-authentication phase can't lock legitimate users out (--max-pending-
 // connections, --handshake-timeout-ms, --auth-timeout-seconds).
 
+#include "shared/adminrecord.h"
 #include "shared/clientrecordencoder.h"
 #include "tests/support/protocolchecks.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
 
+#include <QJsonObject>
 #include <QNetworkInterface>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -174,6 +177,98 @@ private Q_SLOTS:
                                                           outside.toLatin1() +
                                                           ": over --max-connections-per-address"),
                                  5000);
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    void lateAuthenticationIsClosed()
+    {
+        ServerProcess server({u"--auth-timeout-seconds"_s, u"1"_s});
+        QVERIFY2(server.start(), server.output().constData());
+        WsTestClient silent;    // says nothing at all
+        WsTestClient helloOnly; // hello, then nothing
+        WsTestClient user;
+        QVERIFY(silent.open(server.chatUrl()));
+        QVERIFY(helloOnly.open(server.chatUrl()));
+        QVERIFY(user.open(server.chatUrl()));
+        helloOnly.sendText(flack::protocol::encodeClientHello(u"1.0"));
+        QCOMPARE(helloOnly.next().value(u"record"_s).toString(), u"server_hello"_s);
+        QVERIFY(!user.login(u"alice"_s).isEmpty());
+        for (WsTestClient *late : {&silent, &helloOnly}) {
+            const QJsonObject error = late->nextOf(u"protocol_error", 5000);
+            QCOMPARE(error.value(u"code"_s).toString(), u"CHAT_LIMIT-006"_s);
+            QVERIFY(late->waitForDisconnected(5000));
+            QCOMPARE(late->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        }
+        // The one who authenticated in time is not touched.
+        user.sendText(flack::protocol::encodePing());
+        QCOMPARE(user.nextOf(u"ping_reply").value(u"record"_s).toString(), u"ping_reply"_s);
+        QVERIFY(user.isConnected());
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    // The measure: on a 500-connection server, 500 sockets that connect and then stall
+    // (half an HTTP request, or a websocket that never says hello, on /chat-server and /admin)
+    // must not keep a real user out.
+    void halfOpenSocketsCannotLockUsersOut()
+    {
+        ServerProcess server({u"--max-connections"_s, u"500"_s, u"--log-level"_s, u"warning"_s});
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"FLACK_ADMIN_TOKEN"_s, QString::fromLatin1(kAdminToken));
+        server.setEnvironment(environment);
+        QVERIFY2(server.start(), server.output().constData());
+        const quint16 port = server.port();
+
+        std::vector<std::unique_ptr<QTcpSocket>> stalled;
+        const auto stall = [&](const QByteArray &bytes) {
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QStringLiteral("127.0.0.1"), port);
+            socket->write(bytes);
+            stalled.push_back(std::move(socket));
+        };
+        for (int i = 0; i < 240; ++i)
+            stall("GET /index.html HTTP/1.1\r\nHost: x\r\n"); // never finished
+        for (int i = 0; i < 244; ++i)
+            stall(upgradeRequest("/chat-server", {})); // upgraded, never a hello
+        // As many as /admin takes at once (AdminEndpoint::kMaxSessions).
+        for (int i = 0; i < 16; ++i)
+            stall(upgradeRequest("/admin", {})); // upgraded, never an admin_hello
+        // Every one connected, and the upgrades switched protocols: all 500 are held.
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(stalled.begin(), stalled.end(),
+                                             [](const auto &socket) {
+                                                 return socket->state() ==
+                                                        QAbstractSocket::ConnectedState;
+                                             }),
+                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(stalled.begin() + 240, stalled.end(),
+                        [](const auto &socket) { return socket->bytesAvailable() > 0; }),
+            20000);
+        for (auto it = stalled.begin() + 240; it != stalled.end(); ++it)
+            QVERIFY((*it)->peek(12) == "HTTP/1.1 101");
+
+        // Two real users connect, authenticate, join and chat.
+        WsTestClient alice;
+        WsTestClient bob;
+        QVERIFY(alice.open(server.chatUrl()));
+        QVERIFY(!alice.login(u"alice"_s).isEmpty());
+        QVERIFY(bob.open(server.chatUrl()));
+        QVERIFY(!bob.login(u"bob"_s).isEmpty());
+        alice.join(u"lobby"_s);
+        bob.join(u"lobby"_s);
+        QCOMPARE(alice.nextOf(u"joined").value(u"user_name"_s).toString(), u"bob"_s);
+        alice.sendText(flack::protocol::encodeClientChatMessage(u"lobby", u"still here"));
+        QCOMPARE(bob.nextOf(u"chat_message").value(u"message"_s).toString(), u"still here"_s);
+        QCOMPARE(alice.nextOf(u"chat_message").value(u"message"_s).toString(), u"still here"_s);
+        // And so does an operator on /admin.
+        WsTestClient admin;
+        QVERIFY(admin.open(QUrl(u"ws://127.0.0.1:%1/admin"_s.arg(port))));
+        admin.sendText(
+            flack::protocol::encodeAdminHello({u"1.0"_s, QString::fromLatin1(kAdminToken)}));
+        QCOMPARE(admin.nextOf(u"cluster_snapshot").value(u"record"_s).toString(),
+                 u"cluster_snapshot"_s);
+        // The stalled sockets paid for it, oldest first.
+        QVERIFY(stalled.front()->state() != QAbstractSocket::ConnectedState ||
+                stalled.front()->waitForDisconnected(5000));
         QCOMPARE(server.terminate(), 0);
     }
 };

@@ -800,6 +800,9 @@ private Q_SLOTS:
         QCOMPARE(result.config.maxConnectionsPerAddress, 1000);
         QCOMPARE(result.config.maxPendingConnections, 1000);
         QCOMPARE(result.config.handshakeTimeoutMs, 10000);
+        QCOMPARE(result.config.authTimeoutSeconds, 10);
+        QCOMPARE(load({u"--auth-timeout-seconds"_s, u"3"_s}).config.authTimeoutSeconds, 3);
+        QCOMPARE(load({}, {u"FLACK_AUTH_TIMEOUT_SECONDS=4"_s}).config.authTimeoutSeconds, 4);
         const QString file = writeFile("max-connections-per-address=7\n"
                                        "max-pending-connections=8\nhandshake-timeout-ms=900\n");
         result = load({u"--config"_s, file, u"--max-pending-connections"_s, u"9"_s},
@@ -810,7 +813,8 @@ private Q_SLOTS:
         QCOMPARE(result.config.handshakeTimeoutMs, 800);
         for (const QStringList &bad : {QStringList{u"--max-connections-per-address"_s, u"0"_s},
                                        QStringList{u"--max-pending-connections"_s, u"x"_s},
-                                       QStringList{u"--handshake-timeout-ms"_s, u"99"_s}}) {
+                                       QStringList{u"--handshake-timeout-ms"_s, u"99"_s},
+                                       QStringList{u"--auth-timeout-seconds"_s, u"0"_s}}) {
             result = load(bad);
             QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
             QVERIFY2(result.text.contains(bad.first().mid(2)), qPrintable(result.text));
