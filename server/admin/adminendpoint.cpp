@@ -2,6 +2,7 @@
 
 #include "server/admin/adminsession.h"
 #include "server/net/connectionadmission.h"
+#include "server/net/earlybytes.h"
 #include "server/net/httpresponse.h"
 #include "server/net/socketbuffers.h"
 
@@ -91,6 +92,8 @@ void AdminEndpoint::onNewConnection()
         auto *session = new AdminSession(socket, tcpSocket, m_token, m_observer, this);
         m_sessions.push_back(session);
         m_sessionSockets[session] = tcpSocket;
+        // Now that the session listens, what came with the upgrade request may be read.
+        net::EarlyBytes::replay(tcpSocket);
         // Pending (evictable by newcomers) until the operator's token is checked.
         connect(session, &AdminSession::authenticated, this,
                 [tcp = QPointer<QTcpSocket>(tcpSocket)] {

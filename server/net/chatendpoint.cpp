@@ -1,6 +1,7 @@
 #include "server/net/chatendpoint.h"
 
 #include "server/net/connectionadmission.h"
+#include "server/net/earlybytes.h"
 #include "server/net/websockettransport.h"
 #include "server/sessions/clientsession.h"
 
@@ -88,6 +89,8 @@ void ChatEndpoint::onNewConnection()
             m_authTimer.start(m_settings.authTimeoutMs);
         if (m_shuttingDown)
             session->closeForShutdown();
+        // Now that the session listens, what came with the upgrade request may be read.
+        EarlyBytes::replay(tcpSocket);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "server/net/httpconnection.h"
 
+#include "server/net/earlybytes.h"
 #include "server/net/httprequestparser.h"
 #include "server/net/httpresponse.h"
 #include "server/net/originpolicy.h"
@@ -64,6 +65,8 @@ void HttpConnection::onReadyRead()
         m_done = true;
         m_deadline.stop();
         disconnect(m_socket, nullptr, this, nullptr);
+        // Frames sent with the request would be lost in Qt's handshake: see EarlyBytes.
+        EarlyBytes::hold(m_socket, parsed.headerLength);
         QTcpSocket *socket = m_socket;
         deleteLater();
         Q_EMIT webSocketUpgrade(socket, endpoint);
