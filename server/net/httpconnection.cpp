@@ -18,6 +18,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRoutes *routes,
       m_maxHeaderBytes(maxHeaderBytes)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    // Only the head is ever looked at: whatever a peer sends beyond it (a body, a flood while
+    // a large answer waits for it to read) stays in the kernel, whose window throttles it,
+    // instead of piling up in Qt's buffer.
+    m_socket->setReadBufferSize(maxHeaderBytes + 1);
     // A request (or handshake) that never completes must not hold a connection slot forever.
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] { finish(buildHttpError(408, false)); });
@@ -65,6 +69,9 @@ void HttpConnection::onReadyRead()
         m_done = true;
         m_deadline.stop();
         disconnect(m_socket, nullptr, this, nullptr);
+        // The websocket reads as much as its frame limits allow (QWebSocket takes this
+        // setting over from the socket).
+        m_socket->setReadBufferSize(0);
         // Frames sent with the request would be lost in Qt's handshake: see EarlyBytes.
         EarlyBytes::hold(m_socket, parsed.headerLength);
         QTcpSocket *socket = m_socket;

@@ -108,6 +108,8 @@ void TestHttpConnection::serve(const QByteArray &bytes, WebSocketEndpoint **endp
     QTcpSocket *socket = server.nextPendingConnection();
     QVERIFY(socket);
     auto *connection = new HttpConnection(socket, &m_routes, m_files.get(), kMaxHeaderBytes, 10000);
+    // Qt buffers no more than the head can use: a flood behind it stays in the kernel.
+    QCOMPARE(socket->readBufferSize(), kMaxHeaderBytes + 1);
     QSignalSpy upgraded(connection, &HttpConnection::webSocketUpgrade);
     QVERIFY(client.waitForConnected(5000));
     client.write(bytes);
@@ -115,6 +117,7 @@ void TestHttpConnection::serve(const QByteArray &bytes, WebSocketEndpoint **endp
         upgraded.count() == 1 || client.state() == QAbstractSocket::UnconnectedState, 5000);
     if (upgraded.count() == 1) {
         QCOMPARE(upgraded.first().at(0).value<QTcpSocket *>(), socket);
+        QCOMPARE(socket->readBufferSize(), 0); // the websocket's own limits apply from here
         *endpoint = upgraded.first().at(1).value<WebSocketEndpoint *>();
         // What came behind the request is held for the endpoint, which puts it back once
         // QWebSocketServer has read the request and the session listens (EarlyBytes): do as
