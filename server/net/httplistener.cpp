@@ -78,10 +78,17 @@ void HttpListener::onNewConnection()
             refuse(socket, 429, "too many connections from your address\n");
             continue;
         }
-        if ((full || m_admission.pendingFull()) && !m_admission.evictOldestPending()) {
-            m_admission.track(socket, false);
-            refuse(socket, 503, "server is at its connection limit\n");
-            continue;
+        if (full || m_admission.pendingFull()) {
+            if (!m_admission.evictOldestPending()) {
+                m_admission.track(socket, false);
+                m_refusals.refused(socket->peerAddress(),
+                                   QStringLiteral("at --max-connections, all authenticated"));
+                refuse(socket, 503, "server is at its connection limit\n");
+                continue;
+            }
+            m_refusals.evictedFor(socket->peerAddress(),
+                                  full ? QStringLiteral("at --max-connections")
+                                       : QStringLiteral("at --max-pending-connections"));
         }
         m_admission.track(socket, true);
         auto *connection =

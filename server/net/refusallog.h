@@ -20,10 +20,15 @@ public:
 
     // "refused a connection from <address>: <reason>", unless this window's lines are spent.
     void refused(const QHostAddress &address, const QString &reason);
+    // "admitted a connection from <address> by resetting the oldest one not yet authenticated
+    // (<why>)": under attack, the line that says so. Shares the refusals' budget.
+    void evictedFor(const QHostAddress &address, const QString &why);
 
     qint64 suppressed() const { return m_suppressed; }
 
 private:
+    void log(const QString &line);
+
     QElapsedTimer m_window;
     int m_logged = 0;
     qint64 m_suppressed = 0; // in the current window
