@@ -39,6 +39,8 @@ QLatin1StringView errorCodeString(ErrorCode code)
         return QLatin1StringView("CHAT_LIMIT-005");
     case ErrorCode::KickedByAdmin:
         return QLatin1StringView("CHAT_ADMIN-001");
+    case ErrorCode::AuthenticationTimeout:
+        return QLatin1StringView("CHAT_LIMIT-006");
     }
     return QLatin1StringView("CHAT_PROTOCOL-001");
 }
@@ -80,6 +82,8 @@ QLatin1StringView defaultReason(ErrorCode code)
         return QLatin1StringView("sending faster than the message rate limit");
     case ErrorCode::KickedByAdmin:
         return QLatin1StringView("kicked by an administrator");
+    case ErrorCode::AuthenticationTimeout:
+        return QLatin1StringView("not authenticated in time");
     }
     return QLatin1StringView("error");
 }

@@ -9,23 +9,24 @@
 namespace flack::protocol {
 
 enum class ErrorCode {
-    InvalidHello,         // CHAT-001
-    UnsupportedVersion,   // CHAT-002
-    UnexpectedFrameType,  // CHAT-003
-    Malformed,            // CHAT_PROTOCOL-001
-    NotAuthenticated,     // CHAT_PROTOCOL-002
-    AlreadyAuthenticated, // CHAT_PROTOCOL-003
-    InvalidUserName,      // CHAT_PROTOCOL-004
-    InvalidChatName,      // CHAT_PROTOCOL-005
-    AlreadyJoined,        // CHAT_PROTOCOL-006
-    InvalidChatMessage,   // CHAT_PROTOCOL-007
-    NotJoined,            // CHAT_PROTOCOL-008
-    MessageTooLarge,      // CHAT_LIMIT-001
-    NameTooLong,          // CHAT_LIMIT-002
-    TooManyChats,         // CHAT_LIMIT-003
-    TooManyRooms,         // CHAT_LIMIT-004
-    Flooding,             // CHAT_LIMIT-005
-    KickedByAdmin,        // CHAT_ADMIN-001
+    InvalidHello,          // CHAT-001
+    UnsupportedVersion,    // CHAT-002
+    UnexpectedFrameType,   // CHAT-003
+    Malformed,             // CHAT_PROTOCOL-001
+    NotAuthenticated,      // CHAT_PROTOCOL-002
+    AlreadyAuthenticated,  // CHAT_PROTOCOL-003
+    InvalidUserName,       // CHAT_PROTOCOL-004
+    InvalidChatName,       // CHAT_PROTOCOL-005
+    AlreadyJoined,         // CHAT_PROTOCOL-006
+    InvalidChatMessage,    // CHAT_PROTOCOL-007
+    NotJoined,             // CHAT_PROTOCOL-008
+    MessageTooLarge,       // CHAT_LIMIT-001
+    NameTooLong,           // CHAT_LIMIT-002
+    TooManyChats,          // CHAT_LIMIT-003
+    TooManyRooms,          // CHAT_LIMIT-004
+    Flooding,              // CHAT_LIMIT-005
+    KickedByAdmin,         // CHAT_ADMIN-001
+    AuthenticationTimeout, // CHAT_LIMIT-006
 };
 
 // The wire form, e.g. "CHAT_PROTOCOL-001".

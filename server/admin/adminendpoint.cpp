@@ -1,7 +1,10 @@
 #include "server/admin/adminendpoint.h"
 
 #include "server/admin/adminsession.h"
+#include "server/net/connectionadmission.h"
+#include "server/net/earlybytes.h"
 #include "server/net/httpresponse.h"
+#include "server/net/socketbuffers.h"
 
 #include <QLoggingCategory>
 #include <QTcpSocket>
@@ -50,13 +53,28 @@ void AdminEndpoint::accept(QTcpSocket *socket)
                                   << ": no admin token is configured";
         return refuse(socket, 403);
     }
-    if (connectionCount() >= kMaxSessions)
-        return refuse(socket, 503);
     std::erase_if(m_handshaking, [](const auto &entry) { return entry.second.isNull(); });
-    if (connectionCount() >= kMaxSessions)
+    if (connectionCount() >= kMaxSessions && !evictOldestUnauthenticated())
         return refuse(socket, 503);
     m_handshaking[peerKey(socket->peerAddress(), socket->peerPort())] = socket;
     m_server.handleConnection(socket);
+}
+
+bool AdminEndpoint::evictOldestUnauthenticated()
+{
+    for (AdminSession *session : m_sessions) {
+        if (session->state() != AdminSession::State::AwaitingHello)
+            continue;
+        QTcpSocket *tcpSocket = m_sessionSockets[session].data();
+        if (!tcpSocket)
+            continue;
+        qCInfo(lcAdmin).noquote() << "dropping /admin connection from" << session->remoteAddress()
+                                  << "that has not said admin_hello, for a newcomer";
+        // Its session sees the disconnect and finishes; the slot is the newcomer's.
+        net::resetConnection(tcpSocket);
+        return true;
+    }
+    return false;
 }
 
 void AdminEndpoint::onNewConnection()
@@ -73,8 +91,17 @@ void AdminEndpoint::onNewConnection()
         socket->setMaxAllowedIncomingFrameSize(quint64(kMaxRecordBytes));
         auto *session = new AdminSession(socket, tcpSocket, m_token, m_observer, this);
         m_sessions.push_back(session);
+        m_sessionSockets[session] = tcpSocket;
+        // Now that the session listens, what came with the upgrade request may be read.
+        net::EarlyBytes::replay(tcpSocket);
+        // Pending (evictable by newcomers) until the operator's token is checked.
+        connect(session, &AdminSession::authenticated, this,
+                [tcp = QPointer<QTcpSocket>(tcpSocket)] {
+                    net::ConnectionAdmission::markEstablished(tcp.data());
+                });
         connect(session, &AdminSession::finished, this, [this, session] {
             std::erase(m_sessions, session);
+            m_sessionSockets.erase(session);
             session->deleteLater();
         });
     }

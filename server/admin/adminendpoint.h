@@ -1,7 +1,10 @@
 #pragma once
 // The /admin endpoint: finishes websocket handshakes on the shared port (QWebSocketServer in
 // handleConnection mode, like the chat endpoint) and gives each socket an AdminSession. Closed
-// with 403 unless an admin token is configured; at most kMaxSessions operators at once.
+// with 403 unless an admin token is configured; at most kMaxSessions operators at once. When
+// they are all taken, a newcomer takes the place of the oldest session that hasn't sent its
+// admin_hello yet (as the listener does for every connection), so sockets that upgrade and
+// stall can't keep the operator out; with none, it gets 503.
 // Lives on the main thread; owned by ServerApplication.
 
 #include "server/net/websocketendpoint.h"
@@ -41,6 +44,8 @@ public:
 private:
     void onNewConnection();
     void refuse(QTcpSocket *socket, int status);
+    // Resets the oldest session still awaiting its admin_hello; false when there is none.
+    bool evictOldestUnauthenticated();
 
     QByteArray m_token;
     ClusterObserver *m_observer;
@@ -48,7 +53,9 @@ private:
     // Sockets handed over whose handshake hasn't finished, by peer: QWebSocket drops the
     // signal connections of its TCP socket, so they are watched with QPointer instead.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
-    std::vector<AdminSession *> m_sessions;
+    std::vector<AdminSession *> m_sessions; // oldest first
+    // Each session's TCP socket, to reset it when evicted.
+    std::unordered_map<AdminSession *, QPointer<QTcpSocket>> m_sessionSockets;
 };
 
 } // namespace flack::server::admin

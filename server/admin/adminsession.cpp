@@ -170,6 +170,7 @@ void AdminSession::onText(const QString &text)
         m_deadline.stop();
         m_state = State::Watching;
         m_backlog.setLimit(kQueueBytes);
+        Q_EMIT authenticated();
         audit(QStringLiteral("connected"));
         m_watching = true;
         m_observer->addWatcher();

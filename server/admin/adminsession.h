@@ -51,6 +51,8 @@ public:
     static constexpr int kSlowReaderGraceMs = 2000;
 
 Q_SIGNALS:
+    // The admin_hello's token was right (the session is Watching).
+    void authenticated();
     // The socket is gone; the owner may delete the session.
     void finished();
 

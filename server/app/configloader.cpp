@@ -1,5 +1,7 @@
 #include "server/app/configloader.h"
 
+#include "server/net/originpolicy.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
@@ -255,6 +257,40 @@ const std::vector<Setting> &settings()
         {"message-burst", "N",
          "Messages one connection may send at once before its rate applies. Default 60.",
          integer(&ServerConfig::messageBurst, 1, 1000000)},
+        {"allowed-origins", "ORIGIN,...",
+         "Browser origins besides the web client's own that may open websockets, e.g. "
+         "https://chat.example.com (comma-separated); others get 403. Default: none.",
+         [](ServerConfig &config, const QString &value) {
+             QStringList origins;
+             for (const QString &entry : value.split(u',', Qt::SkipEmptyParts)) {
+                 const QString text = entry.trimmed();
+                 if (text.isEmpty())
+                     continue;
+                 QString problem;
+                 const QByteArray normal = net::OriginPolicy::normalize(text.toUtf8(), &problem);
+                 if (normal.isEmpty())
+                     return QStringLiteral("origin '%1': %2").arg(text.left(100), problem);
+                 origins.append(QString::fromLatin1(normal));
+             }
+             config.allowedOrigins = origins;
+             return QString();
+         }},
+        {"max-connections-per-address", "N",
+         "Connections one IPv4 address (or IPv6 /64) may hold at once; beyond it new ones get "
+         "429. Default 1000.",
+         integer(&ServerConfig::maxConnectionsPerAddress, 1, 1000000)},
+        {"max-pending-connections", "N",
+         "Connections not yet authenticated held at once; beyond it a newcomer replaces the "
+         "oldest of them. Default 1000.",
+         integer(&ServerConfig::maxPendingConnections, 1, 1000000)},
+        {"handshake-timeout-ms", "MS",
+         "Time a new connection has to send its HTTP request or websocket upgrade. "
+         "Default 10000.",
+         integer(&ServerConfig::handshakeTimeoutMs, 100, 600000)},
+        {"auth-timeout-seconds", "SECONDS",
+         "Time a chat connection has from its websocket handshake to authenticating; later it "
+         "gets CHAT_LIMIT-006 and is closed. Default 10.",
+         integer(&ServerConfig::authTimeoutSeconds, 1, 3600)},
         {"log-level", "LEVEL", "debug, info, warning or error. Default info.",
          [](ServerConfig &config, const QString &value) {
              const QString level = value.trimmed().toLower();

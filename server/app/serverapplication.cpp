@@ -68,6 +68,7 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     chatSettings.limits.maxMessagesPerSecond = m_config.maxMessagesPerSecond;
     chatSettings.limits.messageBurst = m_config.messageBurst;
     chatSettings.idleTimeoutSeconds = m_config.idleTimeoutSeconds;
+    chatSettings.authTimeoutMs = m_config.authTimeoutSeconds * 1000;
     chatSettings.limits.maxNameBytes = m_config.maxNameBytes;
     chatSettings.limits.maxChatsPerConnection = m_config.maxChatsPerConnection;
     chatSettings.limits.maxQueuedBytes = m_config.maxQueuedBytes;
@@ -77,6 +78,10 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     if (!m_config.webRoot.isEmpty())
         httpSettings.webRoot = m_config.webRoot;
     httpSettings.maxConnections = m_config.maxConnections;
+    httpSettings.allowedOrigins = m_config.allowedOrigins;
+    httpSettings.maxConnectionsPerAddress = m_config.maxConnectionsPerAddress;
+    httpSettings.maxPendingConnections = m_config.maxPendingConnections;
+    httpSettings.requestTimeoutMs = m_config.handshakeTimeoutMs;
     m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, [this] {
         const admin::MetricsSnapshot values = m_metrics->snapshot();
         return admin::NodeReporter::Counters{qint64(values.messagesIn), qint64(values.messagesOut),

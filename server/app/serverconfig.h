@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace flack::server::app {
 
@@ -34,6 +35,13 @@ struct ServerConfig
     int maxMessagesPerSecond = 20; // per connection; 0 = unlimited
     int messageBurst = 60;
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
+    // Browser origins besides the web client's own that may open websockets, normalized
+    // ("https://chat.example.com"); see net::OriginPolicy.
+    QStringList allowedOrigins;
+    qint64 maxConnectionsPerAddress = 1000; // one IPv4 address or IPv6 /64, every phase
+    qint64 maxPendingConnections = 1000;    // not yet authenticated; newcomers evict the oldest
+    int handshakeTimeoutMs = 10000;         // the HTTP request or websocket upgrade head
+    int authTimeoutSeconds = 10;            // websocket handshake to `authenticated`
 
     // Cluster. Without --cluster-listen and --peers the server runs alone and ignores the rest.
     QString nodeName;          // empty: "host:port" of the HTTP listener, derived at start-up

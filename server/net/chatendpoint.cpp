@@ -1,5 +1,7 @@
 #include "server/net/chatendpoint.h"
 
+#include "server/net/connectionadmission.h"
+#include "server/net/earlybytes.h"
 #include "server/net/websockettransport.h"
 #include "server/sessions/clientsession.h"
 
@@ -19,6 +21,10 @@ ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDire
     // against bursts; Qt's default of 30 would refuse busy moments.
     m_server.setMaxPendingConnections(4096);
     connect(&m_server, &QWebSocketServer::newConnection, this, &ChatEndpoint::onNewConnection);
+
+    m_clock.start();
+    m_authTimer.setSingleShot(true);
+    connect(&m_authTimer, &QTimer::timeout, this, &ChatEndpoint::closeLateAuthentications);
 
     if (m_settings.idleTimeoutSeconds > 0) {
         // One timer for all sessions instead of one per connection: per-connection timers
@@ -74,9 +80,20 @@ void ChatEndpoint::onNewConnection()
         transport->attach(session);
         connect(session, &sessions::ClientSession::finished, this,
                 [this, session] { onSessionFinished(session); });
+        // Until then the connection is one of the listener's pending ones, which newcomers may
+        // evict.
+        connect(session, &sessions::ClientSession::authenticated, this,
+                [tcp = QPointer<QTcpSocket>(tcpSocket)] {
+                    ConnectionAdmission::markEstablished(tcp.data());
+                });
         m_sessions.emplace(session, transport);
+        m_authDeadlines.push_back({session, m_clock.elapsed() + m_settings.authTimeoutMs});
+        if (!m_authTimer.isActive())
+            m_authTimer.start(m_settings.authTimeoutMs);
         if (m_shuttingDown)
             session->closeForShutdown();
+        // Now that the session listens, what came with the upgrade request may be read.
+        EarlyBytes::replay(tcpSocket);
     }
 }
 
@@ -124,10 +141,30 @@ void ChatEndpoint::reapIdleSessions()
         session->closeIdle();
 }
 
+void ChatEndpoint::closeLateAuthentications()
+{
+    const qint64 now = m_clock.elapsed();
+    // Collected first: closing a session may end it, and so edit m_sessions, at once.
+    std::vector<QPointer<sessions::ClientSession>> late;
+    while (!m_authDeadlines.empty() && m_authDeadlines.front().deadlineMs <= now) {
+        late.push_back(m_authDeadlines.front().session);
+        m_authDeadlines.pop_front();
+    }
+    const QString reason = QStringLiteral("not authenticated within %1 ms of connecting")
+                               .arg(m_settings.authTimeoutMs);
+    for (const QPointer<sessions::ClientSession> &session : late) {
+        if (session)
+            session->closeUnauthenticated(reason);
+    }
+    if (!m_authDeadlines.empty())
+        m_authTimer.start(int(std::max<qint64>(0, m_authDeadlines.front().deadlineMs - now)));
+}
+
 void ChatEndpoint::shutdown()
 {
     m_shuttingDown = true;
     m_idleTimer.stop();
+    m_authTimer.stop();
     m_server.close();
     if (m_sessions.empty()) {
         Q_EMIT drained();

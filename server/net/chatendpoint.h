@@ -1,13 +1,17 @@
 #pragma once
 // The /chat-server endpoint: finishes websocket handshakes (QWebSocketServer in
 // handleConnection mode, so it shares the HTTP port), creates one ClientSession per socket,
-// applies the per-connection limits, reaps idle sessions and closes everyone on shutdown.
+// applies the per-connection limits, closes sessions that don't authenticate in time
+// (CHAT_LIMIT-006), reaps idle sessions and closes everyone on shutdown.
 // The listener reaches it through its route for /chat-server (as a WebSocketEndpoint).
 // Lives on the main thread; owned by ServerApplication.
 
 #include "server/net/websocketendpoint.h"
+// Complete, not forward-declared: QPointer needs to know it is a QObject.
+#include "server/sessions/clientsession.h"
 #include "server/sessions/sessionlimits.h"
 
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
@@ -15,15 +19,13 @@
 #include <QTimer>
 #include <QWebSocketServer>
 
+#include <deque>
 #include <functional>
 #include <unordered_map>
 #include <vector>
 
 namespace flack::server::rooms {
 class RoomDirectory;
-}
-namespace flack::server::sessions {
-class ClientSession;
 }
 
 namespace flack::server::net {
@@ -34,6 +36,9 @@ struct ChatEndpointSettings
 {
     sessions::SessionLimits limits; // limits.maxMessageBytes: --max-message-bytes
     int idleTimeoutSeconds = 60;    // 0 disables the idle close
+    // From the websocket handshake to `authenticated`; an unauthenticated peer holds a session
+    // for no longer than this.
+    int authTimeoutMs = 10000;
 };
 
 class ChatEndpoint : public QObject, public WebSocketEndpoint
@@ -65,6 +70,7 @@ private:
     void onSessionFinished(sessions::ClientSession *session);
     static QString peerKey(const QHostAddress &address, quint16 port);
     void reapIdleSessions();
+    void closeLateAuthentications();
     std::vector<sessions::ClientSession *>
     sessionsWhere(const std::function<bool(const sessions::ClientSession *)> &predicate) const;
 
@@ -72,6 +78,18 @@ private:
     rooms::RoomDirectory *m_directory;
     QWebSocketServer m_server;
     QTimer m_idleTimer;
+    // Sessions in arrival order with their authentication deadline. Every session gets the
+    // same timeout, so arrival order is deadline order and one timer, armed for the front,
+    // serves them all (a timer per connection would cost memory and wake-ups). Entries of
+    // sessions that authenticated or died are dropped when their deadline comes.
+    struct AuthDeadline
+    {
+        QPointer<sessions::ClientSession> session;
+        qint64 deadlineMs;
+    };
+    std::deque<AuthDeadline> m_authDeadlines;
+    QElapsedTimer m_clock;
+    QTimer m_authTimer;
     // Each live session and the transport that owns it.
     std::unordered_map<sessions::ClientSession *, WebSocketTransport *> m_sessions;
     // TCP sockets between handoff and finished handshake, by peer address and port.

@@ -1,8 +1,11 @@
 #include "server/net/httpconnection.h"
 
+#include "server/net/earlybytes.h"
 #include "server/net/httprequestparser.h"
 #include "server/net/httpresponse.h"
+#include "server/net/originpolicy.h"
 #include "server/net/staticfilestore.h"
+#include "server/net/websocketupgradecheck.h"
 
 #include <QTcpSocket>
 
@@ -10,11 +13,15 @@ namespace flack::server::net {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRoutes *routes,
                                const StaticFileStore *files, qsizetype maxHeaderBytes,
-                               int timeoutMs)
-    : QObject(socket), m_socket(socket), m_routes(routes), m_files(files),
+                               int timeoutMs, const OriginPolicy *origins)
+    : QObject(socket), m_socket(socket), m_routes(routes), m_files(files), m_origins(origins),
       m_maxHeaderBytes(maxHeaderBytes)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    // Only the head is ever looked at: whatever a peer sends beyond it (a body, a flood while
+    // a large answer waits for it to read) stays in the kernel, whose window throttles it,
+    // instead of piling up in Qt's buffer.
+    m_socket->setReadBufferSize(maxHeaderBytes + 1);
     // A request (or handshake) that never completes must not hold a connection slot forever.
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] { finish(buildHttpError(408, false)); });
@@ -44,10 +51,29 @@ void HttpConnection::onReadyRead()
     const HttpRoutes::Route *route = m_routes->find(request.path);
     if (route && route->webSocketEndpoint && request.isWebSocketUpgrade() &&
         request.method == "GET") {
+        // QWebSocketServer would close a request it doesn't accept unanswered: answer it here.
+        if (const UpgradeCheck check = checkWebSocketUpgrade(request); !check.ok())
+            return finish(check.response());
+        // Cross-site websocket hijacking: a foreign page must not speak for its visitor.
+        if (m_origins && !m_origins->allows(request.header("origin"), request.hasHeader("origin"),
+                                            request.header("host"))) {
+            Q_EMIT upgradeRefused(
+                QStringLiteral("websocket upgrade of %1 with Origin '%2' not "
+                               "in --allowed-origins")
+                    .arg(QString::fromLatin1(request.path.left(64)),
+                         QString::fromLatin1(request.header("origin").left(200))));
+            return finish(buildHttpResponse(403, "text/plain; charset=utf-8",
+                                            "this origin may not open websockets here\n", false));
+        }
         WebSocketEndpoint *endpoint = route->webSocketEndpoint;
         m_done = true;
         m_deadline.stop();
         disconnect(m_socket, nullptr, this, nullptr);
+        // The websocket reads as much as its frame limits allow (QWebSocket takes this
+        // setting over from the socket).
+        m_socket->setReadBufferSize(0);
+        // Frames sent with the request would be lost in Qt's handshake: see EarlyBytes.
+        EarlyBytes::hold(m_socket, parsed.headerLength);
         QTcpSocket *socket = m_socket;
         deleteLater();
         Q_EMIT webSocketUpgrade(socket, endpoint);

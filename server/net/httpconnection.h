@@ -16,6 +16,7 @@ class QTcpSocket;
 
 namespace flack::server::net {
 
+class OriginPolicy;
 class StaticFileStore;
 struct HttpRequest;
 
@@ -23,15 +24,19 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    // routes and files must outlive the connection (the listener owns both).
+    // routes, files and origins must outlive the connection (the listener owns them). Without
+    // origins every Origin may upgrade.
     HttpConnection(QTcpSocket *socket, const HttpRoutes *routes, const StaticFileStore *files,
-                   qsizetype maxHeaderBytes, int timeoutMs);
+                   qsizetype maxHeaderBytes, int timeoutMs, const OriginPolicy *origins = nullptr);
 
 Q_SIGNALS:
     // The socket's unread bytes hold a complete GET upgrade request for a path routed to
     // endpoint. This object is gone by the time the receiver runs its own event loop; the
     // receiver owns the socket and passes it on to endpoint.
     void webSocketUpgrade(QTcpSocket *socket, WebSocketEndpoint *endpoint);
+    // An upgrade was refused for a reason worth logging (a foreign Origin); the answer is on
+    // its way.
+    void upgradeRefused(const QString &reason);
 
 private:
     void onReadyRead();
@@ -41,6 +46,7 @@ private:
     QTcpSocket *m_socket;
     const HttpRoutes *m_routes;
     const StaticFileStore *m_files;
+    const OriginPolicy *m_origins;
     qsizetype m_maxHeaderBytes;
     QTimer m_deadline;
     bool m_done = false;

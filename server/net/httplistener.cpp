@@ -19,7 +19,10 @@ constexpr int kWriteChunkBytes = 8192;
 } // namespace
 
 HttpListener::HttpListener(const HttpListenerSettings &settings, HttpRoutes routes, QObject *parent)
-    : QObject(parent), m_settings(settings), m_routes(std::move(routes)), m_files(settings.webRoot)
+    : QObject(parent), m_settings(settings), m_routes(std::move(routes)), m_files(settings.webRoot),
+      m_origins(settings.allowedOrigins),
+      m_admission(settings.maxConnectionsPerAddress, settings.maxPendingConnections,
+                  settings.capLoopback)
 {
     // The kernel's accept queue, not Qt's, absorbs bursts: take everything at once.
     m_server.setMaxPendingConnections(1024);
@@ -53,6 +56,7 @@ void HttpListener::onNewConnection()
         // Connections held = sockets still in their HTTP phase + every endpoint's connections.
         const bool full =
             m_httpConnections + m_routes.endpointConnectionCount() >= m_settings.maxConnections;
+        const bool addressFull = m_admission.addressFull(socket->peerAddress());
         ++m_httpConnections;
         // Every handler below has this listener as context, so one disconnect(this) at the
         // handoff to an endpoint removes them all.
@@ -66,12 +70,34 @@ void HttpListener::onNewConnection()
                         QTimer::singleShot(kCloseGraceMs, socket,
                                            [socket] { resetConnection(socket); });
                 });
-        if (full) {
-            refuse(socket);
+        if (addressFull) {
+            // Counted all the same while it lingers: an address over its cap stays over it.
+            m_admission.track(socket, false);
+            m_refusals.refused(socket->peerAddress(),
+                               QStringLiteral("over --max-connections-per-address"));
+            refuse(socket, 429, "too many connections from your address\n");
             continue;
         }
-        auto *connection = new HttpConnection(
-            socket, &m_routes, &m_files, m_settings.maxHeaderBytes, m_settings.requestTimeoutMs);
+        if (full || m_admission.pendingFull()) {
+            if (!m_admission.evictOldestPending()) {
+                m_admission.track(socket, false);
+                m_refusals.refused(socket->peerAddress(),
+                                   QStringLiteral("at --max-connections, all authenticated"));
+                refuse(socket, 503, "server is at its connection limit\n");
+                continue;
+            }
+            m_refusals.evictedFor(socket->peerAddress(),
+                                  full ? QStringLiteral("at --max-connections")
+                                       : QStringLiteral("at --max-pending-connections"));
+        }
+        m_admission.track(socket, true);
+        auto *connection =
+            new HttpConnection(socket, &m_routes, &m_files, m_settings.maxHeaderBytes,
+                               m_settings.requestTimeoutMs, &m_origins);
+        connect(connection, &HttpConnection::upgradeRefused, this,
+                [this, socket](const QString &reason) {
+                    m_refusals.refused(socket->peerAddress(), reason);
+                });
         connect(connection, &HttpConnection::webSocketUpgrade, this,
                 [this](QTcpSocket *upgraded, WebSocketEndpoint *endpoint) {
                     disconnect(upgraded, nullptr, this, nullptr);
@@ -82,11 +108,10 @@ void HttpListener::onNewConnection()
     }
 }
 
-void HttpListener::refuse(QTcpSocket *socket)
+void HttpListener::refuse(QTcpSocket *socket, int status, const QByteArray &body)
 {
     // Existing users are unaffected: the newcomer gets a clear answer and is let go.
-    socket->write(buildHttpResponse(503, "text/plain; charset=utf-8",
-                                    "server is at its connection limit\n", false));
+    socket->write(buildHttpResponse(status, "text/plain; charset=utf-8", body, false));
     socket->disconnectFromHost();
 }
 

@@ -1,11 +1,25 @@
 #pragma once
-// The server's one port: accepts TCP connections, sets TCP_NODELAY on each, enforces the
-// connection cap (503 beyond it) and gives each new connection an HttpConnection, which
-// serves HTTP or passes an upgrade on to the WebSocketEndpoint its HttpRoutes name.
-// The cap is one budget: sockets still in their HTTP phase plus the connections of every
-// registered endpoint. Lives on the main thread; owned by ServerApplication.
+// The server's one port: accepts TCP connections, sets TCP_NODELAY on each, decides which may
+// stay (ConnectionAdmission) and gives each new connection an HttpConnection, which serves
+// HTTP or passes an upgrade on to the WebSocketEndpoint its HttpRoutes name.
+// Admission, in this order:
+// - an address already holding --max-connections-per-address sockets gets 429 (loopback
+//   peers are exempt, see ConnectionAdmission);
+// - the connection cap is one budget: sockets still in their HTTP phase plus the connections
+//   of every registered endpoint; beyond it, and when the pending pool (connections not yet
+//   authenticated, --max-pending-connections) is full, the newcomer takes the place of the
+//   oldest pending connection, which is reset; only when nobody is pending is it refused
+//   with 503. Evicting the oldest rather than refusing the newest is what keeps half-open
+//   sockets from locking users out: a refused newcomer is exactly what an attacker who fills
+//   the pool once and keeps it full wants, while under eviction every stalled socket is gone
+//   after the next few arrivals and a real client, which finishes its handshake and
+//   authentication in a few round trips, is never the oldest for long.
+// Lives on the main thread; owned by ServerApplication.
 
+#include "server/net/connectionadmission.h"
 #include "server/net/httproutes.h"
+#include "server/net/originpolicy.h"
+#include "server/net/refusallog.h"
 #include "server/net/staticfilestore.h"
 
 #include <QHostAddress>
@@ -19,7 +33,12 @@ struct HttpListenerSettings
     QString webRoot = QStringLiteral(":/web"); // a directory, or the compiled-in resources
     qsizetype maxConnections = 10000;
     qsizetype maxHeaderBytes = 16 * 1024;
-    int requestTimeoutMs = 10000;
+    int requestTimeoutMs = 10000; // the whole HTTP request, and a websocket upgrade's head
+    qsizetype maxConnectionsPerAddress = 1000;
+    qsizetype maxPendingConnections = 1000;
+    bool capLoopback = false; // loopback peers are exempt from the per-address cap
+    // Browser origins besides the page's own that may open websockets (see OriginPolicy).
+    QStringList allowedOrigins;
 };
 
 class HttpListener : public QObject
@@ -38,11 +57,14 @@ public:
 
 private:
     void onNewConnection();
-    void refuse(QTcpSocket *socket);
+    void refuse(QTcpSocket *socket, int status, const QByteArray &body);
 
     HttpListenerSettings m_settings;
     HttpRoutes m_routes;
     StaticFileStore m_files;
+    OriginPolicy m_origins;
+    RefusalLog m_refusals;
+    ConnectionAdmission m_admission;
     QTcpServer m_server;
     qsizetype m_httpConnections = 0; // accepted sockets not (yet) handed to an endpoint
 };

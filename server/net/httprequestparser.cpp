@@ -250,6 +250,10 @@ bool percentDecodePath(QByteArrayView encoded, QByteArray *decoded)
 
 HttpParseResult parseHttpRequest(QByteArrayView bytes, qsizetype maxHeaderBytes)
 {
+    // QWebSocketServer (Qt 6.4: MAX_HEADERLINE_LENGTH, MAX_HEADERLINES) drops an upgrade whose
+    // lines or line count exceed its own limits without a word, so they are refused here first,
+    // with an answer, and plain requests are held to the same limits.
+    const auto lineTooLong = [](qsizetype length) { return length > kMaxHeaderLineBytes; };
     const qsizetype limit = qBound(qsizetype(0), maxHeaderBytes, bytes.size());
     const qsizetype terminator = bytes.first(limit).indexOf(QByteArrayView("\r\n\r\n"));
     if (terminator < 0 && bytes.size() > maxHeaderBytes)
@@ -266,6 +270,8 @@ HttpParseResult parseHttpRequest(QByteArrayView bytes, qsizetype maxHeaderBytes)
         if (lf < 0) {
             // A partial line: refuse what no later byte can make valid.
             const QByteArrayView partial = head.sliced(pos);
+            if (lineTooLong(partial.endsWith('\r') ? partial.size() - 1 : partial.size()))
+                return failure(Status::TooLarge, "header line too long");
             for (qsizetype i = 0; i < partial.size(); ++i) {
                 const char c = partial[i];
                 if (c == '\r' && i + 1 == partial.size())
@@ -284,6 +290,10 @@ HttpParseResult parseHttpRequest(QByteArrayView bytes, qsizetype maxHeaderBytes)
             return failure(Status::Malformed, "bare CR");
         if (line.isEmpty())
             return failure(Status::Malformed, "empty request line");
+        if (lineTooLong(line.size()))
+            return failure(Status::TooLarge, "header line too long");
+        if (!firstLine && request.headers.size() >= kMaxHeaderLines)
+            return failure(Status::TooLarge, "too many header lines");
         const char *error =
             firstLine ? parseRequestLine(line, &request) : parseHeaderLine(line, &request);
         if (error)

@@ -17,6 +17,9 @@
 //   Content-Length together with Transfer-Encoding is Malformed; a GET/HEAD with a body
 //   (Content-Length > 0 or any Transfer-Encoding) is Malformed; more than one Host is Malformed.
 //   A missing Host is tolerated (we serve one site).
+// - size: TooLarge when the head exceeds the caller's cap, a line (request line or header,
+//   without its CRLF) is longer than kMaxHeaderLineBytes, or there are more than
+//   kMaxHeaderLines header lines.
 // Errors are reported as soon as a complete line shows them, before the head is complete, so
 // a garbage-sending peer is refused early.
 
@@ -27,6 +30,11 @@
 #include <utility>
 
 namespace flack::server::net {
+
+// The per-line and line-count limits, no more than QWebSocketServer's own (8 KiB per line
+// with its CRLF, 100 header lines in Qt 6.4), which closes an upgrade beyond them unanswered.
+inline constexpr qsizetype kMaxHeaderLineBytes = 8 * 1024 - 2;
+inline constexpr qsizetype kMaxHeaderLines = 100;
 
 struct HttpRequest
 {

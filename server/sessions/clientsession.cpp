@@ -151,6 +151,12 @@ void ClientSession::closeForShutdown()
     m_transport->close(kCloseGoingAway, QStringLiteral("server shutting down"));
 }
 
+void ClientSession::closeUnauthenticated(const QString &reason)
+{
+    if (m_state == State::AwaitingHello || m_state == State::AwaitingAuthentication)
+        fail(ErrorCode::AuthenticationTimeout, reason);
+}
+
 void ClientSession::deliver(const QString &frame)
 {
     if (m_state == State::Closing || m_state == State::Closed)
@@ -298,6 +304,7 @@ void ClientSession::handleAuthenticate(const ClientRecord &record)
     m_userId = record.userId.isEmpty() ? generateUserId() : record.userId;
     m_state = State::Ready;
     reply(encodeAuthenticated(m_userId));
+    Q_EMIT authenticated();
 }
 
 void ClientSession::handleJoin(const ClientRecord &record)

@@ -55,6 +55,8 @@ public:
     // Server-initiated ends.
     void closeIdle();
     void closeForShutdown();
+    // CHAT_LIMIT-006 and close 1008, unless the client has authenticated (or is leaving).
+    void closeUnauthenticated(const QString &reason);
 
     // Drops the connection at once, without a close handshake.
     void abortConnection();
@@ -78,6 +80,8 @@ public:
     void kick(const QString &reason) override;
 
 Q_SIGNALS:
+    // The client has authenticated (the session is Ready): it no longer counts as pending.
+    void authenticated();
     // The connection is gone and the session left its rooms; the owner may delete it.
     void finished();
 

@@ -1,6 +1,6 @@
 // --max-connections counts connections held now, not connections ever made: websocket users
 // who leave give their slot back, and the cap still holds against those present. The websocket
-// connections the endpoint holds (logged in or not) and plain HTTP sockets share one budget.
+// connections the endpoint holds and plain HTTP sockets share one budget.
 
 #include "shared/clientrecordencoder.h"
 #include "tests/support/protocolchecks.h"
@@ -58,10 +58,13 @@ private Q_SLOTS:
         QVERIFY2(server.start(), server.output().constData());
         const QByteArray health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
 
-        // Three open websockets, none logged in, no HTTP socket besides: the budget is spent.
+        // Three logged-in websockets, no HTTP socket besides: the budget is spent. (Connections
+        // that have not authenticated yet would give way to newcomers: tst_admission.)
         WsTestClient users[3];
-        for (WsTestClient &user : users)
+        for (WsTestClient &user : users) {
             QVERIFY(user.open(server.chatUrl()));
+            QVERIFY(!user.login(u"user"_s).isEmpty());
+        }
         QCOMPARE(flack::test::rawHttp(server.port(), health).status, 503);
         QWebSocket refused;
         QSignalSpy refusedFailed(&refused,
@@ -76,6 +79,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(flack::test::rawHttp(server.port(), health).status, 200, 10000);
         WsTestClient newcomer;
         QVERIFY(newcomer.open(server.chatUrl()));
+        QVERIFY(!newcomer.login(u"newcomer"_s).isEmpty());
         QCOMPARE(flack::test::rawHttp(server.port(), health).status, 503);
         QVERIFY(users[1].isConnected() && users[2].isConnected() && newcomer.isConnected());
         QCOMPARE(server.terminate(), 0);

@@ -60,6 +60,8 @@ private Q_SLOTS:
     void healthz();
     void upgradeAtOtherPathIs404();
     void oversizedHeaderIsRefused();
+    void badUpgradesAreAnswered_data();
+    void badUpgradesAreAnswered();
     void webRootFilesAreServed_data();
     void webRootFilesAreServed();
     void unfinishedRequestsTimeOut();
@@ -285,6 +287,55 @@ void TestHttpServing::oversizedHeaderIsRefused()
     QCOMPARE(rawHttp(m_builtIn->port(), get("/healthz")).status, 200);
 }
 
+void TestHttpServing::badUpgradesAreAnswered_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    const QByteArray line = "GET /chat-server HTTP/1.1\r\n";
+    const QByteArray upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+    const QByteArray key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    const QByteArray version = "Sec-WebSocket-Version: 13\r\n";
+    const QByteArray host = "Host: x\r\n";
+    // Each of these used to get the TCP connection closed by QWebSocketServer, unanswered.
+    QTest::newRow("no key") << line + host + upgrade + version + "\r\n" << 400;
+    QTest::newRow("empty key") << line + host + upgrade + "Sec-WebSocket-Key: \r\n" + version +
+                                      "\r\n"
+                               << 400;
+    QTest::newRow("no version") << line + host + upgrade + key + "\r\n" << 400;
+    QTest::newRow("non-numeric version")
+        << line + host + upgrade + key + "Sec-WebSocket-Version: x\r\n\r\n"
+        << 400;
+    QTest::newRow("version 8") << line + host + upgrade + key + "Sec-WebSocket-Version: 8\r\n\r\n"
+                               << 426;
+    QTest::newRow("no Host") << line + upgrade + key + version + "\r\n" << 400;
+    QTest::newRow("admin without a key")
+        << "GET /admin HTTP/1.1\r\n" + host + upgrade + version + "\r\n"
+        << 400;
+    QTest::newRow("header line over 8 KiB")
+        << line + host + upgrade + key + version + "X-Big: " + QByteArray(8200, 'a') + "\r\n\r\n"
+        << 431;
+    QByteArray many;
+    for (int i = 0; i < 101; ++i)
+        many += "X-H" + QByteArray::number(i) + ": 0\r\n";
+    QTest::newRow("101 headers") << line + host + upgrade + key + version + many + "\r\n" << 431;
+    QTest::newRow("plain GET, header line over 8 KiB")
+        << "GET / HTTP/1.1\r\n" + host + "X-Big: " + QByteArray(8200, 'a') + "\r\n\r\n"
+        << 431;
+    QTest::newRow("plain GET, 101 headers") << "GET / HTTP/1.1\r\n" + host + many + "\r\n" << 431;
+}
+
+void TestHttpServing::badUpgradesAreAnswered()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    const RawHttpResponse response = rawHttp(m_builtIn->port(), request);
+    QVERIFY2(response.status == status, response.raw.left(200).constData());
+    QVERIFY(response.closedByServer);
+    QVERIFY(!response.body.isEmpty());
+    if (status == 426)
+        QCOMPARE(response.header("sec-websocket-version"), QByteArray("13"));
+}
+
 void TestHttpServing::webRootFilesAreServed_data()
 {
     QTest::addColumn<QByteArray>("target");
@@ -361,12 +412,12 @@ void TestHttpServing::connectionCapRefusesNewcomers()
     alice.join(QStringLiteral("capped"));
     bob.join(QStringLiteral("capped"));
     QCOMPARE(alice.next().value(u"record").toString(), u"joined");
-    // Three idle connections fill the cap. The kernel's accept queue is FIFO, so they are
-    // accepted (and counted) before anything connecting after them.
-    QTcpSocket idle[3];
-    for (QTcpSocket &socket : idle) {
-        socket.connectToHost(QStringLiteral("127.0.0.1"), server.port());
-        QVERIFY(socket.waitForConnected(5000));
+    // Three more users fill the cap. (Connections that have not authenticated would give way
+    // to newcomers instead: tst_admission.)
+    WsTestClient others[3];
+    for (WsTestClient &other : others) {
+        QVERIFY(other.open(server.chatUrl()));
+        QVERIFY(!other.login(QStringLiteral("other")).isEmpty());
     }
     const RawHttpResponse refused = rawHttp(server.port(), get("/healthz"));
     QCOMPARE(refused.status, 503);
@@ -386,7 +437,7 @@ void TestHttpServing::connectionCapRefusesNewcomers()
     QVERIFY(alice.isConnected() && bob.isConnected());
 
     // A freed slot is usable again.
-    idle[0].abort();
+    others[0].socket().abort();
     QTRY_COMPARE_WITH_TIMEOUT(rawHttp(server.port(), get("/healthz")).status, 200, 5000);
     QCOMPARE(server.terminate(), 0);
 }

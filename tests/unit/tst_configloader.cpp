@@ -792,6 +792,60 @@ private Q_SLOTS:
         QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
         QVERIFY2(result.text.contains(u"not a readable file"_s), qPrintable(result.text));
     }
+
+    // Connection admission: per address, pending pool, handshake deadline.
+    void admissionLimits()
+    {
+        ConfigResult result = load({});
+        QCOMPARE(result.config.maxConnectionsPerAddress, 1000);
+        QCOMPARE(result.config.maxPendingConnections, 1000);
+        QCOMPARE(result.config.handshakeTimeoutMs, 10000);
+        QCOMPARE(result.config.authTimeoutSeconds, 10);
+        QCOMPARE(load({u"--auth-timeout-seconds"_s, u"3"_s}).config.authTimeoutSeconds, 3);
+        QCOMPARE(load({}, {u"FLACK_AUTH_TIMEOUT_SECONDS=4"_s}).config.authTimeoutSeconds, 4);
+        const QString file = writeFile("max-connections-per-address=7\n"
+                                       "max-pending-connections=8\nhandshake-timeout-ms=900\n");
+        result = load({u"--config"_s, file, u"--max-pending-connections"_s, u"9"_s},
+                      {u"FLACK_HANDSHAKE_TIMEOUT_MS=800"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QCOMPARE(result.config.maxConnectionsPerAddress, 7);
+        QCOMPARE(result.config.maxPendingConnections, 9);
+        QCOMPARE(result.config.handshakeTimeoutMs, 800);
+        for (const QStringList &bad : {QStringList{u"--max-connections-per-address"_s, u"0"_s},
+                                       QStringList{u"--max-pending-connections"_s, u"x"_s},
+                                       QStringList{u"--handshake-timeout-ms"_s, u"99"_s},
+                                       QStringList{u"--auth-timeout-seconds"_s, u"0"_s}}) {
+            result = load(bad);
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(bad.first().mid(2)), qPrintable(result.text));
+        }
+    }
+
+    // Connection admission: the origin allow-list.
+    void allowedOrigins()
+    {
+        ConfigResult result = load({});
+        QVERIFY(result.config.allowedOrigins.isEmpty()); // only the web client's own origin
+        result = load({u"--allowed-origins"_s,
+                       u"https://Chat.Example.com, http://localhost:3000,https://a.example:443"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QCOMPARE(result.config.allowedOrigins,
+                 QStringList({u"https://chat.example.com"_s, u"http://localhost:3000"_s,
+                              u"https://a.example"_s}));
+        // An INI value with commas, and the environment over it.
+        const QString file = writeFile("allowed-origins=https://a.example,https://b.example\n");
+        result = load({u"--config"_s, file});
+        QCOMPARE(result.config.allowedOrigins,
+                 QStringList({u"https://a.example"_s, u"https://b.example"_s}));
+        result = load({u"--config"_s, file}, {u"FLACK_ALLOWED_ORIGINS=http://c.example"_s});
+        QCOMPARE(result.config.allowedOrigins, QStringList({u"http://c.example"_s}));
+        for (const QString &bad : {u"chat.example.com"_s, u"ftp://a.example"_s,
+                                   u"https://a.example/path"_s, u"https://user@a.example"_s}) {
+            result = load({u"--allowed-origins"_s, bad});
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(u"allowed-origins"_s), qPrintable(result.text));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConfigLoader)

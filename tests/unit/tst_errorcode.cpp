@@ -21,15 +21,24 @@ private:
     // added to the enum without a row below shows up in review of this list.
     static QList<ErrorCode> allCodes()
     {
-        return {ErrorCode::InvalidHello,        ErrorCode::UnsupportedVersion,
-                ErrorCode::UnexpectedFrameType, ErrorCode::Malformed,
-                ErrorCode::NotAuthenticated,    ErrorCode::AlreadyAuthenticated,
-                ErrorCode::InvalidUserName,     ErrorCode::InvalidChatName,
-                ErrorCode::AlreadyJoined,       ErrorCode::InvalidChatMessage,
-                ErrorCode::NotJoined,           ErrorCode::MessageTooLarge,
-                ErrorCode::NameTooLong,         ErrorCode::TooManyChats,
-                ErrorCode::TooManyRooms,        ErrorCode::Flooding,
-                ErrorCode::KickedByAdmin};
+        return {ErrorCode::InvalidHello,
+                ErrorCode::UnsupportedVersion,
+                ErrorCode::UnexpectedFrameType,
+                ErrorCode::Malformed,
+                ErrorCode::NotAuthenticated,
+                ErrorCode::AlreadyAuthenticated,
+                ErrorCode::InvalidUserName,
+                ErrorCode::InvalidChatName,
+                ErrorCode::AlreadyJoined,
+                ErrorCode::InvalidChatMessage,
+                ErrorCode::NotJoined,
+                ErrorCode::MessageTooLarge,
+                ErrorCode::NameTooLong,
+                ErrorCode::TooManyChats,
+                ErrorCode::TooManyRooms,
+                ErrorCode::Flooding,
+                ErrorCode::KickedByAdmin,
+                ErrorCode::AuthenticationTimeout};
     }
 
 private slots:
@@ -68,6 +77,8 @@ private slots:
         QTest::newRow("Flooding") << ErrorCode::Flooding << QStringLiteral("CHAT_LIMIT-005");
         QTest::newRow("KickedByAdmin")
             << ErrorCode::KickedByAdmin << QStringLiteral("CHAT_ADMIN-001");
+        QTest::newRow("AuthenticationTimeout")
+            << ErrorCode::AuthenticationTimeout << QStringLiteral("CHAT_LIMIT-006");
     }
 
     void wireString()

@@ -3,11 +3,13 @@
 // the HTTP-phase sockets and every endpoint's connections, with a handed-off socket moving
 // from the one to the other exactly once.
 
+#include "server/net/connectionadmission.h"
 #include "server/net/httplistener.h"
 #include "server/net/httproutes.h"
 #include "server/net/websocketendpoint.h"
 #include "tests/support/protocolchecks.h"
 
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,7 +26,12 @@ class FakeEndpoint final : public WebSocketEndpoint
 {
 public:
     ~FakeEndpoint() { qDeleteAll(accepted); }
-    void accept(QTcpSocket *socket) override { accepted.append(socket); }
+    void accept(QTcpSocket *socket) override
+    {
+        // As a real endpoint does once its user has authenticated.
+        ConnectionAdmission::markEstablished(socket);
+        accepted.append(socket);
+    }
     qsizetype connectionCount() const override { return connections; }
 
     qsizetype connections = 0;
@@ -41,7 +48,8 @@ class TestHttpListener : public QObject
 
 private:
     // Starts a listener with /a and /b as websocket endpoints and /ping as a GET handler.
-    std::unique_ptr<HttpListener> start(qsizetype maxConnections);
+    std::unique_ptr<HttpListener> start(qsizetype maxConnections, qsizetype maxPending = 1000,
+                                        qsizetype maxPerAddress = 1000);
     // The status of one request, sent without blocking this thread (the listener lives on it).
     int statusOf(const QByteArray &request);
     // Connects a socket that sends nothing and waits for the listener to accept it.
@@ -59,9 +67,13 @@ private slots:
     void upgradeReachesItsEndpoint();
     void budgetCountsEveryEndpoint();
     void handedOffSocketLeavesTheHttpCountOnce();
+    void fullServerEvictsTheOldestPending();
+    void fullPendingPoolEvictsTheOldest();
+    void addressCapCountsUntilTheSocketIsGone();
 };
 
-std::unique_ptr<HttpListener> TestHttpListener::start(qsizetype maxConnections)
+std::unique_ptr<HttpListener> TestHttpListener::start(qsizetype maxConnections,
+                                                      qsizetype maxPending, qsizetype maxPerAddress)
 {
     HttpRoutes routes;
     const bool routed = routes.addWebSocketEndpoint("/a", &m_a) &&
@@ -74,6 +86,9 @@ std::unique_ptr<HttpListener> TestHttpListener::start(qsizetype maxConnections)
     HttpListenerSettings settings;
     settings.webRoot = m_root.path();
     settings.maxConnections = maxConnections;
+    settings.maxPendingConnections = maxPending;
+    settings.maxConnectionsPerAddress = maxPerAddress;
+    settings.capLoopback = true; // every client here is on loopback
     auto listener = std::make_unique<HttpListener>(settings, std::move(routes));
     QString error;
     if (!listener->listen(QHostAddress::LocalHost, 0, &error))
@@ -161,13 +176,11 @@ void TestHttpListener::budgetCountsEveryEndpoint()
     m_b.connections = 2;
     // 1 + 2 held by endpoints: one more connection fits, and it is this request.
     QCOMPARE(statusOf(kPing), 200);
-    QVERIFY(idleSocket());
+    m_b.connections = 3;
     QCOMPARE(statusOf(kPing), 503);
     m_b.connections = 1; // an endpoint's connection ends
     QCOMPARE(statusOf(kPing), 200);
-    // Endpoint connections alone fill it, too. (The idle socket's slot comes back once the
-    // listener has seen it close.)
-    m_clients.clear();
+    // Endpoint connections alone fill it, too.
     m_a.connections = 3;
     m_b.connections = 0;
     QTRY_COMPARE_WITH_TIMEOUT(statusOf(kPing), 200, 5000);
@@ -181,23 +194,101 @@ void TestHttpListener::handedOffSocketLeavesTheHttpCountOnce()
     QVERIFY(listener);
     QTcpSocket client;
     client.connectToHost(QHostAddress::LocalHost, m_port);
-    client.write("GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    client.write(
+        "GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
     QTRY_COMPARE_WITH_TIMEOUT(m_a.accepted.size(), 1, 5000);
     // The endpoint counts it now; the listener must not any more.
     m_a.connections = 1;
     QCOMPARE(statusOf(kPing), 200);
-    QVERIFY(idleSocket());
+    m_a.connections = 2;
     QCOMPARE(statusOf(kPing), 503);
-    m_clients.clear();
-    QTRY_COMPARE_WITH_TIMEOUT(statusOf(kPing), 200, 5000); // the idle socket's slot is back
 
     // The endpoint drops it: deleting the socket must not give the listener a slot it never
     // held (which would let a third connection in below).
     delete m_a.accepted.takeFirst();
-    m_a.connections = 0;
-    QVERIFY(idleSocket());
-    QVERIFY(idleSocket());
     QCOMPARE(statusOf(kPing), 503);
+    m_a.connections = 1;
+    QCOMPARE(statusOf(kPing), 200);
+}
+
+void TestHttpListener::fullServerEvictsTheOldestPending()
+{
+    const auto listener = start(3);
+    QVERIFY(listener);
+    m_a.connections = 1;
+    // Two sockets that never send a request fill the budget with the endpoint's one...
+    QVERIFY(idleSocket());
+    QVERIFY(idleSocket());
+    QSignalSpy firstGone(m_clients[0].get(), &QTcpSocket::disconnected);
+    // ...but they haven't authenticated: a newcomer takes the oldest one's place.
+    QCOMPARE(statusOf(kPing), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(firstGone.count(), 1, 5000);
+    QCOMPARE(m_clients[1]->state(), QAbstractSocket::ConnectedState);
+    // Only established connections make the server truly full (once the idle sockets the
+    // newcomers would evict are gone).
+    m_clients.clear();
+    m_a.connections = 3;
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(kPing), 503, 5000);
+}
+
+void TestHttpListener::fullPendingPoolEvictsTheOldest()
+{
+    const auto listener = start(100, 2);
+    QVERIFY(listener);
+    QVERIFY(idleSocket());
+    QVERIFY(idleSocket());
+    QSignalSpy firstGone(m_clients[0].get(), &QTcpSocket::disconnected);
+    QVERIFY(idleSocket()); // the third pending one pushes the first out
+    QTRY_COMPARE_WITH_TIMEOUT(firstGone.count(), 1, 5000);
+    QCOMPARE(m_clients[1]->state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(m_clients[2]->state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(statusOf(kPing), 200);
+}
+
+void TestHttpListener::addressCapCountsUntilTheSocketIsGone()
+{
+    const auto listener = start(100, 100, 3);
+    QVERIFY(listener);
+    QVERIFY(idleSocket());
+    QVERIFY(idleSocket());
+    QVERIFY(idleSocket());
+    // Three sockets from 127.0.0.1 are held: a fourth is refused, the others stay.
+    QTcpSocket fourth;
+    fourth.connectToHost(QHostAddress::LocalHost, m_port);
+    fourth.write(kPing);
+    QTRY_VERIFY_WITH_TIMEOUT(fourth.state() == QAbstractSocket::UnconnectedState, 5000);
+    const auto response = parseRawHttp(fourth.readAll());
+    QCOMPARE(response.status, 429);
+    QCOMPARE(response.body, QByteArray("too many connections from your address\n"));
+    for (const auto &client : m_clients)
+        QCOMPARE(client->state(), QAbstractSocket::ConnectedState);
+
+    // A websocket handed to an endpoint still counts: its socket lives on. (The slot of the
+    // idle socket closed here comes back once the listener has seen it go.)
+    m_clients.pop_back();
+    std::vector<std::unique_ptr<QTcpSocket>> upgrades;
+    const auto upgraded = [&] {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, m_port);
+        socket->write(
+            "GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QTcpSocket *raw = socket.get();
+        upgrades.push_back(std::move(socket));
+        return QTest::qWaitFor(
+                   [&] {
+                       return !m_a.accepted.isEmpty() ||
+                              raw->state() == QAbstractSocket::UnconnectedState;
+                   },
+                   5000) &&
+               !m_a.accepted.isEmpty();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(upgraded(), 10000);
+    QCOMPARE(statusOf(kPing), 429);
+    // Once it is really gone, its slot is back.
+    delete m_a.accepted.takeFirst();
+    QCOMPARE(statusOf(kPing), 200);
 }
 
 QTEST_GUILESS_MAIN(TestHttpListener)
