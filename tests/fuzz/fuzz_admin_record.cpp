@@ -98,9 +98,10 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
         {"kick_result_refused.json",
          encodeKickResult({QStringLiteral("node-a/1/7"), false, QStringLiteral("no such user")})},
         {"edge_rate_forms.json",
-         QByteArray("{\"record\":\"cluster_snapshot\",\"node\":\"a\",\"time\":\"2026-01-02T03:04:05Z\","
-                    "\"nodes\":[{\"name\":\"a\",\"messages_in_per_s\":1e308,\"rtt_ms\":-2}],"
-                    "\"chats\":[],\"users\":[],\"unreachable\":[\"a\",\"a\"]}")},
+         QByteArray(
+             "{\"record\":\"cluster_snapshot\",\"node\":\"a\",\"time\":\"2026-01-02T03:04:05Z\","
+             "\"nodes\":[{\"name\":\"a\",\"messages_in_per_s\":1e308,\"rtt_ms\":-2}],"
+             "\"chats\":[],\"users\":[],\"unreachable\":[\"a\",\"a\"]}")},
     });
     return 0;
 }

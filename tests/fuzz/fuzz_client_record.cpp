@@ -35,9 +35,9 @@ QByteArray encode(const ClientRecord &r)
 
 bool same(const ClientRecord &a, const ClientRecord &b)
 {
-    return a.type == b.type && a.protocolVersion == b.protocolVersion &&
-           a.userName == b.userName && a.userId == b.userId && a.chatName == b.chatName &&
-           a.mimeType == b.mimeType && a.message == b.message;
+    return a.type == b.type && a.protocolVersion == b.protocolVersion && a.userName == b.userName &&
+           a.userId == b.userId && a.chatName == b.chatName && a.mimeType == b.mimeType &&
+           a.message == b.message;
 }
 
 } // namespace

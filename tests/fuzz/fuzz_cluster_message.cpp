@@ -16,8 +16,8 @@ namespace {
 
 bool same(const MemberInfo &a, const MemberInfo &b)
 {
-    return a.connectionId == b.connectionId && a.userId == b.userId &&
-           a.userName == b.userName && a.node == b.node;
+    return a.connectionId == b.connectionId && a.userId == b.userId && a.userName == b.userName &&
+           a.node == b.node;
 }
 bool same(const std::vector<MemberInfo> &a, const std::vector<MemberInfo> &b)
 {
@@ -63,8 +63,14 @@ bool same(const AttachRequest &a, const AttachRequest &b)
     return a.chatName == b.chatName && a.lastSequence == b.lastSequence &&
            same(a.members, b.members) && same(a.roster, b.roster);
 }
-bool same(const QString &a, const QString &b) { return a == b; }
-bool same(quint64 a, quint64 b) { return a == b; }
+bool same(const QString &a, const QString &b)
+{
+    return a == b;
+}
+bool same(quint64 a, quint64 b)
+{
+    return a == b;
+}
 bool same(const std::pair<quint64, QByteArray> &a, const std::pair<quint64, QByteArray> &b)
 {
     return a == b;
@@ -115,32 +121,42 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
     event.json = R"({"record":"chat_message"})";
     flack::fuzz::writeSeedsIfAsked({
         {"gossip", typed(T::Gossip, encodeGossip({{QStringLiteral("node-a"), 1764633600123,
-                                                  QStringLiteral("127.0.0.1:9001")},
-                                                 {QStringLiteral("node-b"), 1, QString()}}))},
+                                                   QStringLiteral("127.0.0.1:9001")},
+                                                  {QStringLiteral("node-b"), 1, QString()}}))},
         {"join", typed(T::Join, encodeJoin(QStringLiteral("general"), alice))},
-        {"leave", typed(T::Leave, encodeMemberRequest(QStringLiteral("general"), alice.connectionId))},
+        {"leave",
+         typed(T::Leave, encodeMemberRequest(QStringLiteral("general"), alice.connectionId))},
         {"post", typed(T::Post, encodePost({QStringLiteral("general"), alice.connectionId,
                                             QStringLiteral("text/plain"), QStringLiteral("hi"),
                                             QStringLiteral("node-a:9")}))},
-        {"state", typed(T::State, encodeState({QStringLiteral("general"), alice.connectionId,
-                                               R"({"record":"chat_state"})", {alice, bob}}))},
+        {"state", typed(T::State, encodeState({QStringLiteral("general"),
+                                               alice.connectionId,
+                                               R"({"record":"chat_state"})",
+                                               {alice, bob}}))},
         {"event", typed(T::Event, encodeEvent(event))},
         {"refuse", typed(T::Refuse, encodeRefuse({QStringLiteral("general"), alice.connectionId,
                                                   flack::protocol::ErrorCode::TooManyRooms,
                                                   QStringLiteral("full")}))},
-        {"attach", typed(T::Attach, encodeAttach({QStringLiteral("general"), 41, {alice},
-                                                  {alice, bob}}))},
+        {"attach",
+         typed(T::Attach, encodeAttach({QStringLiteral("general"), 41, {alice}, {alice, bob}}))},
         {"moved", typed(T::Moved, encodeMoved(QStringLiteral("general")))},
         {"stats_request", typed(T::StatsRequest, encodeStatsRequest(7))},
-        {"stats_reply", typed(T::StatsReply, encodeStatsReply(7, R"({"record":"cluster_snapshot"})"))},
-        {"kick_request", typed(T::KickRequest, encodeKickRequest({8, alice.connectionId, QString()}))},
-        {"kick_reply", typed(T::KickReply, encodeKickReply({8, true, QString(), QStringLiteral("alice")}))},
+        {"stats_reply",
+         typed(T::StatsReply, encodeStatsReply(7, R"({"record":"cluster_snapshot"})"))},
+        {"kick_request",
+         typed(T::KickRequest, encodeKickRequest({8, alice.connectionId, QString()}))},
+        {"kick_reply",
+         typed(T::KickReply, encodeKickReply({8, true, QString(), QStringLiteral("alice")}))},
         // A map with a duplicate key, an indefinite-length string and a tag around the value.
-        {"edge_cbor_forms",
-         typed(T::Moved, QByteArray("\xa2\x61" "c\x7f\x61g\x61h\xff\x61" "c\xc0\x61x", 15))},
+        {"edge_cbor_forms", typed(T::Moved, QByteArray("\xa2\x61"
+                                                       "c\x7f\x61g\x61h\xff\x61"
+                                                       "c\xc0\x61x",
+                                                       15))},
         {"edge_negative_sequence",
-         typed(T::Attach, QByteArray("\xa4\x61" "c\x61x\x61s\x3b\x7f\xff\xff\xff\xff\xff\xff\xff"
-                                     "\x61m\x80\x61r\x80", 22))},
+         typed(T::Attach, QByteArray("\xa4\x61"
+                                     "c\x61x\x61s\x3b\x7f\xff\xff\xff\xff\xff\xff\xff"
+                                     "\x61m\x80\x61r\x80",
+                                     22))},
     });
     return 0;
 }

@@ -22,7 +22,10 @@ namespace {
 // The listener's default bound; a second, input-dependent bound exercises TooLarge too.
 constexpr qsizetype kMaxHeaderBytes = 8192;
 
-bool isError(Status s) { return s == Status::Malformed || s == Status::TooLarge; }
+bool isError(Status s)
+{
+    return s == Status::Malformed || s == Status::TooLarge;
+}
 
 bool sameRequest(const HttpRequest &a, const HttpRequest &b)
 {
@@ -103,7 +106,8 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
         {"get_index.http", QByteArray("GET / HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n")},
         {"head_http10.http", QByteArray("HEAD /app.js?v=1 HTTP/1.0\r\n\r\n")},
         {"upgrade.http", upgrade},
-        {"upgrade_with_frame.http", upgrade + QByteArray("\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58", 11)},
+        {"upgrade_with_frame.http",
+         upgrade + QByteArray("\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58", 11)},
         {"pipelined.http", QByteArray("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\n\r\n")},
         {"percent_path.http", QByteArray("GET /a%20b/%2e%2E/%c3%a9.html?q=%00 HTTP/1.1\r\n\r\n")},
         {"edge_bad_escape.http", QByteArray("GET /%0a%G1% HTTP/1.1\r\n\r\n")},

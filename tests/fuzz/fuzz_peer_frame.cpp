@@ -26,7 +26,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
     const QByteArray hello = encodePeerFrame(PeerFrameType::Hello, QByteArray(40, 'h'));
     const QByteArray beat = encodePeerFrame(PeerFrameType::Heartbeat, {});
-    const QByteArray message = encodePeerFrame(22, QByteArray("\xa1\x61" "c\x61x", 5));
+    const QByteArray message = encodePeerFrame(22, QByteArray("\xa1\x61"
+                                                              "c\x61x",
+                                                              5));
     flack::fuzz::writeSeedsIfAsked({
         {"handshake_and_heartbeats", control(1024, 7) + hello + beat + beat},
         {"cluster_messages", control(4096, 255) + message + message + beat},

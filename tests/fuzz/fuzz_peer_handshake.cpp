@@ -21,8 +21,14 @@ const QByteArray kSecret("fuzz cluster secret");
 const QByteArray kOurNonce(PeerHandshake::kNonceBytes, 'A');
 const QByteArray kPeerNonce(PeerHandshake::kNonceBytes, 'B');
 
-PeerIdentity us() { return {QStringLiteral("node-a"), 1764633600123, QStringLiteral("127.0.0.1:9001")}; }
-PeerIdentity them() { return {QStringLiteral("node-b"), 1764633600456, QStringLiteral("[::1]:9002")}; }
+PeerIdentity us()
+{
+    return {QStringLiteral("node-a"), 1764633600123, QStringLiteral("127.0.0.1:9001")};
+}
+PeerIdentity them()
+{
+    return {QStringLiteral("node-b"), 1764633600456, QStringLiteral("[::1]:9002")};
+}
 
 // The peer's side of a correct handshake with us: its Hello, then its Proof.
 QByteArray honestPeerBytes(const QByteArray &secret)

@@ -116,7 +116,10 @@ std::string masked(std::uint8_t opcode, std::string_view payload, std::uint32_t 
     return out;
 }
 
-QByteArray bytes(const std::string &s) { return QByteArray(s.data(), qsizetype(s.size())); }
+QByteArray bytes(const std::string &s)
+{
+    return QByteArray(s.data(), qsizetype(s.size()));
+}
 
 } // namespace
 
@@ -129,10 +132,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
                                 bench + R"(","timestamp":"2026-01-02T03:04:05Z","sequence":17})";
     flack::fuzz::writeSeedsIfAsked({
         {"text_record", bytes(unmasked(WsFrame::Text, message))},
-        {"fragmented_record",
-         bytes(frames({unmasked(WsFrame::Text, message.substr(0, 40), false),
-                       unmasked(WsFrame::Ping, "p"),
-                       unmasked(WsFrame::Continuation, message.substr(40))}))},
+        {"fragmented_record", bytes(frames({unmasked(WsFrame::Text, message.substr(0, 40), false),
+                                            unmasked(WsFrame::Ping, "p"),
+                                            unmasked(WsFrame::Continuation, message.substr(40))}))},
         {"masked_client_frame", bytes(masked(WsFrame::Text, R"({"record":"ping"})", 0x37fa213d))},
         {"length16", bytes(unmasked(WsFrame::Binary, std::string(300, 'b')))},
         {"length64_header",
@@ -140,11 +142,12 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
         {"close_pong", bytes(frames({unmasked(WsFrame::Pong, ""),
                                      unmasked(WsFrame::Close, std::string("\x03\xe8", 2))}))},
         {"edge_reserved_bits", QByteArray("\xf1\x00", 2)},
-        {"edge_nonminimal_length", QByteArray("\x81\x7e\x00\x03" "abc", 7)},
+        {"edge_nonminimal_length", QByteArray("\x81\x7e\x00\x03"
+                                              "abc",
+                                              7)},
         {"edge_huge_length", QByteArray("\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x01", 10)},
-        {"edge_scanner", bytes(unmasked(WsFrame::Text,
-                                        R"({"x":"\"sequence\":1","sequence": -17,)"
-                                        R"("user_id":"a\\","code":"\)"))},
+        {"edge_scanner", bytes(unmasked(WsFrame::Text, R"({"x":"\"sequence\":1","sequence": -17,)"
+                                                       R"("user_id":"a\\","code":"\)"))},
     });
     return 0;
 }
