@@ -2,6 +2,7 @@
 # Installs what's missing, then builds and runs every test twice, as CI does:
 # a normal build (warnings are errors), and a build with AddressSanitizer and
 # UndefinedBehaviorSanitizer, where any sanitizer report fails the test that caused it.
+# Then every libFuzzer harness runs for a short while: a crash, leak or hang fails it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools/dev/install-deps.sh
@@ -18,4 +19,6 @@ echo "== normal build =="
 run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build =="
 run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DFLACK_SANITIZE=ON
+echo "== libFuzzer harnesses (clang, ASan+UBSan), 25 s each =="
+tools/dev/fuzz.sh 25
 echo "all test suites passed"
