@@ -197,6 +197,10 @@ public:
         QString text = value.toString();
         if (empty == Empty::Refused && text.isEmpty())
             fail(field(key) + QStringLiteral(" is empty"));
+        // A lone "\ud800" escape decodes to an unpaired surrogate, which UTF-8 can't carry:
+        // re-encoded (or relayed) it would be U+FFFD, another name.
+        else if (!text.isValidUtf16())
+            fail(field(key) + QStringLiteral(" has an unpaired surrogate"));
         else if (maxUtf8Bytes >= 0 && text.toUtf8().size() > maxUtf8Bytes)
             fail(field(key) + QStringLiteral(" is longer than %1 bytes").arg(maxUtf8Bytes));
         return text;
@@ -312,6 +316,8 @@ public:
                      QStringLiteral(", not a string"));
             else if (text.isEmpty())
                 fail(item + QStringLiteral(" is empty"));
+            else if (!text.isValidUtf16())
+                fail(item + QStringLiteral(" has an unpaired surrogate"));
             else if (seen.contains(text))
                 fail(item + QStringLiteral(" repeats ") + quoted(text));
             seen.insert(text);

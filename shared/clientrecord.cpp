@@ -28,6 +28,14 @@ bool nonEmptyString(const QJsonObject &object, QLatin1StringView key, QString &o
     return !out.isEmpty();
 }
 
+// Qt's parser turns a lone "\ud800"-style escape into an unpaired surrogate, which no UTF-8
+// record can carry: every record relaying the text would spell it U+FFFD instead, naming a chat
+// or user other than the one stored. Such text is refused as an invalid value of its field.
+QString unpairedSurrogate(QLatin1StringView record, QLatin1StringView field)
+{
+    return record + u' ' + field + QStringLiteral(" has an unpaired surrogate (\\uD800-\\uDFFF)");
+}
+
 } // namespace
 
 QLatin1StringView clientRecordName(ClientRecordType type)
@@ -85,6 +93,10 @@ ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
             return fail(ErrorCode::InvalidHello,
                         QStringLiteral("client_hello needs a string protocol_version"));
         record.protocolVersion = version.toString();
+        if (!record.protocolVersion.isValidUtf16())
+            return fail(ErrorCode::InvalidHello,
+                        unpairedSurrogate(QLatin1StringView("client_hello"),
+                                          QLatin1StringView("protocol_version")));
     } else if (name == u"authenticate") {
         record.type = ClientRecordType::Authenticate;
         if (!nonEmptyString(object, QLatin1StringView("user_name"), record.userName))
@@ -95,11 +107,22 @@ ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
             return fail(ErrorCode::Malformed,
                         QStringLiteral("authenticate user_id must be a string"));
         record.userId = id.toString();
+        if (!record.userName.isValidUtf16())
+            return fail(ErrorCode::InvalidUserName,
+                        unpairedSurrogate(QLatin1StringView("authenticate"),
+                                          QLatin1StringView("user_name")));
+        if (!record.userId.isValidUtf16())
+            return fail(ErrorCode::Malformed, unpairedSurrogate(QLatin1StringView("authenticate"),
+                                                                QLatin1StringView("user_id")));
     } else if (name == u"join_chat") {
         record.type = ClientRecordType::JoinChat;
         if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
             return fail(ErrorCode::InvalidChatName,
                         QStringLiteral("join_chat needs a non-empty string chat_name"));
+        if (!record.chatName.isValidUtf16())
+            return fail(
+                ErrorCode::InvalidChatName,
+                unpairedSurrogate(QLatin1StringView("join_chat"), QLatin1StringView("chat_name")));
     } else if (name == u"chat_message") {
         record.type = ClientRecordType::ChatMessage;
         if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
@@ -115,12 +138,21 @@ ClientDecodeResult decodeClientRecord(QByteArrayView utf8Json)
         if (!nonEmptyString(object, QLatin1StringView("message"), record.message))
             return fail(ErrorCode::InvalidChatMessage,
                         QStringLiteral("chat_message needs a non-empty string message"));
+        if (!record.chatName.isValidUtf16() || !record.message.isValidUtf16())
+            return fail(
+                ErrorCode::InvalidChatMessage,
+                unpairedSurrogate(
+                    QLatin1StringView("chat_message"),
+                    QLatin1StringView(record.chatName.isValidUtf16() ? "message" : "chat_name")));
     } else if (name == u"leave_chat") {
         record.type = ClientRecordType::LeaveChat;
         if (!nonEmptyString(object, QLatin1StringView("chat_name"), record.chatName))
             return fail(
                 ErrorCode::NotJoined,
                 QStringLiteral("leave_chat needs the non-empty chat_name of a joined chat"));
+        if (!record.chatName.isValidUtf16())
+            return fail(ErrorCode::NotJoined, unpairedSurrogate(QLatin1StringView("leave_chat"),
+                                                                QLatin1StringView("chat_name")));
     } else if (name == u"ping") {
         record.type = ClientRecordType::Ping;
     } else if (name == u"client_goodbye") {

@@ -121,6 +121,9 @@ QString checkChatUsers(const QJsonValue &value, QLatin1StringView recordName,
             if (!field.isString() || field.toString().isEmpty())
                 return item + QStringLiteral(" chat_user: ") + quoted(QString(spec.key)) +
                        QStringLiteral(" must be a non-empty string");
+            if (!field.toString().isValidUtf16())
+                return item + QStringLiteral(" chat_user: ") + quoted(QString(spec.key)) +
+                       QStringLiteral(" has an unpaired surrogate");
         }
         chatUser.userName = user.value(L("user_name")).toString();
         chatUser.userId = user.value(L("user_id")).toString();
@@ -151,6 +154,10 @@ QString checkValue(const KeySpec &spec, const QJsonValue &value, QLatin1StringVi
         return where + QStringLiteral(" is ") + jsonTypeName(value) +
                QStringLiteral(", not a string");
     const QString text = value.toString();
+    // A lone "\ud800" escape decodes to an unpaired surrogate, which no UTF-8 text (and so no
+    // record our server sends) holds: re-encoded it would be U+FFFD, another value.
+    if (!text.isValidUtf16())
+        return where + QStringLiteral(" has an unpaired surrogate");
     switch (spec.kind) {
     case Kind::NonEmptyString:
         if (text.isEmpty())

@@ -458,6 +458,9 @@ void TestAdminRecord::rejectsClientRecords_data()
     row("no record", R"({"connection_id":"a","reason":""})");
     row("record number", R"({"record":1})");
     row("record empty", R"({"record":""})");
+    // Found by tests/fuzz (fuzz_admin_record): a lone \ud800 escape decoded to an unpaired
+    // surrogate, which re-encodes as U+FFFD (another connection id).
+    row("unpaired surrogate", R"({"record":"kick_user","connection_id":"\ud800","reason":""})");
     row("unknown record", R"({"record":"ban_user","connection_id":"a","reason":""})");
     row("record upper case", R"({"record":"KICK_USER","connection_id":"a","reason":""})");
     row("server record", kDocKickOk);
@@ -531,6 +534,14 @@ void TestAdminRecord::rejectsServerRecords_data()
     row("client record", kDocKick, "unknown record \"kick_user\"");
     row("invalid UTF-8", "{\"record\":\"admin_error\",\"code\":\"ADMIN-001\",\"reason\":\"\xc3\"}",
         "UTF-8");
+    row("unpaired surrogate",
+        R"({"record":"kick_result","connection_id":"a\udfff","ok":false,"reason":"r"})",
+        "unpaired surrogate");
+    row("unpaired surrogate in a name list",
+        R"({"record":"cluster_update","node":"a","time":"2026-01-02T03:04:05Z","nodes":[],)"
+        R"("chats_changed":[],"chats_removed":["\ud83d"],"users_changed":[],)"
+        R"("users_removed":[],"unreachable":[]})",
+        "unpaired surrogate");
 
     // Every key of every object: missing, each wrong type, one unknown key.
     addShapeRows("admin_error", kDocError, {});

@@ -159,6 +159,25 @@ private slots:
         // leave_chat without a valid chat_name cannot name a joined chat: CHAT_PROTOCOL-008.
         addFieldRows("leave_chat", "{\"record\":\"leave_chat\"", "chat_name", ErrorCode::NotJoined,
                      true);
+
+        // Found by tests/fuzz (fuzz_client_record): Qt's parser makes a lone \ud800 escape an
+        // unpaired surrogate, which the server relayed as U+FFFD (another name than the stored).
+        const QList<std::pair<QByteArray, ErrorCode>> unpaired{
+            {R"({"record":"client_hello","protocol_version":"1.0\ud800"})",
+             ErrorCode::InvalidHello},
+            {R"({"record":"authenticate","user_name":"\udc00"})", ErrorCode::InvalidUserName},
+            {R"({"record":"authenticate","user_name":"a","user_id":"x\ud83d"})", malformed},
+            {R"({"record":"join_chat","chat_name":"\ud83dx"})", ErrorCode::InvalidChatName},
+            {R"({"record":"chat_message","chat_name":"\ude00\ud83d","mime_type":"text/plain",)"
+             R"("message":"hi"})",
+             badMessage},
+            {R"({"record":"chat_message","chat_name":"c","mime_type":"text/plain",)"
+             R"("message":"\ud800\ud800"})",
+             badMessage},
+            {R"({"record":"leave_chat","chat_name":"\udfff"})", ErrorCode::NotJoined},
+        };
+        for (const auto &[json, code] : unpaired)
+            QTest::addRow("unpaired surrogate: %s", json.constData()) << json << code;
     }
 
     void malformed()

@@ -69,6 +69,17 @@ void TestRecordScanner::integers_data()
     QTest::newRow("fraction") << QByteArray(R"({"sequence":1.5})") << false << qint64(0);
     QTest::newRow("string") << QByteArray(R"({"sequence":"1"})") << false << qint64(0);
     QTest::newRow("absent") << QByteArray(R"({"record":"x"})") << false << qint64(0);
+    QTest::newRow("largest") << QByteArray(R"({"sequence":9223372036854775807})") << true
+                             << qint64(9223372036854775807);
+    QTest::newRow("smallest") << QByteArray(R"({"sequence":-9223372036854775808})") << true
+                              << qint64(-9223372036854775807 - 1);
+    // Found by tests/fuzz (fuzz_ws_frame): the digits used to overflow a signed integer.
+    QTest::newRow("past largest") << QByteArray(R"({"sequence":9223372036854775808})") << false
+                                  << qint64(0);
+    QTest::newRow("past smallest")
+        << QByteArray(R"({"sequence":-9223372036854775809})") << false << qint64(0);
+    QTest::newRow("twenty digits")
+        << QByteArray(R"({"sequence":88888888888888888888})") << false << qint64(0);
 }
 
 void TestRecordScanner::integers()

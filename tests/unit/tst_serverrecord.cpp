@@ -75,6 +75,14 @@ void TestServerRecord::rejectsViolations_data()
     row("unknown record", R"({"record":"hello"})", "unknown record \"hello\"");
     row("client record", R"({"record":"ping"})", "unknown record \"ping\"");
     row("extra key", R"({"record":"ping_reply","x":1})", "unknown key \"x\"");
+    // Found by tests/fuzz (fuzz_server_record): a lone \ud800 escape decoded to an unpaired
+    // surrogate, which re-encodes as U+FFFD.
+    row("unpaired surrogate", R"({"record":"authenticated","user_id":"u\ud800"})",
+        "unpaired surrogate");
+    row("unpaired surrogate in chat_user",
+        R"({"record":"chat_state","chat_name":"c","users":[)"
+        R"({"record":"chat_user","user_name":"\udc00","user_id":"u"}]})",
+        "unpaired surrogate");
     row("hello missing version", R"({"record":"server_hello"})",
         "missing key \"protocol_version\"");
     row("hello wrong version", R"({"record":"server_hello","protocol_version":"2.0"})", "\"2.0\"");

@@ -64,16 +64,22 @@ bool RecordScanner::integerField(std::string_view json, std::string_view key, st
         ++pos;
     }
     const std::size_t digitsStart = pos;
-    std::int64_t number = 0;
+    // Accumulated unsigned and bounded: a server's digits must not overflow a signed integer
+    // (undefined behaviour); a number out of range is no integer we can report.
+    const std::uint64_t limit = negative ? std::uint64_t(1) << 63 : (std::uint64_t(1) << 63) - 1;
+    std::uint64_t number = 0;
     while (pos < json.size() && json[pos] >= '0' && json[pos] <= '9') {
-        number = number * 10 + (json[pos] - '0');
+        const auto digit = std::uint64_t(json[pos] - '0');
+        if (number > (limit - digit) / 10)
+            return false;
+        number = number * 10 + digit;
         ++pos;
     }
     if (pos == digitsStart)
         return false;
     if (pos < json.size() && (json[pos] == '.' || json[pos] == 'e' || json[pos] == 'E'))
         return false;
-    value = negative ? -number : number;
+    value = negative ? std::int64_t(0 - number) : std::int64_t(number);
     return true;
 }
 
