@@ -71,6 +71,21 @@ template <typename Field> Apply integer(Field ServerConfig::*field, qint64 min, 
     };
 }
 
+// A switch: on the command line given or not; in the environment and the INI file a word.
+Apply boolean(bool ServerConfig::*field)
+{
+    return [=](ServerConfig &config, const QString &value) {
+        const QString word = value.trimmed().toLower();
+        if (word == u"true" || word == u"1" || word == u"on" || word == u"yes")
+            config.*field = true;
+        else if (word == u"false" || word == u"0" || word == u"off" || word == u"no")
+            config.*field = false;
+        else
+            return QStringLiteral("expected true or false");
+        return QString();
+    };
+}
+
 // "host:port" as --cluster-listen and --peers take it: an IPv4 address, an IPv6 address in
 // brackets or a DNS name, then a decimal port from minPort to 65535. Returns a reason, or an
 // empty string with host (IPv6 without brackets) and port filled.
@@ -257,6 +272,10 @@ const std::vector<Setting> &settings()
         {"message-burst", "N",
          "Messages one connection may send at once before its rate applies. Default 60.",
          integer(&ServerConfig::messageBurst, 1, 1000000)},
+        {"signed-user-ids", nullptr,
+         "Issue user ids with an HMAC tag and give a fresh id to an authenticate whose id "
+         "this server (or cluster) did not issue. Default false.",
+         boolean(&ServerConfig::signedUserIds)},
         {"allowed-origins", "ORIGIN,...",
          "Browser origins besides the web client's own that may open websockets, e.g. "
          "https://chat.example.com (comma-separated); others get 403. Default: none.",
@@ -538,9 +557,13 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
     for (const Setting &setting : settings()) {
         if (setting.secret)
             continue;
-        parser.addOption(QCommandLineOption(QString::fromLatin1(setting.name),
-                                            QString::fromLatin1(setting.description),
-                                            QString::fromLatin1(setting.valueName)));
+        if (!setting.valueName) // a switch: given means on
+            parser.addOption(QCommandLineOption(QString::fromLatin1(setting.name),
+                                                QString::fromLatin1(setting.description)));
+        else
+            parser.addOption(QCommandLineOption(QString::fromLatin1(setting.name),
+                                                QString::fromLatin1(setting.description),
+                                                QString::fromLatin1(setting.valueName)));
     }
 
     if (!parser.parse(arguments))
@@ -646,8 +669,8 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
         const QString name = QString::fromLatin1(setting.name);
         if (setting.secret || !parser.isSet(name))
             continue;
-        const QString problem =
-            applyOne(config, setting, parser.value(name), QStringLiteral("--%1").arg(name));
+        const QString value = setting.valueName ? parser.value(name) : QStringLiteral("true");
+        const QString problem = applyOne(config, setting, value, QStringLiteral("--%1").arg(name));
         if (!problem.isEmpty())
             return error(problem);
     }

@@ -12,6 +12,7 @@
 #include "server/net/httplistener.h"
 #include "server/net/httproutes.h"
 #include "server/rooms/roomdirectory.h"
+#include "server/sessions/useridsigner.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -67,6 +68,9 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     chatSettings.limits.maxMessageBytes = m_config.maxMessageBytes;
     chatSettings.limits.maxMessagesPerSecond = m_config.maxMessagesPerSecond;
     chatSettings.limits.messageBurst = m_config.messageBurst;
+    if (m_config.signedUserIds)
+        chatSettings.userIds = std::make_shared<const sessions::UserIdSigner>(
+            m_config.clustered() ? m_config.clusterSecret : QByteArray());
     chatSettings.idleTimeoutSeconds = m_config.idleTimeoutSeconds;
     chatSettings.authTimeoutMs = m_config.authTimeoutSeconds * 1000;
     chatSettings.limits.maxNameBytes = m_config.maxNameBytes;

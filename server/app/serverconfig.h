@@ -34,6 +34,7 @@ struct ServerConfig
     qint64 maxQueuedBytes = 8 * 1024 * 1024;
     int maxMessagesPerSecond = 20; // per connection; 0 = unlimited
     int messageBurst = 60;
+    bool signedUserIds = false; // ids carry an HMAC tag; invented ones are replaced
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
     // Browser origins besides the web client's own that may open websockets, normalized
     // ("https://chat.example.com"); see net::OriginPolicy.

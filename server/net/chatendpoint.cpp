@@ -77,6 +77,7 @@ void ChatEndpoint::onNewConnection()
         auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, this);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
+        session->setUserIdSigner(m_settings.userIds.get());
         transport->attach(session);
         connect(session, &sessions::ClientSession::finished, this,
                 [this, session] { onSessionFinished(session); });

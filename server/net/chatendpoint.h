@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct ChatEndpointSettings
     // From the websocket handshake to `authenticated`; an unauthenticated peer holds a session
     // for no longer than this.
     int authTimeoutMs = 10000;
+    // --signed-user-ids: set, sessions honour only ids it issued. Shared by every session.
+    std::shared_ptr<const sessions::UserIdSigner> userIds;
 };
 
 class ChatEndpoint : public QObject, public WebSocketEndpoint

@@ -4,6 +4,7 @@
 #include "server/rooms/chatroom.h"
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/sessiontransport.h"
+#include "server/sessions/useridsigner.h"
 #include "shared/jsonwriter.h"
 #include "shared/serverrecordencoder.h"
 #include "shared/timestamp.h"
@@ -301,7 +302,14 @@ void ClientSession::handleAuthenticate(const ClientRecord &record)
                     QStringLiteral("user_id is longer than %1 bytes").arg(m_limits.maxNameBytes));
     m_userName = record.userName;
     // A reconnecting client keeps its identity by sending the id it was given before.
-    m_userId = record.userId.isEmpty() ? generateUserId() : record.userId;
+    if (m_userIds) {
+        // Not an error: a client that lost its id (or never had one of ours) just gets a new
+        // one, as a first-time client does.
+        m_userId = !record.userId.isEmpty() && m_userIds->verify(record.userId) ? record.userId
+                                                                               : m_userIds->issue();
+    } else {
+        m_userId = record.userId.isEmpty() ? generateUserId() : record.userId;
+    }
     m_state = State::Ready;
     reply(encodeAuthenticated(m_userId));
     Q_EMIT authenticated();

@@ -26,6 +26,7 @@ class RoomDirectory;
 namespace flack::server::sessions {
 
 class SessionTransport;
+class UserIdSigner;
 
 class ClientSession : public QObject, public rooms::RoomMember
 {
@@ -51,6 +52,10 @@ public:
     // The transport handed over a batch of input: what it made us queue (pongs to pings
     // too) counts against the connection's backlog.
     void handleInputProcessed();
+
+    // With a signer (--signed-user-ids), an authenticate may reclaim only an id it issued;
+    // any other gets a fresh one. Borrowed: it outlives the session.
+    void setUserIdSigner(const UserIdSigner *signer) { m_userIds = signer; }
 
     // Server-initiated ends.
     void closeIdle();
@@ -119,6 +124,7 @@ private:
     QElapsedTimer m_lastActivity;
     QByteArray m_connectedSince;
     qint64 m_messagesSent = 0;
+    const UserIdSigner *m_userIds = nullptr;
     InputThrottle m_throttle;
     OutputBacklog m_backlog;
     bool m_backlogReviewPending = false;

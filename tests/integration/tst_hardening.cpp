@@ -165,6 +165,36 @@ private Q_SLOTS:
         QCOMPARE(server.terminate(), 0);
     }
 
+    // --signed-user-ids: a client gets its own id back when it reconnects, never one it made
+    // up (someone else's).
+    void signedUserIdsCannotBeInvented()
+    {
+        ServerProcess server({u"--signed-user-ids"_s});
+        QVERIFY2(server.start(), server.output().constData());
+        WsTestClient first;
+        QVERIFY(first.open(server.chatUrl()));
+        const QString issued = first.login(u"ann"_s);
+        QCOMPARE(issued.size(), 32);
+        WsTestClient again;
+        QVERIFY(again.open(server.chatUrl()));
+        QCOMPARE(again.login(u"ann"_s, issued), issued);
+        WsTestClient thief;
+        QVERIFY(thief.open(server.chatUrl()));
+        const QString invented = u"0123456789abcdef0123456789abcdef"_s;
+        const QString given = thief.login(u"mallory"_s, invented);
+        QVERIFY(!given.isEmpty());
+        QVERIFY(given != invented);
+        QCOMPARE(server.terminate(), 0);
+
+        // Without the option, protocol 1.0 lets a client choose its id.
+        ServerProcess open;
+        QVERIFY2(open.start(), open.output().constData());
+        WsTestClient chooser;
+        QVERIFY(chooser.open(open.chatUrl()));
+        QCOMPARE(chooser.login(u"mallory"_s, invented), invented);
+        QCOMPARE(open.terminate(), 0);
+    }
+
     void namesAreMeasuredAsSent()
     {
         ServerProcess server;

@@ -4,6 +4,7 @@
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/clientsession.h"
 #include "server/sessions/sessiontransport.h"
+#include "server/sessions/useridsigner.h"
 #include "shared/clientrecordencoder.h"
 #include "shared/userid.h"
 #include "tests/support/fakemember.h"
@@ -565,6 +566,32 @@ private Q_SLOTS:
                  u"CHAT_LIMIT-005"_s);
         QCOMPARE(f.transport.closeCode, 1008);
         QVERIFY(!f.transport.readingPaused); // resumed, so the close handshake can complete
+    }
+
+    void signedIdsCanBeReclaimedButNotInvented()
+    {
+        const flack::server::sessions::UserIdSigner signer(QByteArrayLiteral("shared secret!!!"));
+        Fixture first;
+        first.session.setUserIdSigner(&signer);
+        first.login(u"Ann"_s);
+        const QString issued =
+            first.transport.sent.last().value(QLatin1StringView("user_id")).toString();
+        QVERIFY(signer.verify(issued));
+        // Reconnecting with it: kept.
+        Fixture again;
+        again.session.setUserIdSigner(&signer);
+        again.login(u"Ann"_s, issued);
+        QCOMPARE(again.transport.sent.last().value(QLatin1StringView("user_id")).toString(),
+                 issued);
+        // An invented (or someone else's unsigned) id: a fresh one instead, no error.
+        Fixture thief;
+        thief.session.setUserIdSigner(&signer);
+        thief.login(u"Mallory"_s, u"0123456789abcdef0123456789abcdef"_s);
+        QCOMPARE(thief.transport.lastRecord(), u"authenticated"_s);
+        const QString given =
+            thief.transport.sent.last().value(QLatin1StringView("user_id")).toString();
+        QVERIFY(given != u"0123456789abcdef0123456789abcdef"_s);
+        QVERIFY(signer.verify(given));
     }
 
     void idleAndShutdownCloseCodes()

@@ -119,6 +119,36 @@ private Q_SLOTS:
         QCOMPARE(result.config.port, quint16(1111));
     }
 
+    void rateLimitsAndSignedIds()
+    {
+        ConfigResult result = load({});
+        QCOMPARE(result.config.maxMessagesPerSecond, 20);
+        QCOMPARE(result.config.messageBurst, 60);
+        QVERIFY(!result.config.signedUserIds);
+        result = load({u"--max-messages-per-second"_s, u"0"_s, u"--message-burst"_s, u"5"_s,
+                       u"--signed-user-ids"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QCOMPARE(result.config.maxMessagesPerSecond, 0);
+        QCOMPARE(result.config.messageBurst, 5);
+        QVERIFY(result.config.signedUserIds);
+        // A switch takes a word in the environment and the file; the command line still wins.
+        result = load({}, {u"FLACK_SIGNED_USER_IDS=yes"_s});
+        QVERIFY(result.config.signedUserIds);
+        const QString file = writeFile("signed-user-ids=off\n");
+        result = load({u"--config"_s, file});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QVERIFY(!result.config.signedUserIds);
+        result = load({u"--config"_s, file, u"--signed-user-ids"_s});
+        QVERIFY(result.config.signedUserIds);
+        result = load({}, {u"FLACK_SIGNED_USER_IDS=maybe"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QVERIFY2(result.text.contains(u"expected true or false"_s), qPrintable(result.text));
+        result = load({u"--message-burst"_s, u"0"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        result = load({u"--max-messages-per-second"_s, u"-1"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+    }
+
     void serverSectionInFile()
     {
         const QString file = writeFile("[server]\nport=4444\n");
