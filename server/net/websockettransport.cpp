@@ -94,6 +94,39 @@ void WebSocketTransport::sendText(const QString &frame)
     m_socket->sendTextMessage(frame);
 }
 
+int WebSocketTransport::textFrameHeader(qint64 payloadBytes, char *out)
+{
+    // RFC 6455 5.2: FIN + text opcode, then the length in 7 bits, or 126 + 16 bits, or
+    // 127 + 64 bits, big-endian; no mask bit from a server.
+    out[0] = char(0x81);
+    if (payloadBytes < 126) {
+        out[1] = char(payloadBytes);
+        return 2;
+    }
+    if (payloadBytes <= 0xFFFF) {
+        out[1] = char(126);
+        out[2] = char(payloadBytes >> 8);
+        out[3] = char(payloadBytes & 0xFF);
+        return 4;
+    }
+    out[1] = char(127);
+    for (int i = 0; i < 8; ++i)
+        out[2 + i] = char((quint64(payloadBytes) >> (56 - 8 * i)) & 0xFF);
+    return kMaxFrameHeader;
+}
+
+void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf8)
+{
+    // Only while the websocket is open: after its close frame nothing else may follow, and
+    // without the TCP socket there is nothing to write to.
+    if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return sendText(frame);
+    // Two appends to the socket's buffer, no allocation per member.
+    char header[kMaxFrameHeader];
+    m_tcpSocket->write(header, textFrameHeader(utf8.size(), header));
+    m_tcpSocket->write(utf8);
+}
+
 qint64 WebSocketTransport::queuedBytes() const
 {
     return m_socket->bytesToWrite();

@@ -33,6 +33,14 @@ public:
     QWebSocket *socket() const { return m_socket; }
 
     void sendText(const QString &frame) override;
+    // Writes the frame to the TCP socket directly: server frames are unmasked, so a room's
+    // event is the same bytes for every member, and only its few header bytes are per member
+    // (QWebSocket would convert the text to UTF-8 and frame it again for each).
+    void sendEncoded(const QString &frame, const QByteArray &utf8) override;
+    // Writes the header of an unmasked, final text frame with a payload of this size into
+    // out (room for kMaxFrameHeader bytes); returns its length.
+    static constexpr int kMaxFrameHeader = 10;
+    static int textFrameHeader(qint64 payloadBytes, char *out);
     qint64 queuedBytes() const override;
     void setReadingPaused(bool paused) override;
     void close(quint16 closeCode, const QString &reason) override;

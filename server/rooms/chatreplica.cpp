@@ -109,7 +109,7 @@ void ChatReplica::deliverEvent(const ChatEvent &event)
         m_metrics->eventDelivered(qsizetype(m_members.size()), event.json.size(),
                                   event.kind == ChatEvent::Kind::Message);
     for (RoomMember *member : m_members)
-        member->deliver(frame);
+        member->deliverEncoded(frame, event.json);
     if (event.kind == ChatEvent::Kind::Left && m_leaving.remove(event.subject.connectionId)) {
         if (RoomMember *leaver = m_connections->find(event.subject.connectionId)) {
             if (m_metrics)

@@ -30,6 +30,13 @@ public:
     // One pre-encoded text frame (a JSON record). The same QString is handed to every member
     // of a room; implementations must not leave the room from inside this call.
     virtual void deliver(const QString &frame) = 0;
+    // The same, with the record's UTF-8 bytes as well (both shared by every member): a member
+    // that writes the websocket frame itself needs no conversion of its own.
+    virtual void deliverEncoded(const QString &frame, const QByteArray &utf8)
+    {
+        Q_UNUSED(utf8);
+        deliver(frame);
+    }
     // The member's chat_state, its entry to a chat: however big the chat, it must arrive, so a
     // member may let it pass the limits that deliver() applies.
     virtual void deliverState(const QString &frame) { deliver(frame); }

@@ -166,6 +166,14 @@ void ClientSession::deliver(const QString &frame)
     applyBacklogVerdict(m_backlog.check(m_transport->queuedBytes()));
 }
 
+void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8)
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    m_transport->sendEncoded(frame, utf8);
+    applyBacklogVerdict(m_backlog.check(m_transport->queuedBytes()));
+}
+
 void ClientSession::deliverState(const QString &frame)
 {
     if (m_state == State::Closing || m_state == State::Closed)

@@ -12,6 +12,12 @@ class SessionTransport
 public:
     virtual ~SessionTransport() = default;
     virtual void sendText(const QString &frame) = 0;
+    // The same text, given as its UTF-8 bytes too: a transport may frame those directly.
+    virtual void sendEncoded(const QString &frame, const QByteArray &utf8)
+    {
+        Q_UNUSED(utf8);
+        sendText(frame);
+    }
     // Every byte queued for the connection but not yet written to the kernel: frames from
     // sendText(), and what the websocket layer sends by itself (pongs, the close frame).
     virtual qint64 queuedBytes() const = 0;
