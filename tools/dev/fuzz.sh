@@ -20,16 +20,8 @@ fi
 # clang with its sanitizer and libFuzzer runtimes (libclang-rt-dev follows Debian's default
 # clang, as the clang package does), and what the project's configure step needs.
 packages=(clang libclang-rt-dev cmake ninja-build qt6-base-dev qt6-websockets-dev)
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+source tools/dev/lib/install-missing.sh
+install_missing "${packages[@]}"
 
 build=build-fuzz
 results=${FUZZ_RESULTS:-fuzz-results}

@@ -19,16 +19,8 @@ packages=(
   help2man               # the man pages, from each program's --help
   librsvg2-bin           # rsvg-convert: the PNG icons from the SVG
 )
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+source tools/dev/lib/install-missing.sh
+install_missing "${packages[@]}"
 
 # Debian's hardening (fortify, stack protector, full RELRO, bind now) as lintian checks it.
 # Without -g: the packages are stripped and there is no debug-symbol package, so debug info

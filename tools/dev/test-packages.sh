@@ -15,16 +15,8 @@ packages=(
   systemd                # systemd-analyze verify
   curl iproute2          # the install test talks to the installed server in a netns of its own
 )
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+source tools/dev/lib/install-missing.sh
+install_missing "${packages[@]}"
 
 FLACK_PACKAGING_TESTS=ON BUILD_DIR=$build_dir tools/dev/package.sh "$@"
 ctest --test-dir "$build_dir" -L packaging --output-on-failure --no-tests=error
