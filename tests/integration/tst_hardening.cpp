@@ -85,6 +85,8 @@ private Q_SLOTS:
                                                    "server RSS +%2 MB")
                                         .arg(sent >> 20)
                                         .arg((rssPeak - rssBefore) >> 10)));
+        qInfo("reset after %lld KB of pings; server RSS peak +%lld KiB", sent >> 10,
+              rssPeak - rssBefore);
         // At most twice the cap waits for a reader, plus one read's worth of pongs.
         QVERIFY2(rssPeak - rssBefore < 48 * 1024,
                  qPrintable(QStringLiteral("server RSS grew by %1 KiB").arg(rssPeak - rssBefore)));
