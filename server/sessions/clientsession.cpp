@@ -11,9 +11,9 @@
 #include "shared/userid.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
 
 #include <algorithm>
-#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcSession, "flack.session")
 
