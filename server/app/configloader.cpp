@@ -1,6 +1,7 @@
 #include "server/app/configloader.h"
 
 #include "server/net/originpolicy.h"
+#include "server/net/tlscredentials.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -23,6 +24,8 @@ namespace {
 constexpr qsizetype kMinSecretBytes = 16;
 // A secret file is a few bytes; anything much bigger is the wrong file.
 constexpr qint64 kMaxSecretFileBytes = 4096;
+// As much of a TLS key file as is read to redact errors (tlscredentials.cpp refuses bigger).
+constexpr qint64 kMaxKeyFileBytes = 64 * 1024;
 constexpr qsizetype kMaxNodeNameBytes = 255;
 constexpr qsizetype kMaxPeers = 64;
 
@@ -284,13 +287,31 @@ const std::vector<Setting> &settings()
          "oldest of them. Default 1000.",
          integer(&ServerConfig::maxPendingConnections, 1, 1000000)},
         {"handshake-timeout-ms", "MS",
-         "Time a new connection has to send its HTTP request or websocket upgrade. "
-         "Default 10000.",
+         "Time a new connection has to send its HTTP request or websocket upgrade (its TLS "
+         "handshake included). Default 10000.",
          integer(&ServerConfig::handshakeTimeoutMs, 100, 600000)},
         {"auth-timeout-seconds", "SECONDS",
          "Time a chat connection has from its websocket handshake to authenticating; later it "
          "gets CHAT_LIMIT-006 and is closed. Default 10.",
          integer(&ServerConfig::authTimeoutSeconds, 1, 3600)},
+        {"tls-cert", "FILE",
+         "Serve https:// and wss:// instead of http:// and ws://, with the PEM certificate "
+         "(chain) in this file and its key in tls-key. Default: plain HTTP.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.tlsCertFile = value;
+             return QString();
+         }},
+        {"tls-key", "FILE",
+         "The unencrypted PEM private key of the tls-cert certificate, read once at start-up "
+         "(keep it readable by the server only).",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.tlsKeyFile = value;
+             return QString();
+         }},
         {"log-level", "LEVEL", "debug, info, warning or error. Default info.",
          [](ServerConfig &config, const QString &value) {
              const QString level = value.trimmed().toLower();
@@ -577,6 +598,12 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
         if (!info.isFile() || !info.isReadable())
             return error(
                 QStringLiteral("cannot read config file '%1': not a readable file").arg(filePath));
+        // A key file given as --config would have its lines quoted back as unknown settings.
+        if (QFile probe(filePath); probe.open(QIODevice::ReadOnly) &&
+                                   probe.read(kMaxKeyFileBytes).contains("PRIVATE KEY-----"))
+            return error(QStringLiteral("cannot read config file '%1': it holds a private key, "
+                                        "not settings")
+                             .arg(filePath));
         file.emplace(filePath, QSettings::IniFormat);
         if (file->status() != QSettings::NoError)
             return error(
@@ -598,6 +625,30 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
     for (const auto &[secret, path] : std::as_const(secretFiles))
         secretPaths.append(path);
     *secrets = possibleSecrets(secretPaths, environment);
+    // A TLS key file is a secret too, only a longer one (and its name may be given anywhere):
+    // whatever an error might quote from it — a key file passed as --config, say — is redacted.
+    QStringList keyFiles = {parser.value(QStringLiteral("tls-key")),
+                            environment.value(environmentName("tls-key"))};
+    if (file) {
+        keyFiles.append(iniValue(*file, QStringLiteral("tls-key")));
+        keyFiles.append(iniValue(*file, QStringLiteral("server/tls-key")));
+    }
+    for (const QString &path : std::as_const(keyFiles)) {
+        QFile keyFile(path);
+        if (path.isEmpty() || !QFileInfo(path).isFile() || !keyFile.open(QIODevice::ReadOnly))
+            continue;
+        const QList<QByteArray> lines = keyFile.read(kMaxKeyFileBytes).split('\n');
+        for (QByteArray line : lines) {
+            while (line.endsWith('\r'))
+                line.chop(1);
+            if (!line.isEmpty())
+                secrets->append(line);
+        }
+        if (file && QFileInfo(path).canonicalFilePath() == QFileInfo(filePath).canonicalFilePath())
+            return error(QStringLiteral("config file '%1' is also the TLS key file; keep the key "
+                                        "in a file of its own")
+                             .arg(filePath));
+    }
     if (file) {
         const QString canonical = QFileInfo(filePath).canonicalFilePath();
         for (const auto &[secret, path] : std::as_const(secretFiles)) {
@@ -660,6 +711,19 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
         return error(QStringLiteral(
             "--cluster-listen and --peers need the secret shared by the cluster's nodes: set "
             "--cluster-secret-file FILE or FLACK_CLUSTER_SECRET"));
+
+    if (config.tlsCertFile.isEmpty() != config.tlsKeyFile.isEmpty())
+        return error(config.tlsKeyFile.isEmpty()
+                         ? QStringLiteral("--tls-cert needs --tls-key: the private key of the "
+                                          "certificate")
+                         : QStringLiteral("--tls-key needs --tls-cert: the certificate the key "
+                                          "belongs to"));
+    if (config.tlsEnabled()) {
+        const QString problem =
+            net::loadServerTls(config.tlsCertFile, config.tlsKeyFile, &config.tls);
+        if (!problem.isEmpty())
+            return error(problem);
+    }
 
     ConfigResult result;
     result.outcome = ConfigResult::Outcome::Run;

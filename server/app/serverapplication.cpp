@@ -82,6 +82,8 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     httpSettings.maxConnectionsPerAddress = m_config.maxConnectionsPerAddress;
     httpSettings.maxPendingConnections = m_config.maxPendingConnections;
     httpSettings.requestTimeoutMs = m_config.handshakeTimeoutMs;
+    if (m_config.tlsEnabled())
+        httpSettings.tls = m_config.tls;
     m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, [this] {
         const admin::MetricsSnapshot values = m_metrics->snapshot();
         return admin::NodeReporter::Counters{qint64(values.messagesIn), qint64(values.messagesOut),
@@ -134,8 +136,10 @@ bool ServerApplication::start(QString *error)
     m_reporter->setIdentity(name, qint64(incarnation), base);
     if (m_config.clustered() && !startCluster(name, incarnation, error))
         return false;
-    std::printf("flack-server %s serving http://%s/ (chat websocket: ws://%s/chat-server)\n",
-                FLACK_VERSION, qPrintable(base), qPrintable(base));
+    const bool tls = m_config.tlsEnabled();
+    std::printf("flack-server %s serving %s://%s/ (chat websocket: %s://%s/chat-server)\n",
+                FLACK_VERSION, tls ? "https" : "http", qPrintable(base), tls ? "wss" : "ws",
+                qPrintable(base));
     std::fflush(stdout);
     return true;
 }

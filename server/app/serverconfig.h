@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
+#include <QSslConfiguration>
 #include <QString>
 #include <QStringList>
 
@@ -42,6 +43,12 @@ struct ServerConfig
     qint64 maxPendingConnections = 1000;    // not yet authenticated; newcomers evict the oldest
     int handshakeTimeoutMs = 10000;         // the HTTP request or websocket upgrade head
     int authTimeoutSeconds = 10;            // websocket handshake to `authenticated`
+
+    // TLS on the one port (https://, wss://): both files or neither. Empty: plain HTTP.
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    QSslConfiguration tls; // the certificate chain and key read from them at start-up
+    bool tlsEnabled() const { return !tlsCertFile.isEmpty(); }
 
     // Cluster. Without --cluster-listen and --peers the server runs alone and ignores the rest.
     QString nodeName;          // empty: "host:port" of the HTTP listener, derived at start-up
