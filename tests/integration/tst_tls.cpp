@@ -206,6 +206,33 @@ private Q_SLOTS:
         QCOMPARE(alice.nextOf(u"chat_message").value(u"message"_s).toString(), u"over wss"_s);
     }
 
+    // Over its burst a sender's reading is paused (the TCP socket's signals withheld from the
+    // websocket layer) and resumed at the rate. Under TLS the paused socket is the QSslSocket,
+    // whose buffer holds decrypted bytes and whose TCP socket underneath still signals: the
+    // paste must still arrive whole and in order, neither stuck nor reordered. At the default
+    // rate (20 a second after 60), 100 lines take 2 s, inside the 4 s before CHAT_LIMIT-005.
+    void aPasteOverTheBurstPausesAndResumesOverWss()
+    {
+        WsTestClient reader;
+        reader.socket().setSslConfiguration(trusting(u"ca"_s));
+        QVERIFY(reader.open(m_server->chatUrl()));
+        QVERIFY(!reader.login(u"reader"_s).isEmpty());
+        reader.join(u"paste"_s);
+        WsTestClient paster;
+        paster.socket().setSslConfiguration(trusting(u"ca"_s));
+        QVERIFY(paster.open(m_server->chatUrl()));
+        QVERIFY(!paster.login(u"paster"_s).isEmpty());
+        paster.join(u"paste"_s);
+        constexpr int kLines = 100;
+        for (int i = 0; i < kLines; ++i)
+            paster.sendText(protocol::encodeClientChatMessage(u"paste", QString::number(i)));
+        for (int i = 0; i < kLines; ++i) {
+            const QJsonObject message = reader.nextOf(u"chat_message", 15000);
+            QCOMPARE(message.value(u"message"_s).toString(), QString::number(i));
+        }
+        QVERIFY(paster.isConnected());
+    }
+
     // Frames sent with the upgrade request are held and replayed (EarlyBytes); under TLS they
     // sit decrypted in the QSslSocket's buffer, which must work the same.
     void framesInTheUpgradeRecordAreRead()
