@@ -378,6 +378,34 @@ const std::vector<Setting> &settings()
             "newline is ignored). Or set the secret itself in FLACK_CLUSTER_SECRET; it is never "
             "taken from the command line."),
         secretSetting(kClusterSecret),
+        {"cluster-ca", "FILE",
+         "Run the links between nodes over TLS, each node verifying the others' certificates "
+         "against the PEM CA certificate in this file. The node's own certificate and key: "
+         "cluster-cert and cluster-key, or else tls-cert and tls-key. Default: plain TCP.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.clusterCaFile = value;
+             return QString();
+         }},
+        {"cluster-cert", "FILE",
+         "This node's PEM certificate (chain) for the peer links, issued by the cluster CA. "
+         "Default: the tls-cert one.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.clusterCertFile = value;
+             return QString();
+         }},
+        {"cluster-key", "FILE",
+         "The unencrypted PEM private key of the cluster-cert certificate. Default: the tls-key "
+         "one.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.clusterKeyFile = value;
+             return QString();
+         }},
         {"peer-timeout-ms", "MS",
          "A peer node silent for this long is considered gone. Default 3000.",
          integer(&ServerConfig::peerTimeoutMs, 100, 600000)},
@@ -627,11 +655,15 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
     *secrets = possibleSecrets(secretPaths, environment);
     // A TLS key file is a secret too, only a longer one (and its name may be given anywhere):
     // whatever an error might quote from it — a key file passed as --config, say — is redacted.
-    QStringList keyFiles = {parser.value(QStringLiteral("tls-key")),
-                            environment.value(environmentName("tls-key"))};
-    if (file) {
-        keyFiles.append(iniValue(*file, QStringLiteral("tls-key")));
-        keyFiles.append(iniValue(*file, QStringLiteral("server/tls-key")));
+    QStringList keyFiles;
+    for (const char *name : {"tls-key", "cluster-key"}) {
+        const QString option = QString::fromLatin1(name);
+        keyFiles.append(parser.value(option));
+        keyFiles.append(environment.value(environmentName(name)));
+        if (file) {
+            keyFiles.append(iniValue(*file, option));
+            keyFiles.append(iniValue(*file, QStringLiteral("server/") + option));
+        }
     }
     for (const QString &path : std::as_const(keyFiles)) {
         QFile keyFile(path);
@@ -721,6 +753,33 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
     if (config.tlsEnabled()) {
         const QString problem =
             net::loadServerTls(config.tlsCertFile, config.tlsKeyFile, &config.tls);
+        if (!problem.isEmpty())
+            return error(problem);
+    }
+
+    if (config.clusterCertFile.isEmpty() != config.clusterKeyFile.isEmpty())
+        return error(config.clusterKeyFile.isEmpty()
+                         ? QStringLiteral("--cluster-cert needs --cluster-key: the private key of "
+                                          "the certificate")
+                         : QStringLiteral("--cluster-key needs --cluster-cert: the certificate "
+                                          "the key belongs to"));
+    if (!config.clusterCertFile.isEmpty() && !config.clusterTlsEnabled())
+        return error(QStringLiteral("--cluster-cert and --cluster-key need --cluster-ca: the CA "
+                                    "the peers' certificates are verified against"));
+    if (config.clusterTlsEnabled()) {
+        if (!config.clustered())
+            return error(QStringLiteral("--cluster-ca needs --cluster-listen (and --peers): it "
+                                        "secures the links between nodes"));
+        if (config.clusterCertFile.isEmpty()) {
+            if (!config.tlsEnabled())
+                return error(QStringLiteral("--cluster-ca needs this node's certificate and key: "
+                                            "--cluster-cert and --cluster-key, or --tls-cert and "
+                                            "--tls-key"));
+            config.clusterCertFile = config.tlsCertFile;
+            config.clusterKeyFile = config.tlsKeyFile;
+        }
+        const QString problem = net::loadPeerTls(config.clusterCaFile, config.clusterCertFile,
+                                                 config.clusterKeyFile, &config.clusterTls);
         if (!problem.isEmpty())
             return error(problem);
     }

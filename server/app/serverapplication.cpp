@@ -172,6 +172,8 @@ bool ServerApplication::startCluster(const QString &name, quint64 incarnation, Q
     cluster::PeerMeshSettings settings;
     settings.link.secret = m_config.clusterSecret;
     settings.link.peerTimeoutMs = m_config.peerTimeoutMs;
+    if (m_config.clusterTlsEnabled())
+        settings.link.tls = m_config.clusterTls;
     // Heartbeats well inside the timeout: a few may be lost before a peer counts as gone.
     settings.link.heartbeatIntervalMs = std::max(20, m_config.peerTimeoutMs / 4);
     settings.link.handshakeTimeoutMs = std::max(1000, m_config.peerTimeoutMs);
@@ -224,9 +226,10 @@ bool ServerApplication::startCluster(const QString &name, quint64 incarnation, Q
         return links;
     });
     m_mesh->start();
-    std::printf("flack-server node %s (incarnation %llu) clustering on %s\n", qPrintable(name),
+    std::printf("flack-server node %s (incarnation %llu) clustering on %s%s\n", qPrintable(name),
                 static_cast<unsigned long long>(incarnation),
-                qPrintable(settings.link.self.clusterAddress));
+                qPrintable(settings.link.self.clusterAddress),
+                m_config.clusterTlsEnabled() ? " (TLS)" : "");
     return true;
 }
 

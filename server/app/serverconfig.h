@@ -58,6 +58,13 @@ struct ServerConfig
     QList<PeerAddress> peers; // seeds to dial; may include this node itself
     QByteArray clusterSecret; // shared by all nodes; never printed
     int peerTimeoutMs = 3000; // a peer silent for this long is considered gone
+    // Peer links over TLS: with a CA, this node's certificate and key are --cluster-cert and
+    // --cluster-key, or --tls-cert and --tls-key when those are not given.
+    QString clusterCaFile;
+    QString clusterCertFile;
+    QString clusterKeyFile;
+    QSslConfiguration clusterTls; // read from them at start-up
+    bool clusterTlsEnabled() const { return !clusterCaFile.isEmpty(); }
 
     // Admin endpoint (/admin). Empty: closed, the websocket upgrade is answered 403.
     QByteArray adminToken; // at least 16 bytes when set; never printed

@@ -118,4 +118,24 @@ QString loadServerTls(const QString &certFile, const QString &keyFile,
     return {};
 }
 
+QString loadPeerTls(const QString &caFile, const QString &certFile, const QString &keyFile,
+                    QSslConfiguration *configuration)
+{
+    QSslConfiguration result;
+    if (const QString problem = loadServerTls(certFile, keyFile, &result); !problem.isEmpty())
+        return problem;
+    QByteArray caPem;
+    if (const QString problem = readFile(caFile, kMaxCertFileBytes, &caPem); !problem.isEmpty())
+        return QStringLiteral("cannot use cluster CA file '%1': %2").arg(caFile, problem);
+    const QList<QSslCertificate> authorities = QSslCertificate::fromData(caPem, QSsl::Pem);
+    if (authorities.isEmpty() || authorities.first().isNull())
+        return QStringLiteral("cannot use cluster CA file '%1': no PEM certificate in it")
+            .arg(caFile);
+    // Only the cluster's CA: a certificate from any public CA must not make a peer.
+    result.setCaCertificates(authorities);
+    result.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    *configuration = result;
+    return {};
+}
+
 } // namespace flack::server::net

@@ -16,4 +16,10 @@ namespace flack::server::net {
 QString loadServerTls(const QString &certFile, const QString &keyFile,
                       QSslConfiguration *configuration);
 
+// The peer links' TLS (--cluster-ca): this node's certificate and key as loadServerTls() reads
+// them, plus the cluster CA's PEM certificate(s) in caFile, which every peer's certificate must
+// be issued by, both ways (a node dialing presents its certificate too).
+QString loadPeerTls(const QString &caFile, const QString &certFile, const QString &keyFile,
+                    QSslConfiguration *configuration);
+
 } // namespace flack::server::net

@@ -4,6 +4,7 @@
 // handshakes that never finish, and the start-up errors of bad TLS settings.
 
 #include "shared/clientrecordencoder.h"
+#include "tests/support/localcluster.h"
 #include "tests/support/rawclient.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
@@ -12,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -23,6 +25,7 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using flack::test::LocalCluster;
 using flack::test::maskedTextFrame;
 using flack::test::ServerProcess;
 using flack::test::WsTestClient;
@@ -171,6 +174,21 @@ private Q_SLOTS:
                          {u"x509"_s, u"-req"_s, u"-in"_s, u"server.csr"_s, u"-CA"_s, u"ca.pem"_s,
                           u"-CAkey"_s, u"ca.key"_s, u"-CAcreateserial"_s, u"-out"_s,
                           u"server.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s},
+                         &output),
+                 output.constData());
+
+        // A node certificate from the other CA: not one of the cluster's.
+        QVERIFY2(
+            openssl(dir,
+                    {u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
+                     u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s, u"rogue.key"_s,
+                     u"-out"_s, u"rogue.csr"_s, u"-subj"_s, u"/CN=127.0.0.1"_s},
+                    &output),
+            output.constData());
+        QVERIFY2(openssl(dir,
+                         {u"x509"_s, u"-req"_s, u"-in"_s, u"rogue.csr"_s, u"-CA"_s, u"other.pem"_s,
+                          u"-CAkey"_s, u"other.key"_s, u"-CAcreateserial"_s, u"-out"_s,
+                          u"rogue.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s},
                          &output),
                  output.constData());
 
@@ -423,6 +441,50 @@ private Q_SLOTS:
         QCOMPARE(server.terminate(), 0);
     }
 
+    // With a cluster CA the peer links run over TLS (the HMAC handshake on top): the mesh
+    // forms as over plain TCP.
+    void peerLinksOverTls()
+    {
+        LocalCluster cluster(1500,
+                             {u"--cluster-ca"_s, file(u"ca.pem"_s), u"--cluster-cert"_s,
+                              file(u"server.pem"_s), u"--cluster-key"_s, file(u"server.key"_s)});
+        QVERIFY(cluster.startNode(1));
+        QVERIFY(cluster.startNode(2));
+        QVERIFY(cluster.waitForMesh({1, 2}));
+        QVERIFY(cluster.node(1).output().contains(" (TLS)"));
+        QCOMPARE(cluster.terminate(2), 0);
+        QCOMPARE(cluster.terminate(1), 0);
+    }
+
+    // A node whose certificate the cluster CA didn't issue (here: with the right secret, even)
+    // fails the TLS handshake before its Hello is read, and stays out.
+    void aPeerWithoutAClusterCertificateIsRefused()
+    {
+        LocalCluster cluster(1500,
+                             {u"--cluster-ca"_s, file(u"ca.pem"_s), u"--cluster-cert"_s,
+                              file(u"server.pem"_s), u"--cluster-key"_s, file(u"server.key"_s)});
+        QVERIFY(cluster.startNode(1));
+        ServerProcess rogue({u"--node-name"_s, u"rogue"_s, u"--cluster-listen"_s, u"127.0.0.1:0"_s,
+                             u"--peers"_s, cluster.clusterAddress(1), u"--cluster-secret-file"_s,
+                             cluster.secretPath(), u"--peer-timeout-ms"_s, u"1500"_s,
+                             u"--cluster-ca"_s, file(u"ca.pem"_s), u"--cluster-cert"_s,
+                             file(u"rogue.pem"_s), u"--cluster-key"_s, file(u"rogue.key"_s)});
+        QVERIFY2(rogue.start(), rogue.output().constData());
+        // Node 1 refuses the rogue's certificate (Qt: "The issuer certificate of a locally
+        // looked up certificate could not be found"); the link never comes up.
+        ServerProcess &node = cluster.node(1);
+        static const QRegularExpression refused(u"peer link .* down: .*certificate"_s);
+        QDeadlineTimer deadline(15000);
+        while (!refused.match(QString::fromUtf8(node.output())).hasMatch() &&
+               !deadline.hasExpired())
+            node.process().waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+        QVERIFY2(refused.match(QString::fromUtf8(node.output())).hasMatch(),
+                 node.output().constData());
+        QVERIFY2(!node.output().contains("node rogue up"), node.output().constData());
+        QCOMPARE(rogue.terminate(), 0);
+        QCOMPARE(cluster.terminate(1), 0);
+    }
+
     void badTlsSettingsStopTheStart_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -440,6 +502,26 @@ private Q_SLOTS:
         QTest::newRow("key file is no key")
             << QStringList{u"--tls-cert"_s, u"server.pem"_s, u"--tls-key"_s, u"server.csr"_s}
             << u"cannot use key file 'server.csr': no PEM private key"_s;
+        QTest::newRow("cluster CA unclustered")
+            << QStringList{u"--cluster-ca"_s, u"ca.pem"_s,    u"--tls-cert"_s,
+                           u"server.pem"_s,   u"--tls-key"_s, u"server.key"_s}
+            << u"--cluster-ca needs --cluster-listen"_s;
+        QTest::newRow("cluster CA without a node certificate")
+            << QStringList{u"--cluster-ca"_s,          u"ca.pem"_s,
+                           u"--cluster-listen"_s,      u"127.0.0.1:0"_s,
+                           u"--cluster-secret-file"_s, u"server.ext"_s}
+            << u"--cluster-ca needs this node's certificate and key"_s;
+        QTest::newRow("cluster cert without CA")
+            << QStringList{u"--cluster-cert"_s, u"server.pem"_s, u"--cluster-key"_s,
+                           u"server.key"_s}
+            << u"need --cluster-ca"_s;
+        QTest::newRow("cluster CA file is no certificate")
+            << QStringList{u"--cluster-ca"_s,          u"server.ext"_s,
+                           u"--cluster-listen"_s,      u"127.0.0.1:0"_s,
+                           u"--cluster-secret-file"_s, u"server.ext"_s,
+                           u"--cluster-cert"_s,        u"server.pem"_s,
+                           u"--cluster-key"_s,         u"server.key"_s}
+            << u"cannot use cluster CA file 'server.ext': no PEM certificate in it"_s;
         QTest::newRow("key of another certificate")
             << QStringList{u"--tls-cert"_s, u"server.pem"_s, u"--tls-key"_s, u"ca.key"_s}
             << u"the key in 'ca.key' does not belong to the certificate in 'server.pem'"_s;
