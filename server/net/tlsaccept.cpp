@@ -5,6 +5,8 @@
 
 #include <QSslSocket>
 
+#include <unistd.h>
+
 namespace flack::server::net {
 
 namespace {
@@ -19,7 +21,10 @@ void TlsTcpServer::incomingConnection(qintptr descriptor)
     auto *socket = new QSslSocket(this);
     socket->setSslConfiguration(*m_tls);
     if (!socket->setSocketDescriptor(descriptor)) {
+        // Not taken over, so not closed by the socket either: without this the descriptor
+        // would leak.
         delete socket;
+        ::close(int(descriptor));
         return;
     }
     addPendingConnection(socket);
