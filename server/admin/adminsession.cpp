@@ -51,9 +51,8 @@ AdminSession::AdminSession(QWebSocket *socket, QTcpSocket *tcpSocket, QByteArray
         // As for chat connections (see WebSocketTransport): bounded reads, and after each one
         // (this handler runs after the websocket layer's) what its answers queued counts.
         m_tcpSocket->setReadBufferSize(2 * AdminEndpoint::kMaxRecordBytes + 16 * 1024);
-        connect(m_tcpSocket.data(), &QIODevice::readyRead, this, [this] {
-            checkBacklog(m_backlog.check(m_socket->bytesToWrite()));
-        });
+        connect(m_tcpSocket.data(), &QIODevice::readyRead, this,
+                [this] { checkBacklog(m_backlog.check(queuedBytes())); });
     }
 }
 
@@ -68,11 +67,16 @@ AdminSession::~AdminSession()
 
 qint64 AdminSession::send(const QByteArray &json)
 {
-    const qint64 before = m_socket->bytesToWrite();
+    const qint64 before = queuedBytes();
     m_socket->sendTextMessage(QString::fromUtf8(json));
-    const qint64 after = m_socket->bytesToWrite();
+    const qint64 after = queuedBytes();
     checkBacklog(m_backlog.check(after));
     return after - before;
+}
+
+qint64 AdminSession::queuedBytes() const
+{
+    return m_tcpSocket ? net::unsentBytes(m_tcpSocket.data()) : m_socket->bytesToWrite();
 }
 
 void AdminSession::checkBacklog(sessions::OutputBacklog::Verdict verdict)
@@ -101,7 +105,7 @@ void AdminSession::checkBacklog(sessions::OutputBacklog::Verdict verdict)
     m_backlogReviewPending = true;
     QTimer::singleShot(kSlowReaderGraceMs, this, [this] {
         m_backlogReviewPending = false;
-        checkBacklog(m_backlog.review(m_socket->bytesToWrite()));
+        checkBacklog(m_backlog.review(queuedBytes()));
     });
 }
 

@@ -66,6 +66,8 @@ private:
     qint64 send(const QByteArray &json);
     // After input was read or output queued: drops a client that doesn't take its data.
     void checkBacklog(sessions::OutputBacklog::Verdict verdict);
+    // What waits to be sent, the encrypted bytes of a TLS connection included.
+    qint64 queuedBytes() const;
     void audit(const QString &what) const;
 
     QWebSocket *m_socket;

@@ -1,6 +1,7 @@
 #include "server/app/configloader.h"
 
 #include "server/net/originpolicy.h"
+#include "server/net/tlscredentials.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -23,6 +24,8 @@ namespace {
 constexpr qsizetype kMinSecretBytes = 16;
 // A secret file is a few bytes; anything much bigger is the wrong file.
 constexpr qint64 kMaxSecretFileBytes = 4096;
+// As much of a TLS key file as is read to redact errors (tlscredentials.cpp refuses bigger).
+constexpr qint64 kMaxKeyFileBytes = 64 * 1024;
 constexpr qsizetype kMaxNodeNameBytes = 255;
 constexpr qsizetype kMaxPeers = 64;
 
@@ -303,13 +306,31 @@ const std::vector<Setting> &settings()
          "oldest of them. Default 1000.",
          integer(&ServerConfig::maxPendingConnections, 1, 1000000)},
         {"handshake-timeout-ms", "MS",
-         "Time a new connection has to send its HTTP request or websocket upgrade. "
-         "Default 10000.",
+         "Time a new connection has to send its HTTP request or websocket upgrade (its TLS "
+         "handshake included). Default 10000.",
          integer(&ServerConfig::handshakeTimeoutMs, 100, 600000)},
         {"auth-timeout-seconds", "SECONDS",
          "Time a chat connection has from its websocket handshake to authenticating; later it "
          "gets CHAT_LIMIT-006 and is closed. Default 10.",
          integer(&ServerConfig::authTimeoutSeconds, 1, 3600)},
+        {"tls-cert", "FILE",
+         "Serve https:// and wss:// instead of http:// and ws://, with the PEM certificate "
+         "(chain) in this file and its key in tls-key. Default: plain HTTP.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.tlsCertFile = value;
+             return QString();
+         }},
+        {"tls-key", "FILE",
+         "The unencrypted PEM private key of the tls-cert certificate, read once at start-up "
+         "(keep it readable by the server only).",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.tlsKeyFile = value;
+             return QString();
+         }},
         {"log-level", "LEVEL", "debug, info, warning or error. Default info.",
          [](ServerConfig &config, const QString &value) {
              const QString level = value.trimmed().toLower();
@@ -376,6 +397,34 @@ const std::vector<Setting> &settings()
             "newline is ignored). Or set the secret itself in FLACK_CLUSTER_SECRET; it is never "
             "taken from the command line."),
         secretSetting(kClusterSecret),
+        {"cluster-ca", "FILE",
+         "Run the links between nodes over TLS, each node verifying the others' certificates "
+         "against the PEM CA certificate in this file. The node's own certificate and key: "
+         "cluster-cert and cluster-key, or else tls-cert and tls-key. Default: plain TCP.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.clusterCaFile = value;
+             return QString();
+         }},
+        {"cluster-cert", "FILE",
+         "This node's PEM certificate (chain) for the peer links, issued by the cluster CA. "
+         "Default: the tls-cert one.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.clusterCertFile = value;
+             return QString();
+         }},
+        {"cluster-key", "FILE",
+         "The unencrypted PEM private key of the cluster-cert certificate. Default: the tls-key "
+         "one.",
+         [](ServerConfig &config, const QString &value) {
+             if (value.isEmpty())
+                 return QStringLiteral("expected a file name");
+             config.clusterKeyFile = value;
+             return QString();
+         }},
         {"peer-timeout-ms", "MS",
          "A peer node silent for this long is considered gone. Default 3000.",
          integer(&ServerConfig::peerTimeoutMs, 100, 600000)},
@@ -600,6 +649,12 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
         if (!info.isFile() || !info.isReadable())
             return error(
                 QStringLiteral("cannot read config file '%1': not a readable file").arg(filePath));
+        // A key file given as --config would have its lines quoted back as unknown settings.
+        if (QFile probe(filePath); probe.open(QIODevice::ReadOnly) &&
+                                   probe.read(kMaxKeyFileBytes).contains("PRIVATE KEY-----"))
+            return error(QStringLiteral("cannot read config file '%1': it holds a private key, "
+                                        "not settings")
+                             .arg(filePath));
         file.emplace(filePath, QSettings::IniFormat);
         if (file->status() != QSettings::NoError)
             return error(
@@ -621,6 +676,34 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
     for (const auto &[secret, path] : std::as_const(secretFiles))
         secretPaths.append(path);
     *secrets = possibleSecrets(secretPaths, environment);
+    // A TLS key file is a secret too, only a longer one (and its name may be given anywhere):
+    // whatever an error might quote from it — a key file passed as --config, say — is redacted.
+    QStringList keyFiles;
+    for (const char *name : {"tls-key", "cluster-key"}) {
+        const QString option = QString::fromLatin1(name);
+        keyFiles.append(parser.value(option));
+        keyFiles.append(environment.value(environmentName(name)));
+        if (file) {
+            keyFiles.append(iniValue(*file, option));
+            keyFiles.append(iniValue(*file, QStringLiteral("server/") + option));
+        }
+    }
+    for (const QString &path : std::as_const(keyFiles)) {
+        QFile keyFile(path);
+        if (path.isEmpty() || !QFileInfo(path).isFile() || !keyFile.open(QIODevice::ReadOnly))
+            continue;
+        const QList<QByteArray> lines = keyFile.read(kMaxKeyFileBytes).split('\n');
+        for (QByteArray line : lines) {
+            while (line.endsWith('\r'))
+                line.chop(1);
+            if (!line.isEmpty())
+                secrets->append(line);
+        }
+        if (file && QFileInfo(path).canonicalFilePath() == QFileInfo(filePath).canonicalFilePath())
+            return error(QStringLiteral("config file '%1' is also the TLS key file; keep the key "
+                                        "in a file of its own")
+                             .arg(filePath));
+    }
     if (file) {
         const QString canonical = QFileInfo(filePath).canonicalFilePath();
         for (const auto &[secret, path] : std::as_const(secretFiles)) {
@@ -683,6 +766,46 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
         return error(QStringLiteral(
             "--cluster-listen and --peers need the secret shared by the cluster's nodes: set "
             "--cluster-secret-file FILE or FLACK_CLUSTER_SECRET"));
+
+    if (config.tlsCertFile.isEmpty() != config.tlsKeyFile.isEmpty())
+        return error(config.tlsKeyFile.isEmpty()
+                         ? QStringLiteral("--tls-cert needs --tls-key: the private key of the "
+                                          "certificate")
+                         : QStringLiteral("--tls-key needs --tls-cert: the certificate the key "
+                                          "belongs to"));
+    if (config.tlsEnabled()) {
+        const QString problem =
+            net::loadServerTls(config.tlsCertFile, config.tlsKeyFile, &config.tls);
+        if (!problem.isEmpty())
+            return error(problem);
+    }
+
+    if (config.clusterCertFile.isEmpty() != config.clusterKeyFile.isEmpty())
+        return error(config.clusterKeyFile.isEmpty()
+                         ? QStringLiteral("--cluster-cert needs --cluster-key: the private key of "
+                                          "the certificate")
+                         : QStringLiteral("--cluster-key needs --cluster-cert: the certificate "
+                                          "the key belongs to"));
+    if (!config.clusterCertFile.isEmpty() && !config.clusterTlsEnabled())
+        return error(QStringLiteral("--cluster-cert and --cluster-key need --cluster-ca: the CA "
+                                    "the peers' certificates are verified against"));
+    if (config.clusterTlsEnabled()) {
+        if (!config.clustered())
+            return error(QStringLiteral("--cluster-ca needs --cluster-listen (and --peers): it "
+                                        "secures the links between nodes"));
+        if (config.clusterCertFile.isEmpty()) {
+            if (!config.tlsEnabled())
+                return error(QStringLiteral("--cluster-ca needs this node's certificate and key: "
+                                            "--cluster-cert and --cluster-key, or --tls-cert and "
+                                            "--tls-key"));
+            config.clusterCertFile = config.tlsCertFile;
+            config.clusterKeyFile = config.tlsKeyFile;
+        }
+        const QString problem = net::loadPeerTls(config.clusterCaFile, config.clusterCertFile,
+                                                 config.clusterKeyFile, &config.clusterTls);
+        if (!problem.isEmpty())
+            return error(problem);
+    }
 
     ConfigResult result;
     result.outcome = ConfigResult::Outcome::Run;

@@ -86,6 +86,8 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     httpSettings.maxConnectionsPerAddress = m_config.maxConnectionsPerAddress;
     httpSettings.maxPendingConnections = m_config.maxPendingConnections;
     httpSettings.requestTimeoutMs = m_config.handshakeTimeoutMs;
+    if (m_config.tlsEnabled())
+        httpSettings.tls = m_config.tls;
     m_reporter = std::make_unique<admin::NodeReporter>(m_directory.get(), nullptr, [this] {
         const admin::MetricsSnapshot values = m_metrics->snapshot();
         return admin::NodeReporter::Counters{qint64(values.messagesIn), qint64(values.messagesOut),
@@ -138,8 +140,10 @@ bool ServerApplication::start(QString *error)
     m_reporter->setIdentity(name, qint64(incarnation), base);
     if (m_config.clustered() && !startCluster(name, incarnation, error))
         return false;
-    std::printf("flack-server %s serving http://%s/ (chat websocket: ws://%s/chat-server)\n",
-                FLACK_VERSION, qPrintable(base), qPrintable(base));
+    const bool tls = m_config.tlsEnabled();
+    std::printf("flack-server %s serving %s://%s/ (chat websocket: %s://%s/chat-server)\n",
+                FLACK_VERSION, tls ? "https" : "http", qPrintable(base), tls ? "wss" : "ws",
+                qPrintable(base));
     std::fflush(stdout);
     return true;
 }
@@ -172,6 +176,8 @@ bool ServerApplication::startCluster(const QString &name, quint64 incarnation, Q
     cluster::PeerMeshSettings settings;
     settings.link.secret = m_config.clusterSecret;
     settings.link.peerTimeoutMs = m_config.peerTimeoutMs;
+    if (m_config.clusterTlsEnabled())
+        settings.link.tls = m_config.clusterTls;
     // Heartbeats well inside the timeout: a few may be lost before a peer counts as gone.
     settings.link.heartbeatIntervalMs = std::max(20, m_config.peerTimeoutMs / 4);
     settings.link.handshakeTimeoutMs = std::max(1000, m_config.peerTimeoutMs);
@@ -224,9 +230,10 @@ bool ServerApplication::startCluster(const QString &name, quint64 incarnation, Q
         return links;
     });
     m_mesh->start();
-    std::printf("flack-server node %s (incarnation %llu) clustering on %s\n", qPrintable(name),
+    std::printf("flack-server node %s (incarnation %llu) clustering on %s%s\n", qPrintable(name),
                 static_cast<unsigned long long>(incarnation),
-                qPrintable(settings.link.self.clusterAddress));
+                qPrintable(settings.link.self.clusterAddress),
+                m_config.clusterTlsEnabled() ? " (TLS)" : "");
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
+#include <QSslConfiguration>
 #include <QString>
 #include <QStringList>
 
@@ -44,6 +45,12 @@ struct ServerConfig
     int handshakeTimeoutMs = 10000;         // the HTTP request or websocket upgrade head
     int authTimeoutSeconds = 10;            // websocket handshake to `authenticated`
 
+    // TLS on the one port (https://, wss://): both files or neither. Empty: plain HTTP.
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    QSslConfiguration tls; // the certificate chain and key read from them at start-up
+    bool tlsEnabled() const { return !tlsCertFile.isEmpty(); }
+
     // Cluster. Without --cluster-listen and --peers the server runs alone and ignores the rest.
     QString nodeName;          // empty: "host:port" of the HTTP listener, derived at start-up
     QString clusterListenHost; // name or address as written, IPv6 without brackets
@@ -52,6 +59,13 @@ struct ServerConfig
     QList<PeerAddress> peers; // seeds to dial; may include this node itself
     QByteArray clusterSecret; // shared by all nodes; never printed
     int peerTimeoutMs = 3000; // a peer silent for this long is considered gone
+    // Peer links over TLS: with a CA, this node's certificate and key are --cluster-cert and
+    // --cluster-key, or --tls-cert and --tls-key when those are not given.
+    QString clusterCaFile;
+    QString clusterCertFile;
+    QString clusterKeyFile;
+    QSslConfiguration clusterTls; // read from them at start-up
+    bool clusterTlsEnabled() const { return !clusterCaFile.isEmpty(); }
 
     // Admin endpoint (/admin). Empty: closed, the websocket upgrade is answered 403.
     QByteArray adminToken; // at least 16 bytes when set; never printed

@@ -4,9 +4,10 @@
 
 #include <QHostAddress>
 #include <QLoggingCategory>
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QtEndian>
 
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -58,11 +59,14 @@ PeerLink::PeerLink(QTcpSocket *socket, bool outbound, const PeerLinkSettings &se
 
     m_handshakeTimer.setSingleShot(true);
     connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
-        finish(u"%1 within %2 ms"_s
-                   .arg(m_state == State::Connecting ? u"not connected"_s
-                                                     : u"handshake not completed"_s)
-                   .arg(m_settings.handshakeTimeoutMs),
-               Ending::Reset);
+        QString what = u"handshake not completed"_s;
+        if (m_state == State::Connecting) {
+            // Connected but still Connecting: the TLS handshake is what never finished.
+            what = m_socket->state() == QAbstractSocket::ConnectedState
+                       ? u"TLS handshake not completed"_s
+                       : u"not connected"_s;
+        }
+        finish(u"%1 within %2 ms"_s.arg(what).arg(m_settings.handshakeTimeoutMs), Ending::Reset);
     });
     m_heartbeatTimer.setInterval(m_settings.heartbeatIntervalMs);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &PeerLink::sendHeartbeat);
@@ -70,6 +74,19 @@ PeerLink::PeerLink(QTcpSocket *socket, bool outbound, const PeerLinkSettings &se
     connect(&m_livenessTimer, &QTimer::timeout, this, &PeerLink::checkLiveness);
 
     connect(m_socket, &QAbstractSocket::connected, this, &PeerLink::onConnected);
+    if (auto *tls = qobject_cast<QSslSocket *>(m_socket)) {
+        connect(tls, &QSslSocket::encrypted, this, &PeerLink::onEncrypted);
+        // The CA decides who is a peer; the name it was dialed by doesn't (see PeerLinkSettings).
+        // Every other error (an unknown issuer, an expired certificate) fails the handshake.
+        connect(tls, &QSslSocket::sslErrors, this, [tls](const QList<QSslError> &errors) {
+            const bool onlyTheName =
+                std::all_of(errors.begin(), errors.end(), [](const QSslError &error) {
+                    return error.error() == QSslError::HostNameMismatch;
+                });
+            if (onlyTheName)
+                tls->ignoreSslErrors(errors);
+        });
+    }
     connect(m_socket, &QIODevice::readyRead, this, &PeerLink::onReadyRead);
     connect(m_socket, &QAbstractSocket::errorOccurred, this,
             [this] { onSocketEnded(m_socket->errorString()); });
@@ -96,6 +113,9 @@ PeerLink::PeerLink(QTcpSocket *acceptedSocket, const PeerLinkSettings &settings,
                 return;
             if (m_socket->state() != QAbstractSocket::ConnectedState)
                 return finish(u"connection closed before the handshake"_s, Ending::Reset);
+            // Over TLS the Hellos wait for encryption (onEncrypted); the deadline covers both.
+            if (auto *tls = qobject_cast<QSslSocket *>(m_socket))
+                return tls->startServerEncryption();
             startHandshake();
         },
         Qt::QueuedConnection);
@@ -104,7 +124,15 @@ PeerLink::PeerLink(QTcpSocket *acceptedSocket, const PeerLinkSettings &settings,
 PeerLink *PeerLink::dial(const QString &host, quint16 port, const PeerLinkSettings &settings,
                          QObject *parent)
 {
-    auto *link = new PeerLink(new QTcpSocket, true, settings, parent);
+    QTcpSocket *socket = nullptr;
+    if (settings.tls) {
+        auto *tls = new QSslSocket;
+        tls->setSslConfiguration(*settings.tls);
+        socket = tls;
+    } else {
+        socket = new QTcpSocket;
+    }
+    auto *link = new PeerLink(socket, true, settings, parent);
     link->m_remoteAddress = u"%1:%2"_s.arg(host).arg(port);
     // Some connect failures are reported from inside connectToHost(): call it from the event
     // loop so they reach the caller's handlers.
@@ -115,7 +143,10 @@ PeerLink *PeerLink::dial(const QString &host, quint16 port, const PeerLinkSettin
                 return;
             if (link->m_handshake.state() == PeerHandshake::State::Failed)
                 return link->finish(link->m_handshake.failureReason(), Ending::Reset);
-            link->m_socket->connectToHost(host, port);
+            if (auto *tls = qobject_cast<QSslSocket *>(link->m_socket))
+                tls->connectToHostEncrypted(host, port);
+            else
+                link->m_socket->connectToHost(host, port);
         },
         Qt::QueuedConnection);
     return link;
@@ -162,7 +193,8 @@ void PeerLink::close(const QString &reason)
 
 qint64 PeerLink::queuedBytes() const
 {
-    return m_socket->bytesToWrite();
+    // Under TLS, the encrypted bytes too (see net::unsentBytes).
+    return net::unsentBytes(m_socket);
 }
 
 void PeerLink::onConnected()
@@ -171,6 +203,15 @@ void PeerLink::onConnected()
         return;
     m_remoteAddress = formatAddress(m_socket->peerAddress(), m_socket->peerPort());
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (qobject_cast<QSslSocket *>(m_socket))
+        return; // the Hellos go once the TLS handshake is done
+    startHandshake();
+}
+
+void PeerLink::onEncrypted()
+{
+    if (m_state != State::Connecting)
+        return;
     startHandshake();
 }
 
@@ -320,7 +361,7 @@ void PeerLink::checkLiveness()
 bool PeerLink::writeFrame(quint8 type, QByteArrayView payload)
 {
     const qint64 frameBytes = kPeerFrameOverheadBytes + payload.size();
-    if (m_socket->bytesToWrite() + frameBytes > m_settings.maxQueuedBytes) {
+    if (queuedBytes() + frameBytes > m_settings.maxQueuedBytes) {
         finish(u"send queue would pass %1 bytes: the peer doesn't read"_s.arg(
                    m_settings.maxQueuedBytes),
                Ending::Reset);
@@ -338,7 +379,7 @@ bool PeerLink::writeFrame(quint8 type, QByteArrayView payload)
 
 bool PeerLink::writeBytes(QByteArrayView bytes)
 {
-    if (m_socket->bytesToWrite() + bytes.size() > m_settings.maxQueuedBytes) {
+    if (queuedBytes() + bytes.size() > m_settings.maxQueuedBytes) {
         finish(u"send queue would pass %1 bytes: the peer doesn't read"_s.arg(
                    m_settings.maxQueuedBytes),
                Ending::Reset);

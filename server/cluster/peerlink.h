@@ -1,10 +1,10 @@
 #pragma once
-// One authenticated TCP link to another cluster node: runs the PeerHandshake over its socket,
-// then carries the cluster's frames (types >= 16) both ways in order, with heartbeats that
-// measure the round trip and detect a silent peer, and a bounded send queue so a stalled peer
-// never grows our memory. Whatever ends the link, down() is emitted exactly once. The cluster
-// layer on top (membership, chat ownership) creates links, for inbound sockets or by dial(),
-// and deletes them. Lives on the main thread; owns its socket.
+// One authenticated TCP link (TLS with a cluster CA, see PeerLinkSettings::tls) to another cluster
+// node: runs the PeerHandshake over its socket, then carries the cluster's frames (types >= 16)
+// both ways in order, with heartbeats that measure the round trip and detect a silent peer, and a
+// bounded send queue so a stalled peer never grows our memory. Whatever ends the link, down() is
+// emitted exactly once. The cluster layer on top (membership, chat ownership) creates links, for
+// inbound sockets or by dial(), and deletes them. Lives on the main thread; owns its socket.
 
 #include "server/cluster/peerframe.h"
 #include "server/cluster/peerhandshake.h"
@@ -12,7 +12,10 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTimer>
+
+#include <optional>
 
 class QTcpSocket;
 
@@ -29,6 +32,11 @@ struct PeerLinkSettings
     qint64 maxQueuedBytes = 64 * 1024 * 1024; // unsent bytes before the link is cut
     // A frame's body, both ways; never below what a Hello needs (about 1 KiB).
     qsizetype maxFrameBytes = 16 * 1024 * 1024;
+    // With a configuration (--cluster-ca): the link runs over TLS, both ends presenting their
+    // certificate and verifying the other's against the cluster CA, before the Hello. The
+    // HMAC handshake stays on top. Host names are not checked: a certificate of the cluster's
+    // own CA is what makes a peer, wherever it is dialed at.
+    std::optional<QSslConfiguration> tls;
 };
 
 class PeerLink : public QObject
@@ -99,6 +107,7 @@ private:
 
     PeerLink(QTcpSocket *socket, bool outbound, const PeerLinkSettings &settings, QObject *parent);
     void onConnected();
+    void onEncrypted();
     void startHandshake();
     void onReadyRead();
     void onSocketEnded(const QString &reason);

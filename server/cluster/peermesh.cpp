@@ -48,6 +48,8 @@ PeerMesh::PeerMesh(const PeerMeshSettings &settings, QObject *parent)
     : QObject(parent), m_settings(settings)
 {
     m_server.setMaxPendingConnections(int(kMaxPendingInbound));
+    if (m_settings.link.tls)
+        m_server.setTls(*m_settings.link.tls);
     connect(&m_server, &QTcpServer::newConnection, this, &PeerMesh::onIncoming);
     m_gossipTimer.setInterval(m_settings.gossipIntervalMs);
     connect(&m_gossipTimer, &QTimer::timeout, this, &PeerMesh::gossipToAll);

@@ -8,12 +8,12 @@
 
 #include "server/cluster/peerlink.h"
 #include "server/cluster/peertransport.h"
+#include "server/net/tlsaccept.h"
 
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QSet>
-#include <QTcpServer>
 #include <QTimer>
 
 namespace flack::server::cluster {
@@ -96,7 +96,7 @@ private:
     bool isSelfAddress(const QString &host, quint16 port) const;
 
     PeerMeshSettings m_settings;
-    QTcpServer m_server;
+    net::TlsTcpServer m_server; // accepts QSslSockets when the links run over TLS
     QTimer m_gossipTimer;
     QSet<PeerLink *> m_links;                     // every link, up or not
     QHash<QString, PeerLink *> m_peers;           // up links by node name

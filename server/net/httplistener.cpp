@@ -5,7 +5,7 @@
 #include "server/net/socketbuffers.h"
 #include "server/net/websocketendpoint.h"
 
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QTimer>
 
 namespace flack::server::net {
@@ -30,6 +30,8 @@ HttpListener::HttpListener(const HttpListenerSettings &settings, HttpRoutes rout
     // kernel's accept queue and the dropped SYNs are retried only after a second or more.
     // The kernel caps this at net.core.somaxconn.
     m_server.setListenBacklogSize(4096);
+    if (settings.tls)
+        m_server.setTls(*settings.tls);
     connect(&m_server, &QTcpServer::newConnection, this, &HttpListener::onNewConnection);
 }
 
@@ -91,27 +93,45 @@ void HttpListener::onNewConnection()
                                        : QStringLiteral("at --max-pending-connections"));
         }
         m_admission.track(socket, true);
-        auto *connection =
-            new HttpConnection(socket, &m_routes, &m_files, m_settings.maxHeaderBytes,
-                               m_settings.requestTimeoutMs, &m_origins);
-        connect(connection, &HttpConnection::upgradeRefused, this,
-                [this, socket](const QString &reason) {
-                    m_refusals.refused(socket->peerAddress(), reason);
-                });
-        connect(connection, &HttpConnection::webSocketUpgrade, this,
-                [this](QTcpSocket *upgraded, WebSocketEndpoint *endpoint) {
-                    disconnect(upgraded, nullptr, this, nullptr);
-                    --m_httpConnections; // the endpoint counts it from here on
-                    upgraded->setParent(nullptr);
-                    endpoint->accept(upgraded);
-                });
+        if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
+            auto *handshake = new TlsHandshake(tls, m_settings.requestTimeoutMs);
+            connect(handshake, &TlsHandshake::encrypted, this,
+                    [this, socket](int remainingMs) { serveHttp(socket, remainingMs); });
+            // The address as accepted: a failure may be reported once the socket is closed.
+            connect(handshake, &TlsHandshake::failed, this,
+                    [this, address = socket->peerAddress()](const QString &reason) {
+                        m_refusals.refused(address, reason);
+                    });
+            continue;
+        }
+        serveHttp(socket, m_settings.requestTimeoutMs);
     }
+}
+
+void HttpListener::serveHttp(QTcpSocket *socket, int timeoutMs)
+{
+    auto *connection = new HttpConnection(socket, &m_routes, &m_files, m_settings.maxHeaderBytes,
+                                          timeoutMs, &m_origins);
+    connect(connection, &HttpConnection::upgradeRefused, this,
+            [this, socket](const QString &reason) {
+                m_refusals.refused(socket->peerAddress(), reason);
+            });
+    connect(connection, &HttpConnection::webSocketUpgrade, this,
+            [this](QTcpSocket *upgraded, WebSocketEndpoint *endpoint) {
+                disconnect(upgraded, nullptr, this, nullptr);
+                --m_httpConnections; // the endpoint counts it from here on
+                upgraded->setParent(nullptr);
+                endpoint->accept(upgraded);
+            });
 }
 
 void HttpListener::refuse(QTcpSocket *socket, int status, const QByteArray &body)
 {
-    // Existing users are unaffected: the newcomer gets a clear answer and is let go.
-    socket->write(buildHttpResponse(status, "text/plain; charset=utf-8", body, false));
+    // Existing users are unaffected: the newcomer gets a clear answer and is let go. On a TLS
+    // port the answer would take a handshake, which a refused peer doesn't get to cost us: it
+    // is just closed.
+    if (!qobject_cast<QSslSocket *>(socket))
+        socket->write(buildHttpResponse(status, "text/plain; charset=utf-8", body, false));
     socket->disconnectFromHost();
 }
 

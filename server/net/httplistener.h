@@ -14,6 +14,8 @@
 //   the pool once and keeps it full wants, while under eviction every stalled socket is gone
 //   after the next few arrivals and a real client, which finishes its handshake and
 //   authentication in a few round trips, is never the oldest for long.
+// On a TLS port every connection is admitted (and counted, and may be evicted) from the
+// moment it is accepted; its TLS handshake then shares the HTTP request's deadline.
 // Lives on the main thread; owned by ServerApplication.
 
 #include "server/net/connectionadmission.h"
@@ -21,10 +23,13 @@
 #include "server/net/originpolicy.h"
 #include "server/net/refusallog.h"
 #include "server/net/staticfilestore.h"
+#include "server/net/tlsaccept.h"
 
 #include <QHostAddress>
 #include <QObject>
-#include <QTcpServer>
+#include <QSslConfiguration>
+
+#include <optional>
 
 namespace flack::server::net {
 
@@ -39,6 +44,8 @@ struct HttpListenerSettings
     bool capLoopback = false; // loopback peers are exempt from the per-address cap
     // Browser origins besides the page's own that may open websockets (see OriginPolicy).
     QStringList allowedOrigins;
+    // With a configuration, the port speaks only TLS (https://, wss://); see TlsHandshake.
+    std::optional<QSslConfiguration> tls;
 };
 
 class HttpListener : public QObject
@@ -58,6 +65,8 @@ public:
 private:
     void onNewConnection();
     void refuse(QTcpSocket *socket, int status, const QByteArray &body);
+    // The HTTP phase of an admitted socket (after its TLS handshake, on a TLS port).
+    void serveHttp(QTcpSocket *socket, int timeoutMs);
 
     HttpListenerSettings m_settings;
     HttpRoutes m_routes;
@@ -65,7 +74,7 @@ private:
     OriginPolicy m_origins;
     RefusalLog m_refusals;
     ConnectionAdmission m_admission;
-    QTcpServer m_server;
+    TlsTcpServer m_server;
     qsizetype m_httpConnections = 0; // accepted sockets not (yet) handed to an endpoint
 };
 

@@ -1,6 +1,6 @@
 #include "server/net/socketbuffers.h"
 
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QTimer>
 
 #include <sys/socket.h>
@@ -23,6 +23,15 @@ void setSocketWriteChunkSize(QTcpSocket *socket, int bytes)
     Q_UNUSED(socket);
     Q_UNUSED(bytes);
 #endif
+}
+
+qint64 unsentBytes(const QTcpSocket *socket)
+{
+    if (!socket)
+        return 0;
+    if (const auto *tls = qobject_cast<const QSslSocket *>(socket))
+        return tls->bytesToWrite() + tls->encryptedBytesToWrite();
+    return socket->bytesToWrite();
 }
 
 void resetConnection(QTcpSocket *socket)

@@ -7,6 +7,8 @@
 // setter, so this uses the private one where Qt's private headers are available, and does nothing
 // elsewhere.
 
+#include <QtGlobal>
+
 class QTcpSocket;
 
 namespace flack::server::net {
@@ -14,6 +16,12 @@ namespace flack::server::net {
 // Sets the write chunk size. Smaller chunks still batch several frames per write() (one
 // chunk goes per write), while an idle socket holds only one small chunk.
 void setSocketWriteChunkSize(QTcpSocket *socket, int bytes);
+
+// What is written to socket but not yet handed to the kernel. For a QSslSocket that includes
+// the encrypted bytes waiting in its TCP socket: its bytesToWrite() counts only the plaintext
+// not yet encrypted, which it encrypts as soon as it is written, so that alone stays near 0
+// however much a peer that doesn't read leaves us holding.
+qint64 unsentBytes(const QTcpSocket *socket);
 
 // How long a closing connection may take to hand over its last bytes before it is reset.
 inline constexpr int kCloseGraceMs = 5000;

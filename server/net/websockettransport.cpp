@@ -8,8 +8,8 @@
 
 namespace flack::server::net {
 
-WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket,
-                                       qint64 frameBound, QObject *parent)
+WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
+                                       QObject *parent)
     : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket)
 {
     m_socket->setParent(this);
@@ -129,7 +129,8 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
 
 qint64 WebSocketTransport::queuedBytes() const
 {
-    return m_socket->bytesToWrite();
+    // The TCP socket's count where it is known: under TLS only it sees the encrypted bytes.
+    return m_tcpSocket ? unsentBytes(m_tcpSocket.data()) : m_socket->bytesToWrite();
 }
 
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)

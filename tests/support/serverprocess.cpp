@@ -40,13 +40,15 @@ bool ServerProcess::start(int timeoutMs)
                         m_launcher.mid(1) + QStringList{binaryPath()} + arguments);
     if (!m_process.waitForStarted(timeoutMs))
         return false;
-    // The start-up line names the URL served: "... http://127.0.0.1:PORT/ ...".
-    static const QRegularExpression urlPattern(QStringLiteral("http://[^\\s/]+:(\\d+)/"));
+    // The start-up line names the URL served: "... http://127.0.0.1:PORT/ ..." (https:// with
+    // --tls-cert).
+    static const QRegularExpression urlPattern(QStringLiteral("http(s?)://[^\\s/]+:(\\d+)/"));
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         const QRegularExpressionMatch match = urlPattern.match(QString::fromUtf8(output()));
         if (match.hasMatch()) {
-            m_port = quint16(match.captured(1).toUInt());
+            m_secure = !match.captured(1).isEmpty();
+            m_port = quint16(match.captured(2).toUInt());
             return true;
         }
         if (m_process.state() == QProcess::NotRunning)
@@ -80,12 +82,17 @@ int ServerProcess::waitForExit(int timeoutMs)
 
 QUrl ServerProcess::chatUrl() const
 {
-    return QUrl(QStringLiteral("ws://%1:%2/chat-server").arg(m_host).arg(m_port));
+    return QUrl(QStringLiteral("%1://%2:%3/chat-server")
+                    .arg(m_secure ? u"wss" : u"ws", m_host)
+                    .arg(m_port));
 }
 
 QUrl ServerProcess::httpUrl(const QString &path) const
 {
-    return QUrl(QStringLiteral("http://%1:%2%3").arg(m_host).arg(m_port).arg(path));
+    return QUrl(QStringLiteral("%1://%2:%3%4")
+                    .arg(m_secure ? u"https" : u"http", m_host)
+                    .arg(m_port)
+                    .arg(path));
 }
 
 QByteArray ServerProcess::output()

@@ -43,6 +43,8 @@ public:
     int terminate(int timeoutMs = 15000);
 
     quint16 port() const { return m_port; }
+    // Whether the server said it serves TLS (--tls-cert): the URLs are wss:// and https:// then.
+    bool secure() const { return m_secure; }
     QUrl chatUrl() const;
     QUrl httpUrl(const QString &path = QStringLiteral("/")) const;
     QProcess &process() { return m_process; }
@@ -59,6 +61,7 @@ private:
     QProcess m_process;
     QByteArray m_output;
     quint16 m_port = 0;
+    bool m_secure = false;
     bool m_defaultArguments = true;
 };
 

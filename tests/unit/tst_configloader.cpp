@@ -851,6 +851,50 @@ private Q_SLOTS:
         }
     }
 
+    // TLS: both files or neither, from any source; errors name the file, never the key in it.
+    // (tst_tls starts servers with real certificates.)
+    void tlsFiles()
+    {
+        ConfigResult result = load({});
+        QVERIFY(!result.config.tlsEnabled());
+        result = load({u"--tls-cert"_s, u"/no/such/cert.pem"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QVERIFY2(result.text.contains(u"--tls-cert needs --tls-key"_s), qPrintable(result.text));
+        result = load({}, {u"FLACK_TLS_KEY=/no/such/key.pem"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QVERIFY2(result.text.contains(u"--tls-key needs --tls-cert"_s), qPrintable(result.text));
+        result = load(
+            {u"--config"_s, writeFile("tls-cert=/no/such/cert.pem\ntls-key=/no/such/key.pem\n")});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QVERIFY2(result.text.contains(u"cannot use certificate file '/no/such/cert.pem': no such "
+                                      "file"_s),
+                 qPrintable(result.text));
+
+        const QByteArray keyLine =
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgVGhpc0lzTm90QUtleQ";
+        const QString key = writeFile(
+            "-----BEGIN PRIVATE KEY-----\n" + keyLine + "\n-----END PRIVATE KEY-----\n", u"key"_s);
+        const QString cert = writeFile("not a certificate\n", u"pem"_s);
+        result = load({u"--tls-cert"_s, cert, u"--tls-key"_s, key});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QVERIFY2(result.text.contains(u"no PEM certificate"_s), qPrintable(result.text));
+        // The key file given as the config file: refused as such, not quoted line by line.
+        for (const QStringList &arguments :
+             {QStringList{u"--config"_s, key},
+              QStringList{u"--config"_s, key, u"--tls-key"_s, key}}) {
+            result = load(arguments);
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(u"private key"_s), qPrintable(result.text));
+            QVERIFY2(!result.text.contains(QString::fromLatin1(keyLine.first(12))),
+                     qPrintable(result.text));
+        }
+        // A certificate that is fine as a file but a key that isn't one.
+        result = load({u"--tls-cert"_s, key, u"--tls-key"_s, cert});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+        QVERIFY2(!result.text.contains(QString::fromLatin1(keyLine.first(12))),
+                 qPrintable(result.text));
+    }
+
     // Connection admission: the origin allow-list.
     void allowedOrigins()
     {

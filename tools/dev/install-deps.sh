@@ -12,6 +12,7 @@ packages=(
   nodejs npm                                  # web client tests
   chromium                                    # browser end-to-end tests
   curl procps                                 # used by the test scripts
+  openssl                                     # tst_tls makes its CA and certificates with it
   iproute2                                    # ip netns: the partition test's network
   prometheus                                  # promtool: tst_metrics checks /metrics with it
 )
