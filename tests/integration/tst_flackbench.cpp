@@ -2,7 +2,9 @@
 // every delivery (nothing missing, duplicated, reordered or out of sequence), a small
 // connections run must keep every connection alive, and bad usage must fail clearly. Until
 // there is a cluster, its "nodes" are one server given twice: the same-node / cross-node split
-// (by --url position) must still add up to every delivery.
+// (by --url position) must still add up to every delivery. A flood run must lose none of the
+// members' messages in either phase and show the flooder held to the server's rate: at most
+// its burst plus the rate over the time it was connected, then CHAT_LIMIT-005 and close 1008.
 // Speed is never asserted here; that is what docs/benchmarks.md is for.
 
 #include "tests/support/serverprocess.h"
@@ -23,6 +25,7 @@ class TestFlackBench : public QObject
 private slots:
     void fanoutDeliversEverything();
     void connectionsAllSurvive();
+    void floodLimitsTheFlooder();
     void clusterSplitAddsUp_data();
     void clusterSplitAddsUp();
     void helpExplainsClusters();
@@ -126,6 +129,87 @@ void TestFlackBench::connectionsAllSurvive()
     QCOMPARE(result.value(QStringLiteral("survived")).toInt(), 300);
     QVERIFY(result.value(QStringLiteral("all_survived")).toBool());
     QVERIFY(result.value(QStringLiteral("server_rss_joined_bytes")).toDouble() > 0);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestFlackBench::floodLimitsTheFlooder()
+{
+    // The server's defaults, spelled out because the bound below is computed from them.
+    constexpr int rate = 20;
+    constexpr int burst = 60;
+    test::ServerProcess server({QStringLiteral("--max-messages-per-second=%1").arg(rate),
+                                QStringLiteral("--message-burst=%1").arg(burst)});
+    QVERIFY2(server.start(), server.output().constData());
+    const QJsonObject report =
+        runBench({QStringLiteral("flood"), QStringLiteral("--members=8"),
+                  QStringLiteral("--rate=4"), QStringLiteral("--duration=2"),
+                  QStringLiteral("--warmup=0.5")},
+                 server);
+    QVERIFY(!report.isEmpty());
+    QVERIFY(report.value(QStringLiteral("completed")).toBool());
+    QCOMPARE(report.value(QStringLiteral("scenario")).toString(), QStringLiteral("flood"));
+    QCOMPARE(report.value(QStringLiteral("connect"))
+                 .toObject()
+                 .value(QStringLiteral("joined"))
+                 .toInt(),
+             9); // 8 members and the flooder
+    const auto figure = [](const QJsonObject &object, const char *key) {
+        return qint64(object.value(QLatin1StringView(key)).toDouble(-1));
+    };
+    // Both phases: every member's message reaches all 8 members (the flooder is not counted
+    // as a receiver), nothing lost, repeated or out of order, no member dropped.
+    for (const char *phase : {"baseline", "flood"}) {
+        const QJsonObject step = report.value(QLatin1StringView(phase)).toObject();
+        QVERIFY2(!step.isEmpty(), phase);
+        // 8 members at 4/s for 2 s.
+        QVERIFY2(figure(step, "sent") >= 56, qPrintable(QString::number(figure(step, "sent"))));
+        QCOMPARE(figure(step, "expected"), figure(step, "sent") * 8);
+        QCOMPARE(figure(step, "received"), figure(step, "expected"));
+        QCOMPARE(figure(step, "missing"), 0);
+        QCOMPARE(figure(step, "duplicates"), 0);
+        QCOMPARE(figure(step, "order_violations"), 0);
+        QCOMPARE(figure(step, "sequence_violations"), 0);
+        QCOMPARE(figure(step, "misrouted"), 0);
+        QCOMPARE(figure(step, "connections_lost"), 0);
+        const QJsonObject latency = step.value(QStringLiteral("latency_ms")).toObject();
+        QVERIFY(latency.value(QStringLiteral("p99")).toDouble() >=
+                latency.value(QStringLiteral("p50")).toDouble());
+        QVERIFY(latency.value(QStringLiteral("p50")).toDouble() > 0);
+    }
+    QVERIFY(!report.value(QStringLiteral("baseline")).toObject().contains(QStringLiteral("flooder")));
+
+    const QJsonObject flooder = report.value(QStringLiteral("flood"))
+                                    .toObject()
+                                    .value(QStringLiteral("flooder"))
+                                    .toObject();
+    QVERIFY(!flooder.isEmpty());
+    const double connected = flooder.value(QStringLiteral("connected_seconds")).toDouble(-1);
+    const double accepted = flooder.value(QStringLiteral("accepted_messages")).toDouble(-1);
+    QVERIFY(connected >= 0);
+    // It flooded: far more written than the server may accept in that time...
+    QVERIFY2(flooder.value(QStringLiteral("sent")).toDouble() > burst + rate * (connected + 1),
+             QJsonDocument(flooder).toJson().constData());
+    // ...and the members got at most the burst plus the rate over its connected time (+1 for
+    // the token refilling as the close is on its way), each of those exactly once per member.
+    QVERIFY2(accepted <= burst + rate * connected + 1, QJsonDocument(flooder).toJson().constData());
+    QVERIFY2(accepted >= 1, QJsonDocument(flooder).toJson().constData());
+    QCOMPARE(figure(flooder, "deliveries_to_members") % 8, 0);
+    // Then it was told why and closed as a policy violation.
+    QVERIFY2(flooder.value(QStringLiteral("limited")).toBool(),
+             QJsonDocument(flooder).toJson().constData());
+    QCOMPARE(flooder.value(QStringLiteral("error_code")).toString(),
+             QStringLiteral("CHAT_LIMIT-005"));
+    QVERIFY(flooder.value(QStringLiteral("closed")).toBool());
+    QCOMPARE(flooder.value(QStringLiteral("close_code")).toInt(), 1008);
+    QVERIFY(flooder.value(QStringLiteral("closed_after_s")).toDouble(-1) >=
+            flooder.value(QStringLiteral("error_after_s")).toDouble());
+
+    const QJsonObject summary = report.value(QStringLiteral("summary")).toObject();
+    QCOMPARE(figure(summary, "members_missing"), 0);
+    QVERIFY(summary.value(QStringLiteral("baseline_p99_ms")).toDouble() > 0);
+    QVERIFY(summary.value(QStringLiteral("flood_p99_ms")).toDouble() > 0);
+    QVERIFY(summary.value(QStringLiteral("target_met")).isBool());
+    QCOMPARE(summary.value(QStringLiteral("flooder")).toObject(), flooder);
     QCOMPARE(server.terminate(), 0);
 }
 
@@ -243,6 +327,10 @@ void TestFlackBench::badUsage_data()
         << QStringList{QStringLiteral("connections"),
                        QStringLiteral("--url=ws://127.0.0.1:1/x,ws://127.0.0.1:2/x")}
         << QStringLiteral("fanout and ramp only");
+    QTest::newRow("flood in two rooms")
+        << QStringList{QStringLiteral("flood"), QStringLiteral("--url=ws://127.0.0.1:1/x"),
+                       QStringLiteral("--rooms=2")}
+        << QStringLiteral("--rooms must be 1");
 }
 
 void TestFlackBench::badUsage()
