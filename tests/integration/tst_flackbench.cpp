@@ -5,6 +5,8 @@
 // (by --url position) must still add up to every delivery. A flood run must lose none of the
 // members' messages in either phase and show the flooder held to the server's rate: at most
 // its burst plus the rate over the time it was connected, then CHAT_LIMIT-005 and close 1008.
+// A soak run with churn must lose nothing (by each room's sequence and each sender's echo),
+// really churn, and sample the server's RSS at every interval.
 // Speed is never asserted here; that is what docs/benchmarks.md is for.
 
 #include "tests/support/serverprocess.h"
@@ -26,6 +28,7 @@ private slots:
     void fanoutDeliversEverything();
     void connectionsAllSurvive();
     void floodLimitsTheFlooder();
+    void soakLosesNothing();
     void clusterSplitAddsUp_data();
     void clusterSplitAddsUp();
     void helpExplainsClusters();
@@ -213,6 +216,68 @@ void TestFlackBench::floodLimitsTheFlooder()
     QCOMPARE(server.terminate(), 0);
 }
 
+void TestFlackBench::soakLosesNothing()
+{
+    test::ServerProcess server;
+    QVERIFY2(server.start(), server.output().constData());
+    // 200 connections in 10 rooms of 20, 1 msg/s each (the server allows 20), 5 % of them
+    // leaving and rejoining each second: ~10 rejoins a second for 4 s.
+    const QJsonObject report =
+        runBench({QStringLiteral("soak"), QStringLiteral("--connections=200"),
+                  QStringLiteral("--rooms=10"), QStringLiteral("--rate=1"),
+                  QStringLiteral("--churn=0.05"), QStringLiteral("--duration=4"),
+                  QStringLiteral("--warmup=1"), QStringLiteral("--sample-interval=1")},
+                 server);
+    QVERIFY(!report.isEmpty());
+    QVERIFY(report.value(QStringLiteral("completed")).toBool());
+    QCOMPARE(report.value(QStringLiteral("scenario")).toString(), QStringLiteral("soak"));
+    const QJsonObject result = report.value(QStringLiteral("result")).toObject();
+    const auto figure = [&result](const char *key) {
+        return qint64(result.value(QLatin1StringView(key)).toDouble(-1));
+    };
+    QCOMPARE(figure("connections"), 200);
+    QCOMPARE(figure("members_per_room"), 20);
+    QVERIFY2(figure("sent") >= 600, qPrintable(QString::number(figure("sent"))));
+    // Every message goes to at most its room's 20 members, and most of them are there.
+    QVERIFY(figure("received") <= figure("sent") * 20);
+    QVERIFY(figure("received") >= figure("sent") * 10);
+    QVERIFY2(figure("rejoined") >= 20, qPrintable(QString::number(figure("rejoined"))));
+    QCOMPARE(figure("rejoin_failures"), 0);
+    QCOMPARE(figure("connections_lost"), 0);
+    QCOMPARE(figure("joined_at_end"), 200);
+    QCOMPARE(figure("sequence_gaps"), 0);
+    QCOMPARE(figure("tail_missing"), 0);
+    QCOMPARE(figure("unechoed"), 0);
+    QCOMPARE(figure("lost_messages"), 0);
+    QCOMPARE(figure("duplicates"), 0);
+    QCOMPARE(figure("order_violations"), 0);
+    QCOMPARE(figure("sequence_violations"), 0);
+    QCOMPARE(figure("misrouted"), 0);
+
+    // A sample at the start and one per interval, each with the server's RSS.
+    const QJsonArray series = result.value(QStringLiteral("series")).toArray();
+    QCOMPARE(series.size(), 5);
+    double previous = -1;
+    for (const QJsonValue &point : series) {
+        QVERIFY(point.toObject().value(QStringLiteral("t")).toDouble() > previous);
+        previous = point.toObject().value(QStringLiteral("t")).toDouble();
+        QVERIFY(point.toObject().value(QStringLiteral("server_rss_bytes")).toDouble() > 0);
+    }
+    const QJsonObject rss = result.value(QStringLiteral("server_rss")).toObject();
+    const double maxRss = rss.value(QStringLiteral("max_bytes")).toDouble();
+    QCOMPARE(rss.value(QStringLiteral("first_bytes")).toDouble(),
+             series.first().toObject().value(QStringLiteral("server_rss_bytes")).toDouble());
+    QCOMPARE(rss.value(QStringLiteral("last_bytes")).toDouble(),
+             series.last().toObject().value(QStringLiteral("server_rss_bytes")).toDouble());
+    QVERIFY(maxRss >= rss.value(QStringLiteral("first_bytes")).toDouble());
+    QVERIFY(maxRss >= rss.value(QStringLiteral("last_bytes")).toDouble());
+    // Samples at 1..4 s are after the 1 s warm-up: enough to judge, whatever the verdict.
+    QCOMPARE(rss.value(QStringLiteral("settled_samples")).toInt(), 4);
+    QVERIFY(rss.value(QStringLiteral("flat")).isBool());
+    QVERIFY(rss.contains(QStringLiteral("growth_percent")));
+    QCOMPARE(server.terminate(), 0);
+}
+
 void TestFlackBench::clusterSplitAddsUp_data()
 {
     QTest::addColumn<QString>("scenario");
@@ -327,6 +392,10 @@ void TestFlackBench::badUsage_data()
         << QStringList{QStringLiteral("connections"),
                        QStringLiteral("--url=ws://127.0.0.1:1/x,ws://127.0.0.1:2/x")}
         << QStringLiteral("fanout and ramp only");
+    QTest::newRow("soak on two threads")
+        << QStringList{QStringLiteral("soak"), QStringLiteral("--url=ws://127.0.0.1:1/x"),
+                       QStringLiteral("--threads=2")}
+        << QStringLiteral("--threads must be 1");
     QTest::newRow("flood in two rooms")
         << QStringList{QStringLiteral("flood"), QStringLiteral("--url=ws://127.0.0.1:1/x"),
                        QStringLiteral("--rooms=2")}

@@ -660,7 +660,7 @@ bool BenchRunner::runSoak()
                 out() << ", server gone";
             }
         }
-        out() << ", lost so far " << stats.sequenceGaps << Qt::endl;
+        out() << ", sequence gaps so far " << stats.sequenceGaps << Qt::endl;
         series.append(point);
         lastDelivered = stats.deliveredInWindow;
         lastChurned = stats.churned;
