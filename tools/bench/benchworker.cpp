@@ -721,7 +721,17 @@ void BenchWorker::flush(BenchConnection &c)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        fail(c, std::string("send: ") + std::strerror(errno));
+        const std::string error = std::string("send: ") + std::strerror(errno);
+        // A server that closes a connection says why first (protocol_error, close frame);
+        // those bytes may still wait unread here, so read them before giving up on it.
+        if (!m_readingAfterSendError) {
+            m_readingAfterSendError = true;
+            c.out.clear();
+            onReadable(c);
+            m_readingAfterSendError = false;
+        }
+        if (c.fd >= 0)
+            fail(c, error);
         return;
     }
     setWriteInterest(c, !c.out.empty());

@@ -159,6 +159,7 @@ private:
     std::int64_t m_windowFromNs = 0;
     std::int64_t m_windowToNs = 0;
     std::int64_t m_floodFromNs = 0;
+    bool m_readingAfterSendError = false; // flush() reads once before failing, not recursively
     FloodOutcome m_flood;
 
     double m_churnPerSecond = 0; // connections per second
