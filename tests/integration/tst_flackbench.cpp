@@ -28,6 +28,7 @@ private slots:
     void fanoutDeliversEverything();
     void connectionsAllSurvive();
     void floodLimitsTheFlooder();
+    void floodReconnectComesBack();
     void soakLosesNothing();
     void clusterSplitAddsUp_data();
     void clusterSplitAddsUp();
@@ -213,6 +214,34 @@ void TestFlackBench::floodLimitsTheFlooder()
     QVERIFY(summary.value(QStringLiteral("flood_p99_ms")).toDouble() > 0);
     QVERIFY(summary.value(QStringLiteral("target_met")).isBool());
     QCOMPARE(summary.value(QStringLiteral("flooder")).toObject(), flooder);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestFlackBench::floodReconnectComesBack()
+{
+    test::ServerProcess server;
+    QVERIFY2(server.start(), server.output().constData());
+    const QJsonObject report =
+        runBench({QStringLiteral("flood"), QStringLiteral("--members=5"),
+                  QStringLiteral("--rate=4"), QStringLiteral("--duration=1"),
+                  QStringLiteral("--warmup=0.3"), QStringLiteral("--flood-reconnect")},
+                 server);
+    QVERIFY(!report.isEmpty());
+    QVERIFY(report.value(QStringLiteral("completed")).toBool());
+    QVERIFY(report.value(QStringLiteral("options"))
+                .toObject()
+                .value(QStringLiteral("flood_reconnect"))
+                .toBool());
+    const QJsonObject flood = report.value(QStringLiteral("flood")).toObject();
+    QCOMPARE(flood.value(QStringLiteral("missing")).toInt(-1), 0);
+    QCOMPARE(flood.value(QStringLiteral("connections_lost")).toInt(-1), 0);
+    const QJsonObject flooder = flood.value(QStringLiteral("flooder")).toObject();
+    // Closed for flooding, it came back, and its connections were closed for it too.
+    const double reconnects = flooder.value(QStringLiteral("reconnects")).toDouble(-1);
+    const double limited = flooder.value(QStringLiteral("limited_connections")).toDouble(-1);
+    QVERIFY2(reconnects >= 1, QJsonDocument(flooder).toJson().constData());
+    QVERIFY2(limited >= 2, QJsonDocument(flooder).toJson().constData());
+    QVERIFY(limited <= reconnects + 1);
     QCOMPARE(server.terminate(), 0);
 }
 

@@ -132,6 +132,7 @@ void TestBenchOptions::floodDefaults()
     QCOMPARE(options.members, 50);
     QCOMPARE(options.senders, 50);
     QCOMPARE(options.duration, 10.0);
+    QVERIFY(!options.floodReconnect);
 }
 
 void TestBenchOptions::floodOptions()
@@ -139,12 +140,13 @@ void TestBenchOptions::floodOptions()
     BenchOptions options;
     const auto result = options.parse(args({"flood", "--url=ws://127.0.0.1:8080/chat-server",
                                             "--members=7", "--senders=2", "--rate=3.5",
-                                            "--rooms=1", "--duration=4"}));
+                                            "--rooms=1", "--duration=4", "--flood-reconnect"}));
     QVERIFY2(result.ok, qPrintable(result.error));
     QCOMPARE(options.members, 7);
     QCOMPARE(options.senders, 7); // --senders does not apply: every normal member sends
     QCOMPARE(options.rate, 3.5);
     QCOMPARE(options.duration, 4.0);
+    QVERIFY(options.floodReconnect);
 }
 
 void TestBenchOptions::soakDefaults()

@@ -320,6 +320,11 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
         flooder.insert(QStringLiteral("closed_after_s"), after(outcome.closedNs));
         flooder.insert(QStringLiteral("close_code"), outcome.closeCode);
         flooder.insert(QStringLiteral("close_reason"), QString::fromStdString(outcome.closeReason));
+        if (m_options.floodReconnect) {
+            flooder.insert(QStringLiteral("reconnects"), double(outcome.reconnects));
+            flooder.insert(QStringLiteral("limited_connections"),
+                           double(outcome.limitedConnections));
+        }
         step.insert(QStringLiteral("flooder"), flooder);
         QJsonObject whileFlooding;
         whileFlooding.insert(QStringLiteral("count"),
@@ -370,6 +375,10 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
                   << ")";
         else
             out() << ", still connected";
+        if (m_options.floodReconnect)
+            out() << "; it came back " << flooder.value(QStringLiteral("reconnects")).toInteger()
+                  << " times, " << flooder.value(QStringLiteral("limited_connections")).toInteger()
+                  << " of its connections got CHAT_LIMIT-005";
         out() << Qt::endl;
         out() << "  members' latency while the flooder was connected: p50 "
               << whileFlooding.value(QStringLiteral("p50")).toDouble() << " ms, p99 "
@@ -548,6 +557,7 @@ bool BenchRunner::runFlood()
         return false;
     m_target->sendersPerRoom = members + 1;
     m_target->floodSender = members;
+    m_target->floodReconnect = m_options.floodReconnect;
     BenchWorker &worker = *m_workers.front();
     for (int i = 0; i < members; ++i)
         worker.addConnection(std::uint32_t(i), 0, i);
@@ -795,6 +805,8 @@ bool BenchRunner::run()
     options.insert(QStringLiteral("message_bytes"), m_options.messageBytes);
     options.insert(QStringLiteral("threads"), m_options.threads);
     options.insert(QStringLiteral("source_addresses"), m_options.sourceAddresses);
+    if (m_options.scenario == BenchOptions::Scenario::Flood)
+        options.insert(QStringLiteral("flood_reconnect"), m_options.floodReconnect);
     if (m_options.scenario == BenchOptions::Scenario::Soak) {
         options.insert(QStringLiteral("churn"), m_options.churn);
         options.insert(QStringLiteral("sample_interval"), m_options.sampleInterval);

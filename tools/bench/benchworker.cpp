@@ -351,6 +351,8 @@ void BenchWorker::onRecord(BenchConnection &c, std::string_view json)
         RecordScanner::stringField(json, "code", code);
         if (c.flooder) {
             // Expected for a flooder: note it and read on to the close frame that follows.
+            if (code == "CHAT_LIMIT-005")
+                ++m_flood.limitedConnections;
             if (m_flood.errorNs == 0) {
                 m_flood.errorNs = m_nowNs;
                 m_flood.errorCode.assign(code);
@@ -517,6 +519,21 @@ void BenchWorker::floodDue(std::int64_t now)
 {
     for (const std::uint32_t i : m_flooders) {
         BenchConnection &c = m_connections[i];
+        if (m_target.floodReconnect && (c.state == BenchConnection::State::Closed ||
+                                        c.state == BenchConnection::State::Failed)) {
+            // What an attacker does once closed: come straight back and go on.
+            ++m_flood.reconnects;
+            c.state = BenchConnection::State::Idle;
+            c.writeArmed = false;
+            c.hasSequence = false;
+            c.fragmented = false;
+            c.pendingPings = 0;
+            c.in.clear();
+            c.out.clear();
+            c.fragment.clear();
+            startConnection(c);
+            continue;
+        }
         if (c.state != BenchConnection::State::Ready)
             continue;
         // As fast as the socket takes: top the queue up whenever the socket has drained it

@@ -45,6 +45,7 @@ struct BenchTarget
     // soak: a connection that rejoins after a pause sends from now on instead of catching up
     // on the messages it would have sent while away (a burst no person sends).
     bool skipMissedSends = false;
+    bool floodReconnect = false; // flood: a closed flooder connects and floods again
 
     bool cluster() const { return nodes.size() > 1; }
 };
@@ -63,9 +64,13 @@ public:
     void addFlooder(std::uint32_t index, std::uint32_t room, std::int32_t sender);
 
     // What became of the flooder: when (monotonic ns, 0 = not) it got a protocol_error and
-    // was closed, the error's code, the close frame's status code (0 = none seen) and reason.
+    // was closed, the error's code, the close frame's status code (0 = none seen) and reason;
+    // all of its first connection. With floodReconnect, how often it came back and how many
+    // of its connections got CHAT_LIMIT-005.
     struct FloodOutcome
     {
+        std::uint64_t reconnects = 0;
+        std::uint64_t limitedConnections = 0;
         std::int64_t errorNs = 0;
         std::string errorCode;
         std::int64_t closedNs = 0;

@@ -141,6 +141,10 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         opt(QStringLiteral("sample-interval"),
             QStringLiteral("Soak: seconds between samples of the server's RSS (default 10)."),
             QStringLiteral("s"), QStringLiteral("10"));
+    const QCommandLineOption floodReconnectOption(
+        QStringLiteral("flood-reconnect"),
+        QStringLiteral("Flood: the flooder connects again each time the server closes it."));
+    parser.addOption(floodReconnectOption);
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -265,6 +269,7 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         return result;
     // Flood and soak are shaped differently from fanout: what a person sends, not a load
     // step. Their own defaults apply to what was not given.
+    floodReconnect = parser.isSet(floodReconnectOption);
     if (scenario == Scenario::Flood) {
         if (!parser.isSet(rate))
             this->rate = 2;

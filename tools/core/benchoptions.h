@@ -53,6 +53,8 @@ struct BenchOptions
     // how often the server's RSS is sampled.
     double churn = 0.01;
     double sampleInterval = 10;
+    // flood: the flooder connects again each time it is closed, so it floods the whole phase.
+    bool floodReconnect = false;
     QString jsonFile;
     std::string chatPrefix; // chat names are <prefix>r<room>
 
