@@ -646,6 +646,7 @@ bool BenchRunner::runSoak()
     std::uint64_t lastDelivered = 0;
     std::uint64_t lastChurned = 0;
     double lastT = 0;
+    double lastServerCpu = -1;
     const auto sample = [&](std::int64_t now) {
         const double t = double(now - start) / 1e9;
         const BenchStats &stats = worker.stats();
@@ -657,11 +658,25 @@ bool BenchRunner::runSoak()
         point.insert(QStringLiteral("delivered_per_s"), deliveredPerS);
         point.insert(QStringLiteral("churned"), double(stats.churned - lastChurned));
         point.insert(QStringLiteral("joined"), double(worker.readyCount()));
+        // This interval's latency; the worker is idle between run() slices, so it is cleared
+        // here for the next.
+        const LatencyHistogram interval_ = stats.intervalLatency;
+        worker.stats().intervalLatency.clear();
+        point.insert(QStringLiteral("latency_p50_ms"), ms(interval_.percentile(50)));
+        point.insert(QStringLiteral("latency_p99_ms"), ms(interval_.percentile(99)));
         out() << "t " << qint64(t) << " s: joined " << worker.readyCount() << ", delivered "
-              << qint64(deliveredPerS) << "/s, rejoined " << (stats.churned - lastChurned);
+              << qint64(deliveredPerS) << "/s, rejoined " << (stats.churned - lastChurned)
+              << ", latency ms p50 " << ms(interval_.percentile(50)) << " p99 "
+              << ms(interval_.percentile(99));
         if (pid) {
             const ProcStat::Sample now = ProcStat::read(pid);
             if (now.ok) {
+                if (lastServerCpu >= 0 && interval > 0) {
+                    const double cpu = (now.cpuSeconds - lastServerCpu) / interval * 100.0;
+                    point.insert(QStringLiteral("server_cpu_percent"), cpu);
+                    out() << ", server cpu " << qint64(cpu) << "%";
+                }
+                lastServerCpu = now.cpuSeconds;
                 point.insert(QStringLiteral("server_rss_bytes"), double(now.rssBytes));
                 rss.emplace_back(t, double(now.rssBytes));
                 out() << ", server RSS " << QString::number(double(now.rssBytes) / 1048576.0, 'f', 1)

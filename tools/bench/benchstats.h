@@ -48,6 +48,7 @@ struct BenchStats
     std::uint64_t floodSent = 0;      // flood: the flooder's messages written to its socket
     std::uint64_t floodDelivered = 0; // flood: deliveries of them to the normal members
     LatencyHistogram latencyWhileFlooding; // measured messages sent while the flooder was on
+    LatencyHistogram intervalLatency; // soak: since the runner's last sample (not merged)
     LatencyHistogram latency;          // send -> receive, measured messages
     Deliveries sameNode;               // sender and receiver on the same node
     Deliveries crossNode;              // on different nodes

@@ -450,6 +450,8 @@ void BenchWorker::onChatMessage(BenchConnection &c, std::string_view json)
         ++m_stats.received;
         m_target.measuredReceived.fetch_add(1, std::memory_order_relaxed);
         m_stats.latency.record(latency);
+        if (m_target.skipMissedSends)
+            m_stats.intervalLatency.record(latency); // soak's per-interval figures
         // Sent while the flooder was still connected (it may be closed for flooding).
         if (m_floodFromNs != 0 && payload.sendTimeNs >= m_floodFromNs &&
             (m_flood.closedNs == 0 || payload.sendTimeNs < m_flood.closedNs))
