@@ -144,19 +144,16 @@ void TestFlackBench::floodLimitsTheFlooder()
     test::ServerProcess server({QStringLiteral("--max-messages-per-second=%1").arg(rate),
                                 QStringLiteral("--message-burst=%1").arg(burst)});
     QVERIFY2(server.start(), server.output().constData());
-    const QJsonObject report =
-        runBench({QStringLiteral("flood"), QStringLiteral("--members=8"),
-                  QStringLiteral("--rate=4"), QStringLiteral("--duration=2"),
-                  QStringLiteral("--warmup=0.5")},
-                 server);
+    const QJsonObject report = runBench({QStringLiteral("flood"), QStringLiteral("--members=8"),
+                                         QStringLiteral("--rate=4"), QStringLiteral("--duration=2"),
+                                         QStringLiteral("--warmup=0.5")},
+                                        server);
     QVERIFY(!report.isEmpty());
     QVERIFY(report.value(QStringLiteral("completed")).toBool());
     QCOMPARE(report.value(QStringLiteral("scenario")).toString(), QStringLiteral("flood"));
-    QCOMPARE(report.value(QStringLiteral("connect"))
-                 .toObject()
-                 .value(QStringLiteral("joined"))
-                 .toInt(),
-             9); // 8 members and the flooder
+    QCOMPARE(
+        report.value(QStringLiteral("connect")).toObject().value(QStringLiteral("joined")).toInt(),
+        9); // 8 members and the flooder
     const auto figure = [](const QJsonObject &object, const char *key) {
         return qint64(object.value(QLatin1StringView(key)).toDouble(-1));
     };
@@ -180,7 +177,8 @@ void TestFlackBench::floodLimitsTheFlooder()
                 latency.value(QStringLiteral("p50")).toDouble());
         QVERIFY(latency.value(QStringLiteral("p50")).toDouble() > 0);
     }
-    QVERIFY(!report.value(QStringLiteral("baseline")).toObject().contains(QStringLiteral("flooder")));
+    QVERIFY(
+        !report.value(QStringLiteral("baseline")).toObject().contains(QStringLiteral("flooder")));
 
     const QJsonObject flooder = report.value(QStringLiteral("flood"))
                                     .toObject()
@@ -251,12 +249,11 @@ void TestFlackBench::soakLosesNothing()
     QVERIFY2(server.start(), server.output().constData());
     // 200 connections in 10 rooms of 20, 1 msg/s each (the server allows 20), 5 % of them
     // leaving and rejoining each second: ~10 rejoins a second for 4 s.
-    const QJsonObject report =
-        runBench({QStringLiteral("soak"), QStringLiteral("--connections=200"),
-                  QStringLiteral("--rooms=10"), QStringLiteral("--rate=1"),
-                  QStringLiteral("--churn=0.05"), QStringLiteral("--duration=4"),
-                  QStringLiteral("--warmup=1"), QStringLiteral("--sample-interval=1")},
-                 server);
+    const QJsonObject report = runBench(
+        {QStringLiteral("soak"), QStringLiteral("--connections=200"), QStringLiteral("--rooms=10"),
+         QStringLiteral("--rate=1"), QStringLiteral("--churn=0.05"), QStringLiteral("--duration=4"),
+         QStringLiteral("--warmup=1"), QStringLiteral("--sample-interval=1")},
+        server);
     QVERIFY(!report.isEmpty());
     QVERIFY(report.value(QStringLiteral("completed")).toBool());
     QCOMPARE(report.value(QStringLiteral("scenario")).toString(), QStringLiteral("soak"));

@@ -1,6 +1,7 @@
 // flack-bench's options: defaults, the forms of --url (one node, or a cluster's nodes as a
 // comma-separated list or a repeated option), how a room's members are spread over the nodes,
-// flood's and soak's own defaults, and a clear error for every bad invocation (runs: tests/integration/tst_flackbench.cpp).
+// flood's and soak's own defaults, and a clear error for every bad invocation (runs:
+// tests/integration/tst_flackbench.cpp).
 
 #include "tools/core/benchoptions.h"
 
@@ -138,9 +139,9 @@ void TestBenchOptions::floodDefaults()
 void TestBenchOptions::floodOptions()
 {
     BenchOptions options;
-    const auto result = options.parse(args({"flood", "--url=ws://127.0.0.1:8080/chat-server",
-                                            "--members=7", "--senders=2", "--rate=3.5",
-                                            "--rooms=1", "--duration=4", "--flood-reconnect"}));
+    const auto result = options.parse(
+        args({"flood", "--url=ws://127.0.0.1:8080/chat-server", "--members=7", "--senders=2",
+              "--rate=3.5", "--rooms=1", "--duration=4", "--flood-reconnect"}));
     QVERIFY2(result.ok, qPrintable(result.error));
     QCOMPARE(options.members, 7);
     QCOMPARE(options.senders, 7); // --senders does not apply: every normal member sends
@@ -168,10 +169,9 @@ void TestBenchOptions::soakDefaults()
 void TestBenchOptions::soakOptions()
 {
     BenchOptions options;
-    const auto result = options.parse(
-        args({"soak", "--url=ws://127.0.0.1:8080/chat-server", "--connections=300",
-              "--rooms=7", "--rate=0.5", "--duration=20", "--warmup=3", "--churn=0.05",
-              "--sample-interval=2.5"}));
+    const auto result = options.parse(args(
+        {"soak", "--url=ws://127.0.0.1:8080/chat-server", "--connections=300", "--rooms=7",
+         "--rate=0.5", "--duration=20", "--warmup=3", "--churn=0.05", "--sample-interval=2.5"}));
     QVERIFY2(result.ok, qPrintable(result.error));
     QCOMPARE(options.connections, 300);
     QCOMPARE(options.rooms, 7);
@@ -303,8 +303,8 @@ void TestBenchOptions::errors_data()
         << QStringLiteral("fanout and ramp only");
     QTest::newRow("flood threads")
         << args({"flood", url, "--threads=2"}) << QStringLiteral("--threads must be 1");
-    QTest::newRow("soak threads")
-        << args({"soak", url, "--threads=2"}) << QStringLiteral("--threads must be 1");
+    QTest::newRow("soak threads") << args({"soak", url, "--threads=2"})
+                                  << QStringLiteral("--threads must be 1");
     QTest::newRow("churn negative")
         << args({"soak", url, "--churn=-0.1"}) << QStringLiteral("--churn must be a number >= 0");
     QTest::newRow("churn above one")

@@ -28,10 +28,10 @@ struct BenchConnection
     bool fragmented = false;
     bool hasSequence = false;
     std::int64_t lastSequence = 0;
-    std::uint64_t sentCounter = 0; // messages this sender has sent (its payload counter)
+    std::uint64_t sentCounter = 0;   // messages this sender has sent (its payload counter)
     std::uint64_t echoedCounter = 0; // the highest of its own messages the server sent back
-    std::uint64_t sentInStep = 0;  // messages sent since the current schedule started
-    std::int64_t lastSendNs = 0;   // for the 20 s keep-alive ping
+    std::uint64_t sentInStep = 0;    // messages sent since the current schedule started
+    std::int64_t lastSendNs = 0;     // for the 20 s keep-alive ping
     std::uint32_t pendingPings = 0;
     std::string userId;
     std::string in;       // unparsed received bytes (only when a frame straddles reads)

@@ -327,8 +327,7 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
         }
         step.insert(QStringLiteral("flooder"), flooder);
         QJsonObject whileFlooding;
-        whileFlooding.insert(QStringLiteral("count"),
-                             double(stats.latencyWhileFlooding.count()));
+        whileFlooding.insert(QStringLiteral("count"), double(stats.latencyWhileFlooding.count()));
         whileFlooding.insert(QStringLiteral("p50"), ms(stats.latencyWhileFlooding.percentile(50)));
         whileFlooding.insert(QStringLiteral("p99"), ms(stats.latencyWhileFlooding.percentile(99)));
         whileFlooding.insert(QStringLiteral("max"), ms(stats.latencyWhileFlooding.max()));
@@ -359,8 +358,9 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
         const QJsonObject whileFlooding =
             step.value(QStringLiteral("latency_while_flooder_connected_ms")).toObject();
         out() << "  flooder: sent " << qint64(flooder.value(QStringLiteral("sent")).toDouble())
-              << ", accepted " << qint64(flooder.value(QStringLiteral("accepted_messages")).toDouble())
-              << " (" << flooder.value(QStringLiteral("accepted_per_s")).toDouble()
+              << ", accepted "
+              << qint64(flooder.value(QStringLiteral("accepted_messages")).toDouble()) << " ("
+              << flooder.value(QStringLiteral("accepted_per_s")).toDouble()
               << "/s over the window, "
               << flooder.value(QStringLiteral("accepted_per_s_while_connected")).toDouble()
               << "/s while connected); ";
@@ -580,7 +580,9 @@ bool BenchRunner::runFlood()
     m_report.insert(QStringLiteral("flood"), flood);
 
     const auto latency = [](const QJsonObject &step, const char *key, const char *which) {
-        return step.value(QLatin1StringView(key)).toObject().value(QLatin1StringView(which))
+        return step.value(QLatin1StringView(key))
+            .toObject()
+            .value(QLatin1StringView(which))
             .toDouble();
     };
     const double baseP99 = latency(baseline, "latency_ms", "p99");
@@ -605,7 +607,8 @@ bool BenchRunner::runFlood()
     m_report.insert(QStringLiteral("summary"), summary);
     out() << "members' p99: " << baseP99 << " ms without the flooder, " << floodP99
           << " ms with it (x" << ratio << "; x" << whileRatio
-          << " while it was connected), target x2: " << (ratio <= 2.0 && whileRatio <= 2.0 ? "met" : "missed")
+          << " while it was connected), target x2: "
+          << (ratio <= 2.0 && whileRatio <= 2.0 ? "met" : "missed")
           << "; members' deliveries missing: " << qint64(missing) << Qt::endl;
     return true;
 }
@@ -679,8 +682,8 @@ bool BenchRunner::runSoak()
                 lastServerCpu = now.cpuSeconds;
                 point.insert(QStringLiteral("server_rss_bytes"), double(now.rssBytes));
                 rss.emplace_back(t, double(now.rssBytes));
-                out() << ", server RSS " << QString::number(double(now.rssBytes) / 1048576.0, 'f', 1)
-                      << " MB";
+                out() << ", server RSS "
+                      << QString::number(double(now.rssBytes) / 1048576.0, 'f', 1) << " MB";
             } else {
                 out() << ", server gone";
             }
@@ -692,7 +695,7 @@ bool BenchRunner::runSoak()
         lastT = t;
     };
     sample(start);
-    for (std::int64_t next = start + seconds(m_options.sampleInterval);; 
+    for (std::int64_t next = start + seconds(m_options.sampleInterval);;
          next += seconds(m_options.sampleInterval)) {
         worker.run(std::min(next, end), true);
         sample(BenchWorker::nowNs());
@@ -789,9 +792,8 @@ bool BenchRunner::runSoak()
             memory.insert(QStringLiteral("growth_percent"), growth);
             memory.insert(QStringLiteral("flat"), growth <= 10.0);
             out() << "; after the " << m_options.warmup << " s warm-up the last third's mean is "
-                  << QString::number(growth, 'f', 1) << " % "
-                  << (growth >= 0 ? "above" : "below") << " the first third's: "
-                  << (growth <= 10.0 ? "flat" : "NOT flat");
+                  << QString::number(growth, 'f', 1) << " % " << (growth >= 0 ? "above" : "below")
+                  << " the first third's: " << (growth <= 10.0 ? "flat" : "NOT flat");
         } else {
             memory.insert(QStringLiteral("flat"), QJsonValue());
             out() << "; too few samples after the warm-up to judge the trend";

@@ -44,14 +44,14 @@ struct BenchStats
     // Events a connection's chat skipped between two it received: on one node every member
     // gets every event of its chat from its own joined on, each one sequence above the last.
     std::uint64_t sequenceGaps = 0;
-    std::uint64_t churned = 0;        // soak: connections closed on purpose to rejoin
-    std::uint64_t floodSent = 0;      // flood: the flooder's messages written to its socket
-    std::uint64_t floodDelivered = 0; // flood: deliveries of them to the normal members
+    std::uint64_t churned = 0;             // soak: connections closed on purpose to rejoin
+    std::uint64_t floodSent = 0;           // flood: the flooder's messages written to its socket
+    std::uint64_t floodDelivered = 0;      // flood: deliveries of them to the normal members
     LatencyHistogram latencyWhileFlooding; // measured messages sent while the flooder was on
-    LatencyHistogram intervalLatency; // soak: since the runner's last sample (not merged)
-    LatencyHistogram latency;          // send -> receive, measured messages
-    Deliveries sameNode;               // sender and receiver on the same node
-    Deliveries crossNode;              // on different nodes
+    LatencyHistogram intervalLatency;      // soak: since the runner's last sample (not merged)
+    LatencyHistogram latency;              // send -> receive, measured messages
+    Deliveries sameNode;                   // sender and receiver on the same node
+    Deliveries crossNode;                  // on different nodes
     std::map<std::string, std::uint64_t> errors;
 
     void merge(const BenchStats &other)

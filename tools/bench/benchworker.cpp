@@ -566,8 +566,8 @@ void BenchWorker::churnDue(std::int64_t now)
 {
     if (m_churnPerSecond <= 0 || m_connections.empty())
         return;
-    const auto due = std::uint64_t(double(now - m_churnStartNs) / double(kSecond) *
-                                   m_churnPerSecond);
+    const auto due =
+        std::uint64_t(double(now - m_churnStartNs) / double(kSecond) * m_churnPerSecond);
     std::size_t scanned = 0;
     while (m_churnDone < due && scanned < kChurnScan) {
         BenchConnection &c = m_connections[m_churnCursor];

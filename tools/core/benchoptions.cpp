@@ -215,8 +215,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
     // over nodes that figure would mean nothing, so it takes one node.
     // So do flood and soak: their figures (the flooder's limit, RSS over time, loss by a
     // room's sequence, which has no gaps only within one node) are one server's.
-    if (nodes.size() > 1 && (scenario == Scenario::Connections ||
-                             scenario == Scenario::Flood || scenario == Scenario::Soak)) {
+    if (nodes.size() > 1 && (scenario == Scenario::Connections || scenario == Scenario::Flood ||
+                             scenario == Scenario::Soak)) {
         result.error = QStringLiteral("several --url (a cluster) work with fanout and ramp only");
         return result;
     }

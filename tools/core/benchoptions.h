@@ -1,7 +1,7 @@
 #pragma once
-// flack-bench's command line: the scenario (fanout, connections, ramp, flood, soak), the server node or
-// cluster nodes to load, the scenario's shape and rates, and where to send the figures. Parsed
-// with QCommandLineParser; values are checked here so a bad invocation gets a usage message
+// flack-bench's command line: the scenario (fanout, connections, ramp, flood, soak), the server
+// node or cluster nodes to load, the scenario's shape and rates, and where to send the figures.
+// Parsed with QCommandLineParser; values are checked here so a bad invocation gets a usage message
 // instead of a misleading run. Plain data, used on main()'s thread.
 
 #include <QString>
@@ -34,7 +34,6 @@ struct BenchOptions
     int members = 50;        // per room (fanout, ramp, flood)
     int senders = 5;         // per room (fanout, ramp); flood: every member sends
     double rate = 20;        // messages/s per sender (fanout; ramp's first step); flood 2, soak 0.1
-
     double rampFactor = 1.5; // ramp: next step's rate = rate * factor
     int maxSteps = 12;       // ramp
     double p99BoundMs = 50;  // ramp
