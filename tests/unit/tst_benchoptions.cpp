@@ -1,6 +1,7 @@
 // flack-bench's options: defaults, the forms of --url (one node, or a cluster's nodes as a
 // comma-separated list or a repeated option), how a room's members are spread over the nodes,
-// and a clear error for every bad invocation (runs: tests/integration/tst_flackbench.cpp).
+// flood's and soak's own defaults, and a clear error for every bad invocation (runs:
+// tests/integration/tst_flackbench.cpp).
 
 #include "tools/core/benchoptions.h"
 
@@ -16,6 +17,10 @@ private slots:
     void defaults();
     void allOptions();
     void version();
+    void floodDefaults();
+    void floodOptions();
+    void soakDefaults();
+    void soakOptions();
     void nodes_data();
     void nodes();
     void placement_data();
@@ -113,6 +118,75 @@ void TestBenchOptions::version()
     const auto result = options.parse(args({"--version"}));
     QVERIFY(result.ok);
     QVERIFY(result.exitNow);
+}
+
+void TestBenchOptions::floodDefaults()
+{
+    BenchOptions options;
+    const auto result = options.parse(args({"flood", "--url=ws://127.0.0.1:8080/chat-server"}));
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QCOMPARE(options.scenario, BenchOptions::Scenario::Flood);
+    QCOMPARE(BenchOptions::scenarioName(options.scenario), "flood");
+    // A person's rate, not fanout's load step; one room where every member sends.
+    QCOMPARE(options.rate, 2.0);
+    QCOMPARE(options.rooms, 1);
+    QCOMPARE(options.members, 50);
+    QCOMPARE(options.senders, 50);
+    QCOMPARE(options.duration, 10.0);
+    QVERIFY(!options.floodReconnect);
+}
+
+void TestBenchOptions::floodOptions()
+{
+    BenchOptions options;
+    const auto result = options.parse(
+        args({"flood", "--url=ws://127.0.0.1:8080/chat-server", "--members=7", "--senders=2",
+              "--rate=3.5", "--rooms=1", "--duration=4", "--flood-reconnect"}));
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QCOMPARE(options.members, 7);
+    QCOMPARE(options.senders, 7); // --senders does not apply: every normal member sends
+    QCOMPARE(options.rate, 3.5);
+    QCOMPARE(options.duration, 4.0);
+    QVERIFY(options.floodReconnect);
+}
+
+void TestBenchOptions::soakDefaults()
+{
+    BenchOptions options;
+    const auto result = options.parse(args({"soak", "--url=ws://127.0.0.1:8080/chat-server"}));
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QCOMPARE(options.scenario, BenchOptions::Scenario::Soak);
+    QCOMPARE(BenchOptions::scenarioName(options.scenario), "soak");
+    QCOMPARE(options.connections, 10000);
+    QCOMPARE(options.rooms, 500);
+    QCOMPARE(options.rate, 0.1);
+    QCOMPARE(options.duration, 600.0);
+    QCOMPARE(options.warmup, 60.0);
+    QCOMPARE(options.churn, 0.01);
+    QCOMPARE(options.sampleInterval, 10.0);
+}
+
+void TestBenchOptions::soakOptions()
+{
+    BenchOptions options;
+    const auto result = options.parse(args(
+        {"soak", "--url=ws://127.0.0.1:8080/chat-server", "--connections=300", "--rooms=7",
+         "--rate=0.5", "--duration=20", "--warmup=3", "--churn=0.05", "--sample-interval=2.5"}));
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QCOMPARE(options.connections, 300);
+    QCOMPARE(options.rooms, 7);
+    QCOMPARE(options.rate, 0.5);
+    QCOMPARE(options.duration, 20.0);
+    QCOMPARE(options.warmup, 3.0);
+    QCOMPARE(options.churn, 0.05);
+    QCOMPARE(options.sampleInterval, 2.5);
+    // The other scenarios keep theirs.
+    BenchOptions fanout;
+    QVERIFY(fanout.parse(args({"fanout", "--url=ws://127.0.0.1:8080/chat-server"})).ok);
+    QCOMPARE(fanout.rate, 20.0);
+    QCOMPARE(fanout.duration, 10.0);
+    QCOMPARE(fanout.warmup, 2.0);
+    QCOMPARE(fanout.connections, 15000);
 }
 
 void TestBenchOptions::nodes_data()
@@ -219,6 +293,27 @@ void TestBenchOptions::errors_data()
     QTest::newRow("connections over nodes")
         << args({"connections", "--url=ws://127.0.0.1:1/x,ws://127.0.0.1:2/x"})
         << QStringLiteral("fanout and ramp only");
+    QTest::newRow("flood in two rooms")
+        << args({"flood", url, "--rooms=2"}) << QStringLiteral("--rooms must be 1");
+    QTest::newRow("flood over nodes")
+        << args({"flood", "--url=ws://127.0.0.1:1/x,ws://127.0.0.1:2/x"})
+        << QStringLiteral("fanout and ramp only");
+    QTest::newRow("soak over nodes")
+        << args({"soak", "--url=ws://127.0.0.1:1/x,ws://127.0.0.1:2/x"})
+        << QStringLiteral("fanout and ramp only");
+    QTest::newRow("flood threads")
+        << args({"flood", url, "--threads=2"}) << QStringLiteral("--threads must be 1");
+    QTest::newRow("soak threads") << args({"soak", url, "--threads=2"})
+                                  << QStringLiteral("--threads must be 1");
+    QTest::newRow("churn negative")
+        << args({"soak", url, "--churn=-0.1"}) << QStringLiteral("--churn must be a number >= 0");
+    QTest::newRow("churn above one")
+        << args({"soak", url, "--churn=1.5"}) << QStringLiteral("--churn must be at most 1");
+    QTest::newRow("sample interval zero") << args({"soak", url, "--sample-interval=0"})
+                                          << QStringLiteral("--sample-interval must be a number");
+    QTest::newRow("soak rooms above connections")
+        << args({"soak", url, "--connections=5", "--rooms=6"})
+        << QStringLiteral("--rooms cannot exceed --connections");
     QTest::newRow("unknown option")
         << args({"fanout", url, "--colour"}) << QStringLiteral("colour");
     QTest::newRow("missing value") << args({"fanout", "--url"}) << QStringLiteral("url");

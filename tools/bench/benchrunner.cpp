@@ -174,7 +174,8 @@ bool BenchRunner::connectAll(QJsonObject &connectReport)
         lastReady = std::max(lastReady, worker->lastReadyNs());
         errors.merge(worker->stats());
         for (const BenchConnection &c : worker->connections()) {
-            if (c.state == BenchConnection::State::Ready) {
+            // The flooder receives too, but deliveries are counted to the members only.
+            if (c.state == BenchConnection::State::Ready && !c.flooder) {
                 ++m_target->roomMembers[c.room];
                 ++nodeJoined[c.node];
                 if (m_target->cluster())
@@ -212,14 +213,14 @@ bool BenchRunner::connectAll(QJsonObject &connectReport)
     return failed == 0;
 }
 
-QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration)
+QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration, bool flood)
 {
     const std::int64_t start = BenchWorker::nowNs();
     const std::int64_t windowFrom = start + seconds(warmup);
     const std::int64_t windowTo = windowFrom + seconds(duration);
     m_target->measuredReceived.store(0);
     for (auto &worker : m_workers)
-        worker->startStep(start, rate, windowFrom, windowTo);
+        worker->startStep(start, rate, windowFrom, windowTo, flood ? windowFrom : 0);
 
     parallel([&](BenchWorker &worker) { worker.run(windowFrom, true); });
     const ProcStat::Sample serverBefore =
@@ -291,6 +292,47 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
     }
     if (!stats.errors.empty())
         step.insert(QStringLiteral("errors"), errorsJson(stats.errors));
+    if (flood) {
+        // Flood and soak run one worker (BenchOptions), so the flooder is the first's.
+        const BenchWorker::FloodOutcome &outcome = m_workers.front()->floodOutcome();
+        const auto after = [windowFrom](std::int64_t ns) {
+            return ns ? QJsonValue(double(ns - windowFrom) / 1e9) : QJsonValue();
+        };
+        // Connected from the start of the window until closed, or to the window's end.
+        const std::int64_t connectedUntil =
+            outcome.closedNs ? std::min(outcome.closedNs, windowTo) : windowTo;
+        const double connected = double(connectedUntil - windowFrom) / 1e9;
+        const double members = double(m_options.members);
+        // Each accepted message reaches every member once: deliveries / members.
+        const double accepted = double(stats.floodDelivered) / members;
+        QJsonObject flooder;
+        flooder.insert(QStringLiteral("sent"), double(stats.floodSent));
+        flooder.insert(QStringLiteral("deliveries_to_members"), double(stats.floodDelivered));
+        flooder.insert(QStringLiteral("accepted_messages"), accepted);
+        flooder.insert(QStringLiteral("accepted_per_s"), accepted / wall);
+        flooder.insert(QStringLiteral("connected_seconds"), connected);
+        flooder.insert(QStringLiteral("accepted_per_s_while_connected"),
+                       connected > 0 ? accepted / connected : 0.0);
+        flooder.insert(QStringLiteral("limited"), outcome.errorCode == "CHAT_LIMIT-005");
+        flooder.insert(QStringLiteral("error_code"), QString::fromStdString(outcome.errorCode));
+        flooder.insert(QStringLiteral("error_after_s"), after(outcome.errorNs));
+        flooder.insert(QStringLiteral("closed"), outcome.closedNs != 0);
+        flooder.insert(QStringLiteral("closed_after_s"), after(outcome.closedNs));
+        flooder.insert(QStringLiteral("close_code"), outcome.closeCode);
+        flooder.insert(QStringLiteral("close_reason"), QString::fromStdString(outcome.closeReason));
+        if (m_options.floodReconnect) {
+            flooder.insert(QStringLiteral("reconnects"), double(outcome.reconnects));
+            flooder.insert(QStringLiteral("limited_connections"),
+                           double(outcome.limitedConnections));
+        }
+        step.insert(QStringLiteral("flooder"), flooder);
+        QJsonObject whileFlooding;
+        whileFlooding.insert(QStringLiteral("count"), double(stats.latencyWhileFlooding.count()));
+        whileFlooding.insert(QStringLiteral("p50"), ms(stats.latencyWhileFlooding.percentile(50)));
+        whileFlooding.insert(QStringLiteral("p99"), ms(stats.latencyWhileFlooding.percentile(99)));
+        whileFlooding.insert(QStringLiteral("max"), ms(stats.latencyWhileFlooding.max()));
+        step.insert(QStringLiteral("latency_while_flooder_connected_ms"), whileFlooding);
+    }
 
     out() << "rate " << rate << "/s per sender: delivered "
           << qint64(stats.deliveredInWindow / wall) << "/s (offered "
@@ -310,6 +352,39 @@ QJsonObject BenchRunner::trafficStep(double rate, double warmup, double duration
     if (m_target->cluster()) {
         printDeliveries("same-node", stats.sameNode, wall);
         printDeliveries("cross-node", stats.crossNode, wall);
+    }
+    if (flood) {
+        const QJsonObject flooder = step.value(QStringLiteral("flooder")).toObject();
+        const QJsonObject whileFlooding =
+            step.value(QStringLiteral("latency_while_flooder_connected_ms")).toObject();
+        out() << "  flooder: sent " << qint64(flooder.value(QStringLiteral("sent")).toDouble())
+              << ", accepted "
+              << qint64(flooder.value(QStringLiteral("accepted_messages")).toDouble()) << " ("
+              << flooder.value(QStringLiteral("accepted_per_s")).toDouble()
+              << "/s over the window, "
+              << flooder.value(QStringLiteral("accepted_per_s_while_connected")).toDouble()
+              << "/s while connected); ";
+        if (flooder.value(QStringLiteral("error_code")).toString().isEmpty())
+            out() << "no protocol_error";
+        else
+            out() << flooder.value(QStringLiteral("error_code")).toString() << " after "
+                  << flooder.value(QStringLiteral("error_after_s")).toDouble() << " s";
+        if (flooder.value(QStringLiteral("closed")).toBool())
+            out() << ", closed after " << flooder.value(QStringLiteral("closed_after_s")).toDouble()
+                  << " s (close code " << flooder.value(QStringLiteral("close_code")).toInt()
+                  << ")";
+        else
+            out() << ", still connected";
+        if (m_options.floodReconnect)
+            out() << "; it came back " << flooder.value(QStringLiteral("reconnects")).toInteger()
+                  << " times, " << flooder.value(QStringLiteral("limited_connections")).toInteger()
+                  << " of its connections got CHAT_LIMIT-005";
+        out() << Qt::endl;
+        out() << "  members' latency while the flooder was connected: p50 "
+              << whileFlooding.value(QStringLiteral("p50")).toDouble() << " ms, p99 "
+              << whileFlooding.value(QStringLiteral("p99")).toDouble() << " ms ("
+              << qint64(whileFlooding.value(QStringLiteral("count")).toDouble()) << " deliveries)"
+              << Qt::endl;
     }
     return step;
 }
@@ -473,6 +548,263 @@ bool BenchRunner::runConnections()
     return true;
 }
 
+bool BenchRunner::runFlood()
+{
+    // Members 0..M-1 of room 0 send on schedule; the flooder is one more member, with the
+    // next sender number so receivers tell its messages apart.
+    const int members = m_options.members;
+    if (!prepare(members + 1))
+        return false;
+    m_target->sendersPerRoom = members + 1;
+    m_target->floodSender = members;
+    m_target->floodReconnect = m_options.floodReconnect;
+    BenchWorker &worker = *m_workers.front();
+    for (int i = 0; i < members; ++i)
+        worker.addConnection(std::uint32_t(i), 0, i);
+    worker.addFlooder(std::uint32_t(members), 0, members);
+    QJsonObject connectReport;
+    const bool connected = connectAll(connectReport);
+    m_report.insert(QStringLiteral("connect"), connectReport);
+    if (!connected) {
+        m_error = QStringLiteral("not every connection joined; see the connect errors");
+        return false;
+    }
+
+    out() << "baseline (" << members << " members at " << m_options.rate
+          << " msgs/s each, the flooder quiet):" << Qt::endl;
+    const QJsonObject baseline = trafficStep(m_options.rate, m_options.warmup, m_options.duration);
+    out() << "flood (the same, the flooder sending as fast as its socket takes):" << Qt::endl;
+    const QJsonObject flood =
+        trafficStep(m_options.rate, m_options.warmup, m_options.duration, true);
+    m_report.insert(QStringLiteral("baseline"), baseline);
+    m_report.insert(QStringLiteral("flood"), flood);
+
+    const auto latency = [](const QJsonObject &step, const char *key, const char *which) {
+        return step.value(QLatin1StringView(key))
+            .toObject()
+            .value(QLatin1StringView(which))
+            .toDouble();
+    };
+    const double baseP99 = latency(baseline, "latency_ms", "p99");
+    const double floodP99 = latency(flood, "latency_ms", "p99");
+    const double whileP99 = latency(flood, "latency_while_flooder_connected_ms", "p99");
+    const double missing = baseline.value(QStringLiteral("missing")).toDouble() +
+                           flood.value(QStringLiteral("missing")).toDouble();
+    const double ratio = baseP99 > 0 ? floodP99 / baseP99 : 0;
+    const double whileRatio = baseP99 > 0 ? whileP99 / baseP99 : 0;
+    QJsonObject summary;
+    summary.insert(QStringLiteral("baseline_p50_ms"), latency(baseline, "latency_ms", "p50"));
+    summary.insert(QStringLiteral("baseline_p99_ms"), baseP99);
+    summary.insert(QStringLiteral("flood_p50_ms"), latency(flood, "latency_ms", "p50"));
+    summary.insert(QStringLiteral("flood_p99_ms"), floodP99);
+    summary.insert(QStringLiteral("p99_ratio"), ratio);
+    summary.insert(QStringLiteral("p99_while_flooder_connected_ms"), whileP99);
+    summary.insert(QStringLiteral("p99_ratio_while_flooder_connected"), whileRatio);
+    // The target: the members' p99 with the flooder at most twice what it is without.
+    summary.insert(QStringLiteral("target_met"), ratio <= 2.0 && whileRatio <= 2.0);
+    summary.insert(QStringLiteral("members_missing"), missing);
+    summary.insert(QStringLiteral("flooder"), flood.value(QStringLiteral("flooder")));
+    m_report.insert(QStringLiteral("summary"), summary);
+    out() << "members' p99: " << baseP99 << " ms without the flooder, " << floodP99
+          << " ms with it (x" << ratio << "; x" << whileRatio
+          << " while it was connected), target x2: "
+          << (ratio <= 2.0 && whileRatio <= 2.0 ? "met" : "missed")
+          << "; members' deliveries missing: " << qint64(missing) << Qt::endl;
+    return true;
+}
+
+bool BenchRunner::runSoak()
+{
+    // Every connection sends; room r holds connections r*P .. r*P+P-1 so a sender's room is
+    // its number / P, as the receivers check.
+    const int total = m_options.connections;
+    const int perRoom = (total + m_options.rooms - 1) / m_options.rooms;
+    m_options.rooms = (total + perRoom - 1) / perRoom;
+    if (!prepare(total))
+        return false;
+    m_target->sendersPerRoom = perRoom;
+    m_target->skipMissedSends = true;
+    BenchWorker &worker = *m_workers.front();
+    for (int i = 0; i < total; ++i)
+        worker.addConnection(std::uint32_t(i), std::uint32_t(i / perRoom), i);
+
+    const int pid = m_options.serverPid;
+    const ProcStat::Sample before = pid ? ProcStat::read(pid) : ProcStat::Sample{};
+    QJsonObject connectReport;
+    const bool connected = connectAll(connectReport);
+    m_report.insert(QStringLiteral("connect"), connectReport);
+    if (!connected) {
+        m_error = QStringLiteral("not every connection joined; see the connect errors");
+        return false;
+    }
+
+    const std::int64_t start = BenchWorker::nowNs();
+    const std::int64_t end = start + seconds(m_options.duration);
+    worker.startStep(start, m_options.rate, start, end);
+    worker.startChurn(m_options.churn, start);
+    const double cpuBefore = processCpuSeconds();
+
+    QJsonArray series;
+    std::vector<std::pair<double, double>> rss; // (s since start, bytes)
+    std::uint64_t lastDelivered = 0;
+    std::uint64_t lastChurned = 0;
+    double lastT = 0;
+    double lastServerCpu = -1;
+    const auto sample = [&](std::int64_t now) {
+        const double t = double(now - start) / 1e9;
+        const BenchStats &stats = worker.stats();
+        QJsonObject point;
+        point.insert(QStringLiteral("t"), t);
+        const double interval = t - lastT;
+        const double deliveredPerS =
+            interval > 0 ? double(stats.deliveredInWindow - lastDelivered) / interval : 0.0;
+        point.insert(QStringLiteral("delivered_per_s"), deliveredPerS);
+        point.insert(QStringLiteral("churned"), double(stats.churned - lastChurned));
+        point.insert(QStringLiteral("joined"), double(worker.readyCount()));
+        // This interval's latency; the worker is idle between run() slices, so it is cleared
+        // here for the next.
+        const LatencyHistogram interval_ = stats.intervalLatency;
+        worker.stats().intervalLatency.clear();
+        point.insert(QStringLiteral("latency_p50_ms"), ms(interval_.percentile(50)));
+        point.insert(QStringLiteral("latency_p99_ms"), ms(interval_.percentile(99)));
+        out() << "t " << qint64(t) << " s: joined " << worker.readyCount() << ", delivered "
+              << qint64(deliveredPerS) << "/s, rejoined " << (stats.churned - lastChurned)
+              << ", latency ms p50 " << ms(interval_.percentile(50)) << " p99 "
+              << ms(interval_.percentile(99));
+        if (pid) {
+            const ProcStat::Sample now = ProcStat::read(pid);
+            if (now.ok) {
+                if (lastServerCpu >= 0 && interval > 0) {
+                    const double cpu = (now.cpuSeconds - lastServerCpu) / interval * 100.0;
+                    point.insert(QStringLiteral("server_cpu_percent"), cpu);
+                    out() << ", server cpu " << qint64(cpu) << "%";
+                }
+                lastServerCpu = now.cpuSeconds;
+                point.insert(QStringLiteral("server_rss_bytes"), double(now.rssBytes));
+                rss.emplace_back(t, double(now.rssBytes));
+                out() << ", server RSS "
+                      << QString::number(double(now.rssBytes) / 1048576.0, 'f', 1) << " MB";
+            } else {
+                out() << ", server gone";
+            }
+        }
+        out() << ", sequence gaps so far " << stats.sequenceGaps << Qt::endl;
+        series.append(point);
+        lastDelivered = stats.deliveredInWindow;
+        lastChurned = stats.churned;
+        lastT = t;
+    };
+    sample(start);
+    for (std::int64_t next = start + seconds(m_options.sampleInterval);;
+         next += seconds(m_options.sampleInterval)) {
+        worker.run(std::min(next, end), true);
+        sample(BenchWorker::nowNs());
+        if (next >= end)
+            break;
+    }
+    const double runSeconds = double(BenchWorker::nowNs() - start) / 1e9;
+    const double benchCpu = (processCpuSeconds() - cpuBefore) / runSeconds * 100.0;
+    const std::int64_t drainStart = BenchWorker::nowNs();
+    worker.drainSoak(drainStart + seconds(std::max(m_options.drainTimeout, 10.0)));
+    const double drainSeconds = double(BenchWorker::nowNs() - drainStart) / 1e9;
+
+    const BenchStats &stats = worker.stats();
+    const BenchWorker::SoakTally tally = worker.soakTally();
+    const std::uint64_t lost = stats.sequenceGaps + tally.tailMissing + tally.unechoed;
+    QJsonObject result;
+    result.insert(QStringLiteral("connections"), total);
+    result.insert(QStringLiteral("rooms"), m_options.rooms);
+    result.insert(QStringLiteral("members_per_room"), perRoom);
+    result.insert(QStringLiteral("seconds"), runSeconds);
+    result.insert(QStringLiteral("sent"), double(stats.sentTotal));
+    result.insert(QStringLiteral("received"), double(stats.deliveredInWindow));
+    result.insert(QStringLiteral("delivered_per_s"), double(stats.deliveredInWindow) / runSeconds);
+    result.insert(QStringLiteral("rejoined"), double(stats.churned));
+    result.insert(QStringLiteral("rejoin_failures"), double(worker.failedCount()));
+    result.insert(QStringLiteral("connections_lost"), double(stats.closed));
+    result.insert(QStringLiteral("joined_at_end"), double(tally.ready));
+    result.insert(QStringLiteral("sequence_gaps"), double(stats.sequenceGaps));
+    result.insert(QStringLiteral("tail_missing"), double(tally.tailMissing));
+    result.insert(QStringLiteral("unechoed"), double(tally.unechoed));
+    result.insert(QStringLiteral("lost_messages"), double(lost));
+    result.insert(QStringLiteral("duplicates"), double(stats.duplicates));
+    result.insert(QStringLiteral("order_violations"), double(stats.orderViolations));
+    result.insert(QStringLiteral("sequence_violations"), double(stats.sequenceViolations));
+    result.insert(QStringLiteral("misrouted"), double(stats.misrouted));
+    result.insert(QStringLiteral("drain_seconds"), drainSeconds);
+    result.insert(QStringLiteral("bench_cpu_percent"), benchCpu);
+    QJsonObject latency;
+    latency.insert(QStringLiteral("p50"), ms(stats.latency.percentile(50)));
+    latency.insert(QStringLiteral("p99"), ms(stats.latency.percentile(99)));
+    latency.insert(QStringLiteral("max"), ms(stats.latency.max()));
+    result.insert(QStringLiteral("latency_ms"), latency);
+    if (!stats.errors.empty())
+        result.insert(QStringLiteral("errors"), errorsJson(stats.errors));
+    result.insert(QStringLiteral("series"), series);
+
+    out() << "soak: " << total << " connections in " << m_options.rooms << " rooms for "
+          << runSeconds << " s: sent " << stats.sentTotal << ", delivered "
+          << stats.deliveredInWindow << ", rejoined " << stats.churned << " ("
+          << worker.failedCount() << " failed), lost " << stats.closed << " connections; lost "
+          << lost << " messages (" << stats.sequenceGaps << " in sequence gaps, "
+          << tally.tailMissing << " at the tail, " << tally.unechoed << " never echoed), dup "
+          << stats.duplicates << ", order " << stats.orderViolations << ", seq "
+          << stats.sequenceViolations << "; latency ms p50 " << ms(stats.latency.percentile(50))
+          << " p99 " << ms(stats.latency.percentile(99)) << Qt::endl;
+    for (const auto &[text, count] : stats.errors)
+        out() << "  " << count << " x " << QString::fromStdString(text) << Qt::endl;
+
+    if (!rss.empty()) {
+        QJsonObject memory;
+        double maxRss = 0;
+        for (const auto &point : rss)
+            maxRss = std::max(maxRss, point.second);
+        if (before.ok)
+            memory.insert(QStringLiteral("before_connect_bytes"), double(before.rssBytes));
+        memory.insert(QStringLiteral("first_bytes"), rss.front().second);
+        memory.insert(QStringLiteral("last_bytes"), rss.back().second);
+        memory.insert(QStringLiteral("max_bytes"), maxRss);
+        // The trend after warm-up: the last third's mean against the first third's.
+        std::vector<double> settled;
+        for (const auto &point : rss)
+            if (point.first >= m_options.warmup)
+                settled.push_back(point.second);
+        memory.insert(QStringLiteral("warmup_seconds"), m_options.warmup);
+        memory.insert(QStringLiteral("settled_samples"), int(settled.size()));
+        out() << "server RSS: first " << QString::number(rss.front().second / 1048576.0, 'f', 1)
+              << " MB, last " << QString::number(rss.back().second / 1048576.0, 'f', 1)
+              << " MB, max " << QString::number(maxRss / 1048576.0, 'f', 1) << " MB";
+        if (settled.size() >= 3) {
+            const std::size_t third = settled.size() / 3;
+            double first = 0;
+            double last = 0;
+            for (std::size_t i = 0; i < third; ++i) {
+                first += settled[i];
+                last += settled[settled.size() - 1 - i];
+            }
+            first /= double(third);
+            last /= double(third);
+            const double growth = (last - first) / first * 100.0;
+            // Flat: the last third at most 10 % above the first (allocator noise, churn's
+            // buffers coming and going), a leak grows without bound instead.
+            memory.insert(QStringLiteral("first_third_mean_bytes"), first);
+            memory.insert(QStringLiteral("last_third_mean_bytes"), last);
+            memory.insert(QStringLiteral("growth_percent"), growth);
+            memory.insert(QStringLiteral("flat"), growth <= 10.0);
+            out() << "; after the " << m_options.warmup << " s warm-up the last third's mean is "
+                  << QString::number(growth, 'f', 1) << " % " << (growth >= 0 ? "above" : "below")
+                  << " the first third's: " << (growth <= 10.0 ? "flat" : "NOT flat");
+        } else {
+            memory.insert(QStringLiteral("flat"), QJsonValue());
+            out() << "; too few samples after the warm-up to judge the trend";
+        }
+        out() << Qt::endl;
+        result.insert(QStringLiteral("server_rss"), memory);
+    }
+    m_report.insert(QStringLiteral("result"), result);
+    return true;
+}
+
 bool BenchRunner::run()
 {
     QJsonObject options;
@@ -490,6 +822,12 @@ bool BenchRunner::run()
     options.insert(QStringLiteral("message_bytes"), m_options.messageBytes);
     options.insert(QStringLiteral("threads"), m_options.threads);
     options.insert(QStringLiteral("source_addresses"), m_options.sourceAddresses);
+    if (m_options.scenario == BenchOptions::Scenario::Flood)
+        options.insert(QStringLiteral("flood_reconnect"), m_options.floodReconnect);
+    if (m_options.scenario == BenchOptions::Scenario::Soak) {
+        options.insert(QStringLiteral("churn"), m_options.churn);
+        options.insert(QStringLiteral("sample_interval"), m_options.sampleInterval);
+    }
     if (m_options.nodes.size() > 1) {
         QJsonArray urls;
         for (const BenchOptions::Node &node : m_options.nodes)
@@ -508,6 +846,10 @@ bool BenchRunner::run()
         return runFanout();
     case BenchOptions::Scenario::Connections:
         return runConnections();
+    case BenchOptions::Scenario::Flood:
+        return runFlood();
+    case BenchOptions::Scenario::Soak:
+        return runSoak();
     }
     return false;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Runs one flack-bench scenario: sets up the workers (one epoll loop per thread), drives them
-// through connect, warm-up, measured traffic and drain phases, samples the server through
-// /proc and the bench's own CPU use, and returns every figure as JSON. Lives on main().
+// through connect, warm-up, measured traffic and drain phases (flood: a baseline and a flooded
+// phase; soak: a long run with churn, the server's RSS sampled on the way), samples the server
+// through /proc and the bench's own CPU use, and returns every figure as JSON. Lives on main().
 
 #include "tools/bench/benchworker.h"
 #include "tools/core/benchoptions.h"
@@ -28,10 +29,13 @@ public:
 private:
     bool prepare(int connections);
     bool connectAll(QJsonObject &connectReport);
-    QJsonObject trafficStep(double rate, double warmup, double duration);
+    // flood: the flooder sends from the start of the measured window on.
+    QJsonObject trafficStep(double rate, double warmup, double duration, bool flood = false);
     bool runFanout();
     bool runRamp();
     bool runConnections();
+    bool runFlood();
+    bool runSoak();
     void parallel(const std::function<void(BenchWorker &)> &job);
 
     BenchOptions m_options;

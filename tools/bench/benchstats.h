@@ -41,9 +41,17 @@ struct BenchStats
     std::uint64_t misrouted = 0;       // a message of another room's sender
     std::uint64_t foreignMessages = 0; // chat_message without a bench payload
     std::uint64_t closed = 0;          // connections lost
-    LatencyHistogram latency;          // send -> receive, measured messages
-    Deliveries sameNode;               // sender and receiver on the same node
-    Deliveries crossNode;              // on different nodes
+    // Events a connection's chat skipped between two it received: on one node every member
+    // gets every event of its chat from its own joined on, each one sequence above the last.
+    std::uint64_t sequenceGaps = 0;
+    std::uint64_t churned = 0;             // soak: connections closed on purpose to rejoin
+    std::uint64_t floodSent = 0;           // flood: the flooder's messages written to its socket
+    std::uint64_t floodDelivered = 0;      // flood: deliveries of them to the normal members
+    LatencyHistogram latencyWhileFlooding; // measured messages sent while the flooder was on
+    LatencyHistogram intervalLatency;      // soak: since the runner's last sample (not merged)
+    LatencyHistogram latency;              // send -> receive, measured messages
+    Deliveries sameNode;                   // sender and receiver on the same node
+    Deliveries crossNode;                  // on different nodes
     std::map<std::string, std::uint64_t> errors;
 
     void merge(const BenchStats &other)
@@ -59,6 +67,11 @@ struct BenchStats
         misrouted += other.misrouted;
         foreignMessages += other.foreignMessages;
         closed += other.closed;
+        sequenceGaps += other.sequenceGaps;
+        churned += other.churned;
+        floodSent += other.floodSent;
+        floodDelivered += other.floodDelivered;
+        latencyWhileFlooding.merge(other.latencyWhileFlooding);
         latency.merge(other.latency);
         sameNode.merge(other.sameNode);
         crossNode.merge(other.crossNode);

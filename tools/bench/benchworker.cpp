@@ -25,6 +25,11 @@ constexpr std::int64_t kKeepAliveNs = 20 * kSecond; // protocol: ping after 20 s
 constexpr std::size_t kReadBufferBytes = 256 * 1024;
 constexpr std::size_t kMaxHandshakeBytes = 16 * 1024;
 constexpr int kMaxEvents = 512;
+// The flooder keeps this much queued for its socket: enough that every write fills what the
+// socket takes, bounded so a throttled flooder does not grow the bench without end.
+constexpr std::size_t kFloodQueueBytes = 256 * 1024;
+// A churn pass looks at this many connections at most for ones that can leave now.
+constexpr std::size_t kChurnScan = 256;
 
 bool startsWith(std::string_view text, std::string_view prefix)
 {
@@ -76,6 +81,15 @@ void BenchWorker::addConnection(std::uint32_t index, std::uint32_t room, std::in
                                 "r" + std::to_string(room) +
                                 R"(","mime_type":"text/plain","message":")";
     m_connections.push_back(std::move(c));
+}
+
+void BenchWorker::addFlooder(std::uint32_t index, std::uint32_t room, std::int32_t sender)
+{
+    addConnection(index, room, -1);
+    BenchConnection &c = m_connections.back();
+    c.sender = sender;
+    c.flooder = true;
+    m_flooders.push_back(std::uint32_t(m_connections.size() - 1));
 }
 
 std::uint32_t BenchWorker::nextMask()
@@ -291,6 +305,9 @@ std::size_t BenchWorker::consume(BenchConnection &c, std::string_view data)
         case WsFrame::Pong:
             break;
         case WsFrame::Close:
+            if (c.flooder && m_flood.closeCode == 0 && payload.size() >= 2)
+                m_flood.closeCode =
+                    (int(std::uint8_t(payload[0])) << 8) | int(std::uint8_t(payload[1]));
             fail(c, "close frame from the server");
             break;
         }
@@ -332,6 +349,16 @@ void BenchWorker::onRecord(BenchConnection &c, std::string_view json)
     if (record == "protocol_error") {
         std::string_view code;
         RecordScanner::stringField(json, "code", code);
+        if (c.flooder) {
+            // Expected for a flooder: note it and read on to the close frame that follows.
+            if (code == "CHAT_LIMIT-005")
+                ++m_flood.limitedConnections;
+            if (m_flood.errorNs == 0) {
+                m_flood.errorNs = m_nowNs;
+                m_flood.errorCode.assign(code);
+            }
+            return;
+        }
         fail(c, "protocol_error " + std::string(code));
         return;
     }
@@ -365,27 +392,38 @@ void BenchWorker::checkSequence(BenchConnection &c, std::string_view json)
     }
     if (c.hasSequence && sequence <= c.lastSequence)
         ++m_stats.sequenceViolations;
+    else if (c.hasSequence && sequence > c.lastSequence + 1)
+        m_stats.sequenceGaps += std::uint64_t(sequence - c.lastSequence - 1);
     c.hasSequence = true;
     c.lastSequence = sequence;
+    if (m_roomSequence.size() <= c.room)
+        m_roomSequence.resize(c.room + 1, 0);
+    m_roomSequence[c.room] = std::max(m_roomSequence[c.room], sequence);
 }
 
 void BenchWorker::onChatMessage(BenchConnection &c, std::string_view json)
 {
     checkSequence(c, json);
+    if (c.flooder)
+        return; // what the flooder receives is not the members' figures
     std::string_view text;
     BenchPayload payload;
     if (!RecordScanner::stringField(json, "message", text) || !BenchPayload::parse(text, payload)) {
         ++m_stats.foreignMessages;
         return;
     }
+    const bool fromFlooder =
+        m_target.floodSender >= 0 && payload.sender == std::uint32_t(m_target.floodSender);
     const bool inWindow = m_nowNs >= m_windowFromNs && m_nowNs < m_windowToNs;
-    if (inWindow)
+    if (inWindow && !fromFlooder)
         ++m_stats.deliveredInWindow;
     const auto perRoom = std::uint32_t(m_target.sendersPerRoom);
     if (perRoom == 0 || payload.sender / perRoom != c.room) {
         ++m_stats.misrouted;
         return;
     }
+    if (c.sender >= 0 && payload.sender == std::uint32_t(c.sender))
+        c.echoedCounter = std::max(c.echoedCounter, payload.counter);
     // Only a sender of this room (checked above) has a known node.
     BenchStats::Deliveries *split = nullptr;
     if (m_target.cluster()) {
@@ -403,11 +441,21 @@ void BenchWorker::onChatMessage(BenchConnection &c, std::string_view json)
         ++m_stats.orderViolations; // late, or a duplicate of an older one: either is a fault
     else
         last = payload.counter;
+    if (fromFlooder) {
+        ++m_stats.floodDelivered;
+        return;
+    }
     if (payload.sendTimeNs >= m_windowFromNs && payload.sendTimeNs < m_windowToNs) {
         const std::int64_t latency = m_nowNs - payload.sendTimeNs;
         ++m_stats.received;
         m_target.measuredReceived.fetch_add(1, std::memory_order_relaxed);
         m_stats.latency.record(latency);
+        if (m_target.skipMissedSends)
+            m_stats.intervalLatency.record(latency); // soak's per-interval figures
+        // Sent while the flooder was still connected (it may be closed for flooding).
+        if (m_floodFromNs != 0 && payload.sendTimeNs >= m_floodFromNs &&
+            (m_flood.closedNs == 0 || payload.sendTimeNs < m_flood.closedNs))
+            m_stats.latencyWhileFlooding.record(latency);
         if (split) {
             ++split->received;
             split->latency.record(latency);
@@ -416,8 +464,9 @@ void BenchWorker::onChatMessage(BenchConnection &c, std::string_view json)
 }
 
 void BenchWorker::startStep(std::int64_t startNs, double ratePerSender, std::int64_t windowFromNs,
-                            std::int64_t windowToNs)
+                            std::int64_t windowToNs, std::int64_t floodFromNs)
 {
+    m_floodFromNs = floodFromNs;
     m_scheduleStartNs = startNs;
     m_rate = ratePerSender;
     m_windowFromNs = windowFromNs;
@@ -437,6 +486,8 @@ void BenchWorker::sendDue(std::int64_t now)
         if (c.state != BenchConnection::State::Ready)
             continue;
         const auto due = std::uint64_t(elapsed * m_rate + c.scheduleOffset);
+        if (m_target.skipMissedSends && due > c.sentInStep + 1)
+            c.sentInStep = due - 1;
         if (c.sentInStep >= due)
             continue;
         const std::string &prefix = m_messagePrefix[c.room];
@@ -466,6 +517,134 @@ void BenchWorker::sendDue(std::int64_t now)
     }
 }
 
+void BenchWorker::floodDue(std::int64_t now)
+{
+    for (const std::uint32_t i : m_flooders) {
+        BenchConnection &c = m_connections[i];
+        if (m_target.floodReconnect && (c.state == BenchConnection::State::Closed ||
+                                        c.state == BenchConnection::State::Failed)) {
+            // What an attacker does once closed: come straight back and go on.
+            ++m_flood.reconnects;
+            c.state = BenchConnection::State::Idle;
+            c.writeArmed = false;
+            c.hasSequence = false;
+            c.fragmented = false;
+            c.pendingPings = 0;
+            c.in.clear();
+            c.out.clear();
+            c.fragment.clear();
+            startConnection(c);
+            continue;
+        }
+        if (c.state != BenchConnection::State::Ready)
+            continue;
+        // As fast as the socket takes: top the queue up whenever the socket has drained it
+        // below the bound; TCP backpressure from the server is what paces this.
+        if (c.out.size() >= kFloodQueueBytes)
+            continue;
+        const std::string &prefix = m_messagePrefix[c.room];
+        while (c.out.size() < kFloodQueueBytes) {
+            m_json.assign(prefix);
+            BenchPayload{std::uint32_t(c.sender), ++c.sentCounter, now}.appendTo(
+                m_json, std::size_t(m_target.messageBytes));
+            m_json.append("\"}");
+            sendFrame(c, WsFrame::Text, m_json);
+            ++m_stats.floodSent;
+        }
+        flush(c);
+    }
+}
+
+void BenchWorker::startChurn(double fractionPerSecond, std::int64_t startNs)
+{
+    m_churnPerSecond = fractionPerSecond * double(m_connections.size());
+    m_churnStartNs = startNs;
+    m_churnDone = 0;
+}
+
+void BenchWorker::churnDue(std::int64_t now)
+{
+    if (m_churnPerSecond <= 0 || m_connections.empty())
+        return;
+    const auto due =
+        std::uint64_t(double(now - m_churnStartNs) / double(kSecond) * m_churnPerSecond);
+    std::size_t scanned = 0;
+    while (m_churnDone < due && scanned < kChurnScan) {
+        BenchConnection &c = m_connections[m_churnCursor];
+        m_churnCursor = (m_churnCursor + 1) % m_connections.size();
+        ++scanned;
+        // Only a connection with nothing of its own in flight leaves: then every message it
+        // sent must have come back to it, and a missing echo is a loss, not a race.
+        if (c.state != BenchConnection::State::Ready || c.echoedCounter != c.sentCounter ||
+            !c.out.empty())
+            continue;
+        rejoin(c);
+        ++m_churnDone;
+        ++m_stats.churned;
+    }
+}
+
+void BenchWorker::rejoin(BenchConnection &c)
+{
+    // An abrupt close, as when a person's network drops; the server sends the room a left.
+    ::close(c.fd);
+    c.fd = -1;
+    --m_ready;
+    c.state = BenchConnection::State::Idle;
+    c.writeArmed = false;
+    c.hasSequence = false; // a new session sees its chat from its new joined on
+    c.fragmented = false;
+    c.pendingPings = 0;
+    c.in.clear();
+    c.out.clear();
+    c.fragment.clear();
+    startConnection(c);
+}
+
+bool BenchWorker::soakSettled() const
+{
+    if (m_inFlight > 0)
+        return false;
+    for (const BenchConnection &c : m_connections) {
+        if (c.state != BenchConnection::State::Ready)
+            continue;
+        if (c.echoedCounter != c.sentCounter)
+            return false;
+        if (c.hasSequence && c.room < m_roomSequence.size() &&
+            c.lastSequence < m_roomSequence[c.room])
+            return false;
+    }
+    return true;
+}
+
+void BenchWorker::drainSoak(std::int64_t deadlineNs)
+{
+    m_churnPerSecond = 0;
+    while (true) {
+        m_nowNs = nowNs();
+        if (m_nowNs >= deadlineNs || soakSettled())
+            break;
+        keepAlive(m_nowNs);
+        pump(5);
+    }
+}
+
+BenchWorker::SoakTally BenchWorker::soakTally() const
+{
+    SoakTally tally;
+    for (const BenchConnection &c : m_connections) {
+        if (c.state != BenchConnection::State::Ready)
+            continue;
+        ++tally.ready;
+        if (c.sentCounter > c.echoedCounter)
+            tally.unechoed += c.sentCounter - c.echoedCounter;
+        if (c.hasSequence && c.room < m_roomSequence.size() &&
+            c.lastSequence < m_roomSequence[c.room])
+            tally.tailMissing += std::uint64_t(m_roomSequence[c.room] - c.lastSequence);
+    }
+    return tally;
+}
+
 void BenchWorker::keepAlive(std::int64_t now)
 {
     if (now - m_lastKeepAliveNs < kSecond)
@@ -486,8 +665,12 @@ void BenchWorker::run(std::int64_t untilNs, bool sending)
         m_nowNs = nowNs();
         if (m_nowNs >= untilNs)
             break;
-        if (sending)
+        if (sending) {
             sendDue(m_nowNs);
+            if (m_floodFromNs != 0 && m_nowNs >= m_floodFromNs)
+                floodDue(m_nowNs);
+            churnDue(m_nowNs);
+        }
         keepAlive(m_nowNs);
         // Sending needs ~1 ms schedule resolution; holding idle does not.
         const std::int64_t leftMs = (untilNs - m_nowNs) / 1'000'000;
@@ -557,7 +740,17 @@ void BenchWorker::flush(BenchConnection &c)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        fail(c, std::string("send: ") + std::strerror(errno));
+        const std::string error = std::string("send: ") + std::strerror(errno);
+        // A server that closes a connection says why first (protocol_error, close frame);
+        // those bytes may still wait unread here, so read them before giving up on it.
+        if (!m_readingAfterSendError) {
+            m_readingAfterSendError = true;
+            c.out.clear();
+            onReadable(c);
+            m_readingAfterSendError = false;
+        }
+        if (c.fd >= 0)
+            fail(c, error);
         return;
     }
     setWriteInterest(c, !c.out.empty());
@@ -579,6 +772,20 @@ void BenchWorker::fail(BenchConnection &c, const std::string &reason)
     if (c.fd >= 0) {
         ::close(c.fd); // also removes it from the epoll set
         c.fd = -1;
+    }
+    if (c.flooder) {
+        // Its close is the flood scenario's result, not a lost connection.
+        if (m_flood.closedNs == 0) {
+            m_flood.closedNs = m_nowNs;
+            m_flood.closeReason = reason;
+        }
+        if (c.state == BenchConnection::State::Ready) {
+            --m_ready;
+            c.state = BenchConnection::State::Closed;
+            c.in.clear();
+            c.out.clear();
+            return;
+        }
     }
     switch (c.state) {
     case BenchConnection::State::Ready:

@@ -19,6 +19,10 @@ const char *BenchOptions::scenarioName(Scenario scenario)
         return "connections";
     case Scenario::Ramp:
         return "ramp";
+    case Scenario::Flood:
+        return "flood";
+    case Scenario::Soak:
+        return "soak";
     }
     return "?";
 }
@@ -36,6 +40,16 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         "  ramp         fanout, the rate multiplied by --ramp-factor each step until p99 exceeds\n"
         "               --p99-bound-ms or deliveries fall behind; reports the best sustained "
         "step.\n"
+        "  flood        one room of --members normal members (default 50) each sending --rate\n"
+        "               msgs/s (default 2), plus one flooder. A baseline phase, then the same\n"
+        "               phase with the flooder sending as fast as its socket takes; reports the\n"
+        "               members' latency p50/p99 in both, missing deliveries, the flooder's\n"
+        "               accepted rate and whether and when it got CHAT_LIMIT-005.\n"
+        "  soak         --connections (default 10000) in --rooms (default 500), each sending\n"
+        "               --rate msgs/s (default 0.1) for --duration s (default 600) while\n"
+        "               --churn of them (default 0.01 per second) disconnect and rejoin;\n"
+        "               reports lost messages (by each room's sequence and each sender's echo)\n"
+        "               and, with --server-pid, the server's RSS every --sample-interval s.\n"
         "A cluster is not a scenario of its own: give fanout or ramp one --url per node\n"
         "(comma-separated, or --url repeated). Each room's members are spread round-robin\n"
         "over the nodes (each room starting one node further, so its senders spread too),\n"
@@ -43,7 +57,7 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         "and receiver on the same --url) and cross-node: deliveries/s, missing, latency\n"
         "p50/p99/max. --server-pid then samples that one node's process only."));
     parser.addPositionalArgument(QStringLiteral("scenario"),
-                                 QStringLiteral("fanout | connections | ramp"));
+                                 QStringLiteral("fanout | connections | ramp | flood | soak"));
     const auto opt = [&](const QString &name, const QString &help, const QString &valueName,
                          const QString &def) {
         QCommandLineOption option(name, help, valueName, def);
@@ -118,6 +132,19 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
     const auto prefix =
         opt(QStringLiteral("chat-prefix"),
             QStringLiteral("Chat name prefix (default bench<pid>-)."), QStringLiteral("text"), {});
+    const auto churnOption =
+        opt(QStringLiteral("churn"),
+            QStringLiteral("Soak: fraction of the connections that disconnect and rejoin each "
+                           "second (default 0.01)."),
+            QStringLiteral("f"), QStringLiteral("0.01"));
+    const auto sampleOption =
+        opt(QStringLiteral("sample-interval"),
+            QStringLiteral("Soak: seconds between samples of the server's RSS (default 10)."),
+            QStringLiteral("s"), QStringLiteral("10"));
+    const QCommandLineOption floodReconnectOption(
+        QStringLiteral("flood-reconnect"),
+        QStringLiteral("Flood: the flooder connects again each time the server closes it."));
+    parser.addOption(floodReconnectOption);
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -136,7 +163,8 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
-        result.error = QStringLiteral("give exactly one scenario: fanout, connections or ramp");
+        result.error =
+            QStringLiteral("give exactly one scenario: fanout, connections, ramp, flood or soak");
         return result;
     }
     if (positional.first() == u"fanout")
@@ -145,6 +173,10 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
         scenario = Scenario::Connections;
     else if (positional.first() == u"ramp")
         scenario = Scenario::Ramp;
+    else if (positional.first() == u"flood")
+        scenario = Scenario::Flood;
+    else if (positional.first() == u"soak")
+        scenario = Scenario::Soak;
     else {
         result.error = QStringLiteral("unknown scenario: ") + positional.first();
         return result;
@@ -181,7 +213,10 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
     }
     // Connections measures one server's memory per connection through --server-pid; spread
     // over nodes that figure would mean nothing, so it takes one node.
-    if (nodes.size() > 1 && scenario == Scenario::Connections) {
+    // So do flood and soak: their figures (the flooder's limit, RSS over time, loss by a
+    // room's sequence, which has no gaps only within one node) are one server's.
+    if (nodes.size() > 1 && (scenario == Scenario::Connections || scenario == Scenario::Flood ||
+                             scenario == Scenario::Soak)) {
         result.error = QStringLiteral("several --url (a cluster) work with fanout and ramp only");
         return result;
     }
@@ -228,9 +263,51 @@ BenchOptions::ParseResult BenchOptions::parse(const QStringList &arguments)
     intValue(concurrency, 1, connectConcurrency);
     doubleValue(connectTimeoutOption, 1, connectTimeout);
     intValue(pid, 0, serverPid);
+    doubleValue(churnOption, 0, churn);
+    doubleValue(sampleOption, 0.1, sampleInterval);
     if (!ok)
         return result;
-    if (this->senders > this->members) {
+    // Flood and soak are shaped differently from fanout: what a person sends, not a load
+    // step. Their own defaults apply to what was not given.
+    floodReconnect = parser.isSet(floodReconnectOption);
+    if (scenario == Scenario::Flood) {
+        if (!parser.isSet(rate))
+            this->rate = 2;
+        if (parser.isSet(rooms) && this->rooms != 1) {
+            result.error = QStringLiteral("flood runs in one room: --rooms must be 1");
+            return result;
+        }
+        this->rooms = 1;
+        this->senders = this->members; // every normal member sends
+    }
+    if (scenario == Scenario::Soak) {
+        if (!parser.isSet(rate))
+            this->rate = 0.1;
+        if (!parser.isSet(rooms))
+            this->rooms = 500;
+        if (!parser.isSet(connectionCount))
+            connections = 10000;
+        if (!parser.isSet(duration))
+            this->duration = 600;
+        // RSS while the first connections' buffers and the allocator settle is not the trend.
+        if (!parser.isSet(warmup))
+            this->warmup = 60;
+        if (churn > 1) {
+            result.error = QStringLiteral("--churn must be at most 1 (all connections per second)");
+            return result;
+        }
+        if (this->rooms > connections) {
+            result.error = QStringLiteral("--rooms cannot exceed --connections");
+            return result;
+        }
+    }
+    // Both check loss with one thread's view of every connection (a room's highest sequence,
+    // the flooder's close): one event loop is plenty for their rates.
+    if ((scenario == Scenario::Flood || scenario == Scenario::Soak) && threads != 1) {
+        result.error = QStringLiteral("flood and soak run on one thread: --threads must be 1");
+        return result;
+    }
+    if (scenario != Scenario::Flood && this->senders > this->members) {
         result.error = QStringLiteral("--senders cannot exceed --members");
         return result;
     }
