@@ -6,6 +6,7 @@
 #include "shared/clientrecordencoder.h"
 #include "tests/support/crowd.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/processmemory.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
 
@@ -19,24 +20,12 @@ using flack::test::Crowd;
 using flack::test::maskedFrame;
 using flack::test::maskedTextFrame;
 using flack::test::NonReadingClient;
+using flack::test::residentKiB;
 using flack::test::ServerProcess;
 using flack::test::WsTestClient;
 namespace protocol = flack::protocol;
 
 namespace {
-
-// Resident memory of a process, in KiB (0 if unreadable).
-qint64 residentKiB(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return 0;
-}
 
 QByteArray chatMessage(QStringView chat, qsizetype textLength)
 {
@@ -88,7 +77,7 @@ private Q_SLOTS:
         qInfo("reset after %lld KB of pings; server RSS peak +%lld KiB", sent >> 10,
               rssPeak - rssBefore);
         // At most twice the cap waits for a reader, plus one read's worth of pongs.
-        QVERIFY2(rssPeak - rssBefore < 48 * 1024,
+        QVERIFY2(rssPeak - rssBefore < flack::test::kBoundedGrowthKiB,
                  qPrintable(QStringLiteral("server RSS grew by %1 KiB").arg(rssPeak - rssBefore)));
         WsTestClient fresh;
         QVERIFY(fresh.open(server.chatUrl()));

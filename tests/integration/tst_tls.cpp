@@ -6,6 +6,7 @@
 #include "shared/clientrecordencoder.h"
 #include "tests/support/localcluster.h"
 #include "tests/support/rawclient.h"
+#include "tests/support/processmemory.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
 
@@ -27,6 +28,7 @@
 using namespace Qt::StringLiterals;
 using flack::test::LocalCluster;
 using flack::test::maskedTextFrame;
+using flack::test::residentKiB;
 using flack::test::ServerProcess;
 using flack::test::WsTestClient;
 namespace protocol = flack::protocol;
@@ -36,19 +38,6 @@ namespace {
 // The server's handshake deadline in these tests: long enough for a loaded machine to finish a
 // real handshake, short enough to wait for a stalled one.
 constexpr int kHandshakeTimeoutMs = 1500;
-
-// Resident memory of a process, in KiB (0 if unreadable).
-qint64 residentKiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return 0;
-}
 
 // Runs openssl in dir, bounded in time; the output on failure.
 bool openssl(const QString &dir, const QStringList &arguments, QByteArray *output)
@@ -436,7 +425,7 @@ private Q_SLOTS:
                            .arg((rssPeak - rssBefore) >> 10)));
         qInfo("sent %lld KiB of pings before the hang-up, RSS peak +%lld KiB", sent >> 10,
               rssPeak - rssBefore);
-        QVERIFY2(rssPeak - rssBefore < 48 * 1024,
+        QVERIFY2(rssPeak - rssBefore < flack::test::kBoundedGrowthKiB,
                  qPrintable(u"server RSS grew by %1 KiB"_s.arg(rssPeak - rssBefore)));
         QCOMPARE(server.terminate(), 0);
     }
