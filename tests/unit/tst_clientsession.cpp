@@ -75,6 +75,30 @@ class TestClientSession : public QObject
         ClientSession session;
     };
 
+    // A reader with a 1000-byte queue limit and a 50 ms grace period in "lobby", where Bo has
+    // posted until more than `queued` bytes wait for it (the fake transport never drains).
+    struct BacklogFixture
+    {
+        static SessionLimits limits()
+        {
+            SessionLimits limits;
+            limits.maxQueuedBytes = 1000;
+            limits.slowReaderGraceMs = 50;
+            return limits;
+        }
+        explicit BacklogFixture(qint64 queued)
+            : f(limits()), bo(u"Bo"_s, u"b"_s, &f.directory.connections())
+        {
+            f.login();
+            f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
+            f.directory.open(u"lobby"_s)->join(&bo);
+            while (f.transport.queued <= queued)
+                f.directory.open(u"lobby"_s)->post(&bo, u"text/plain"_s, QString(100, u'x'));
+        }
+        Fixture f;
+        flack::test::FakeMember bo;
+    };
+
 private Q_SLOTS:
     void handshakeAndAuthentication()
     {
@@ -440,16 +464,9 @@ private Q_SLOTS:
     // period is.
     void overTheQueueLimitAReaderGetsAGracePeriod()
     {
-        SessionLimits limits;
-        limits.maxQueuedBytes = 1000;
-        limits.slowReaderGraceMs = 50;
-        Fixture f(limits);
-        f.login();
-        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
-        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
-        f.directory.open(u"lobby"_s)->join(&bo);
-        while (f.transport.queued <= 1200)
-            f.directory.open(u"lobby"_s)->post(&bo, u"text/plain"_s, QString(100, u'x'));
+        BacklogFixture b(1200);
+        Fixture &f = b.f;
+        flack::test::FakeMember &bo = b.bo;
         QCoreApplication::processEvents();
         QVERIFY(!f.transport.aborted);
         QVERIFY(f.session.backlogUnderReview());
@@ -461,16 +478,9 @@ private Q_SLOTS:
 
     void aReaderThatDrainsItsBurstStays()
     {
-        SessionLimits limits;
-        limits.maxQueuedBytes = 1000;
-        limits.slowReaderGraceMs = 50;
-        Fixture f(limits);
-        f.login();
-        f.session.handleTextMessage(text(protocol::encodeJoinChat(u"lobby")));
-        flack::test::FakeMember bo(u"Bo"_s, u"b"_s, &f.directory.connections());
-        f.directory.open(u"lobby"_s)->join(&bo);
-        while (f.transport.queued <= 1800)
-            f.directory.open(u"lobby"_s)->post(&bo, u"text/plain"_s, QString(100, u'x'));
+        BacklogFixture b(1800);
+        Fixture &f = b.f;
+        flack::test::FakeMember &bo = b.bo;
         QVERIFY(f.session.backlogUnderReview());
         f.transport.queued = 300; // the socket wrote most of it
         QTRY_VERIFY_WITH_TIMEOUT(!f.session.backlogUnderReview(), 10000);
