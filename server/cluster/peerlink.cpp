@@ -158,7 +158,8 @@ PeerLink::~PeerLink()
     if (m_socket->state() == QAbstractSocket::ClosingState) {
         // A graceful close (Leaving, Refused) is still flushing: the socket outlives us and
         // deletes itself once it's done, or when the grace timer started in finish() resets it.
-        m_socket->setParent(nullptr);
+        // It stays with our owner, so a node that quits meanwhile still frees it.
+        m_socket->setParent(parent());
         connect(m_socket, &QAbstractSocket::disconnected, m_socket, &QObject::deleteLater);
     }
 }

@@ -470,7 +470,7 @@ private Q_SLOTS:
         QVERIFY2(refused.match(QString::fromUtf8(node.output())).hasMatch(),
                  node.output().constData());
         QVERIFY2(!node.output().contains("node rogue up"), node.output().constData());
-        QCOMPARE(rogue.terminate(), 0);
+        QVERIFY2(rogue.terminate() == 0, rogue.output().constData());
         QCOMPARE(cluster.terminate(1), 0);
     }
 

@@ -207,6 +207,7 @@ private slots:
     void deleteLaterFromDownHandler();
     void refusedDialGoesDown();
     void closeFlushesWhatIsQueued();
+    void aClosingSocketDiesWithTheLinksOwner();
     void badOwnSettingsGoDownWithoutConnecting();
     void logsNameTheAddressAndNeverTheSecret();
 };
@@ -617,6 +618,40 @@ void TestPeerLink::closeFlushesWhatIsQueued()
     QCOMPARE(server.recorder().frames.last().payload, QByteArray(10000, 't'));
     // A plain close, not a leave.
     QVERIFY(!server.recorder().events.contains(u"leaving"_s));
+}
+
+// A link deleted while its socket still flushes a graceful close leaves the socket behind
+// to finish; the socket must still belong to the link's owner, or a node that exits then
+// (SIGTERM: leave, then quit) leaks it.
+void TestPeerLink::aClosingSocketDiesWithTheLinksOwner()
+{
+    PeerLinkSettings settings = settingsFor(u"node-b"_s);
+    settings.maxQueuedBytes = 64 * 1024 * 1024;
+    settings.peerTimeoutMs = 60000;
+    auto owner = std::make_unique<QObject>();
+    PeerLink *link = nullptr;
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost));
+    connect(&listener, &QTcpServer::newConnection, this, [&] {
+        link = new PeerLink(listener.nextPendingConnection(), settings, owner.get());
+    });
+    ScriptedPeer peer(u"node-a"_s);
+    peer.connectTo(listener.serverPort());
+    QTRY_VERIFY_WITH_TIMEOUT(link && link->state() == LinkState::Up && peer.authenticated(),
+                             kDeadlineMs);
+    peer.stopReading();
+    // More than the kernel's loopback buffers take, so the close can't complete at once.
+    const QByteArray payload(64 * 1024, 'p');
+    for (int i = 0; i < 256; ++i)
+        QVERIFY(link->send(16, payload));
+    QPointer<QTcpSocket> socket = link->findChild<QTcpSocket *>();
+    QVERIFY(socket);
+    link->close(u"done here"_s);
+    QCOMPARE(socket->state(), QAbstractSocket::ClosingState);
+    delete link;
+    QVERIFY2(socket, "the closing socket should outlive its link");
+    owner.reset();
+    QVERIFY2(!socket, "the closing socket outlived the link's owner");
 }
 
 void TestPeerLink::badOwnSettingsGoDownWithoutConnecting()
