@@ -15,7 +15,8 @@ namespace flack::server::net {
 ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDirectory *directory,
                            QObject *parent)
     : QObject(parent), m_settings(settings), m_directory(directory),
-      m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode)
+      m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode),
+      m_rateMemory(settings.limits.maxMessagesPerSecond, settings.limits.messageBurst)
 {
     // Handshakes are taken off the server as soon as they complete, so this only guards
     // against bursts; Qt's default of 30 would refuse busy moments.
@@ -40,8 +41,8 @@ ChatEndpoint::~ChatEndpoint()
 {
     // Sessions leave their rooms as they die; do it while the directory still exists.
     const auto sessions = std::exchange(m_sessions, {});
-    for (const auto &[session, transport] : sessions)
-        delete transport;
+    for (const auto &[session, live] : sessions)
+        delete live.transport;
 }
 
 void ChatEndpoint::accept(QTcpSocket *socket)
@@ -78,6 +79,8 @@ void ChatEndpoint::onNewConnection()
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         session->setUserIdSigner(m_settings.userIds.get());
+        QByteArray addressKey = ConnectionAdmission::addressKey(socket->peerAddress());
+        session->startRateFrom(m_rateMemory.startingTokensMilli(addressKey, m_clock.elapsed()));
         transport->attach(session);
         connect(session, &sessions::ClientSession::finished, this,
                 [this, session] { onSessionFinished(session); });
@@ -87,7 +90,7 @@ void ChatEndpoint::onNewConnection()
                 [tcp = QPointer<QTcpSocket>(tcpSocket)] {
                     ConnectionAdmission::markEstablished(tcp.data());
                 });
-        m_sessions.emplace(session, transport);
+        m_sessions.emplace(session, LiveSession{transport, std::move(addressKey)});
         m_authDeadlines.push_back({session, m_clock.elapsed() + m_settings.authTimeoutMs});
         if (!m_authTimer.isActive())
             m_authTimer.start(m_settings.authTimeoutMs);
@@ -113,8 +116,10 @@ void ChatEndpoint::onSessionFinished(sessions::ClientSession *session)
     const auto found = m_sessions.find(session);
     if (found == m_sessions.end())
         return;
+    m_rateMemory.remember(found->second.addressKey, session->rateTokensMilli(),
+                          m_clock.elapsed());
     // finished() is emitted from inside the socket's signal handling: delete later.
-    found->second->deleteLater();
+    found->second.transport->deleteLater();
     m_sessions.erase(found);
     if (m_shuttingDown && m_sessions.empty())
         Q_EMIT drained();

@@ -1,13 +1,15 @@
 #pragma once
 // The /chat-server endpoint: finishes websocket handshakes (QWebSocketServer in
 // handleConnection mode, so it shares the HTTP port), creates one ClientSession per socket,
-// applies the per-connection limits, closes sessions that don't authenticate in time
+// applies the per-connection limits (a new connection's message rate carries on from what
+// recent ones from its address left), closes sessions that don't authenticate in time
 // (CHAT_LIMIT-006), reaps idle sessions and closes everyone on shutdown.
 // The listener reaches it through its route for /chat-server (as a WebSocketEndpoint).
 // Lives on the main thread; owned by ServerApplication.
 
 #include "server/net/websocketendpoint.h"
 // Complete, not forward-declared: QPointer needs to know it is a QObject.
+#include "server/sessions/addressratememory.h"
 #include "server/sessions/clientsession.h"
 #include "server/sessions/sessionlimits.h"
 
@@ -93,8 +95,15 @@ private:
     std::deque<AuthDeadline> m_authDeadlines;
     QElapsedTimer m_clock;
     QTimer m_authTimer;
-    // Each live session and the transport that owns it.
-    std::unordered_map<sessions::ClientSession *, WebSocketTransport *> m_sessions;
+    // Each live session, the transport that owns it, and its peer's address key.
+    struct LiveSession
+    {
+        WebSocketTransport *transport;
+        QByteArray addressKey;
+    };
+    std::unordered_map<sessions::ClientSession *, LiveSession> m_sessions;
+    // What ended sessions left of their message rate, by address: a reconnect doesn't refill.
+    sessions::AddressRateMemory m_rateMemory;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
     bool m_shuttingDown = false;

@@ -56,6 +56,11 @@ public:
     // With a signer (--signed-user-ids), an authenticate may reclaim only an id it issued;
     // any other gets a fresh one. Borrowed: it outlives the session.
     void setUserIdSigner(const UserIdSigner *signer) { m_userIds = signer; }
+    // The message rate's bucket, in thousandths of a token: what this connection has left
+    // (read when it ends), and where it starts (set before its first frame; see
+    // AddressRateMemory).
+    qint64 rateTokensMilli() { return m_throttle.tokensMilli(); }
+    void startRateFrom(qint64 tokensMilli) { m_throttle.startFrom(tokensMilli); }
 
     // Server-initiated ends.
     void closeIdle();

@@ -47,6 +47,10 @@ public:
     void stop();
 
     qsizetype heldFrames() const { return m_held.size(); }
+    // The rate's bucket, in thousandths of a token (see MessageRateLimiter): read when the
+    // connection ends, set before its first frame to carry on from an earlier connection.
+    qint64 tokensMilli() { return m_limiter.tokensMilli(now()); }
+    void startFrom(qint64 tokensMilli) { m_limiter.setTokensMilli(tokensMilli, now()); }
 
 private:
     qint64 now() const { return m_clock.elapsed(); }

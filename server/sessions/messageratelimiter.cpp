@@ -41,4 +41,16 @@ qint64 MessageRateLimiter::msUntilToken(qint64 nowMs)
     return (missing + m_perSecond - 1) / m_perSecond;
 }
 
+qint64 MessageRateLimiter::tokensMilli(qint64 nowMs)
+{
+    refill(nowMs);
+    return m_tokensMilli;
+}
+
+void MessageRateLimiter::setTokensMilli(qint64 tokensMilli, qint64 nowMs)
+{
+    m_tokensMilli = std::clamp<qint64>(tokensMilli, 0, m_capacityMilli);
+    m_lastMs = std::max(m_lastMs, nowMs);
+}
+
 } // namespace flack::server::sessions

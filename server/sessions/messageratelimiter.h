@@ -20,6 +20,12 @@ public:
     // Milliseconds until a token is available (0: one is available now).
     qint64 msUntilToken(qint64 nowMs);
 
+    // What the bucket holds, in thousandths of a token, refilled up to nowMs; and setting it
+    // (clamped to [0, capacity]), so a bucket can carry on where another left off.
+    qint64 tokensMilli(qint64 nowMs);
+    void setTokensMilli(qint64 tokensMilli, qint64 nowMs);
+    qint64 capacityMilli() const { return m_capacityMilli; }
+
 private:
     void refill(qint64 nowMs);
 

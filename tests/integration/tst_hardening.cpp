@@ -11,6 +11,7 @@
 #include "tests/support/wstestclient.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QTest>
@@ -289,6 +290,73 @@ private Q_SLOTS:
         }
         QVERIFY(expected > 20);
         QVERIFY2(expected < sent, "everything the flooder sent was let through");
+        QVERIFY(reader.isConnected());
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    // A reconnect used to bring a full burst: a flooder that reconnected each time its bucket
+    // was empty sent at its reconnect rate (22,869 msgs/s in `flack-bench flood
+    // --flood-reconnect`). Now a new connection carries on from what the last one from its
+    // address left, so the address's connections, one after the other, get through no more
+    // than one bucket would: the burst plus the rate for the time since the first opened.
+    void aReconnectDoesNotRefillTheRate()
+    {
+        constexpr int kRate = 2;
+        constexpr int kBurst = 10;
+        constexpr int kLoginFrames = 3; // client_hello, authenticate, join: frames count too
+        ServerProcess server({u"--max-messages-per-second"_s, QString::number(kRate),
+                              u"--message-burst"_s, QString::number(kBurst)});
+        QVERIFY2(server.start(), server.output().constData());
+        WsTestClient reader;
+        QVERIFY(reader.open(server.chatUrl()));
+        QVERIFY(!reader.login(u"reader"_s).isEmpty());
+        reader.join(u"rejoin"_s);
+
+        QElapsedTimer sinceFirstOpened;
+        sinceFirstOpened.start();
+        QString firstId;
+        {
+            WsTestClient first;
+            QVERIFY(first.open(server.chatUrl()));
+            firstId = first.login(u"first"_s);
+            QVERIFY(!firstId.isEmpty());
+            first.join(u"rejoin"_s);
+            for (int i = 0; i < kBurst; ++i)
+                first.sendText(protocol::encodeClientChatMessage(u"rejoin", u"first %1"_s.arg(i)));
+            for (int i = 0; i < kBurst; ++i)
+                QCOMPARE(reader.nextOf(u"chat_message").value(u"message"_s).toString(),
+                         u"first %1"_s.arg(i));
+            first.socket().close();
+            QVERIFY(first.waitForDisconnected());
+        }
+        QCOMPARE(reader.nextOf(u"left").value(u"user_id"_s).toString(), firstId);
+
+        WsTestClient second;
+        QVERIFY(second.open(server.chatUrl()));
+        QVERIFY(!second.login(u"second"_s).isEmpty());
+        second.join(u"rejoin"_s);
+        // Fewer than the rate lets wait in 4 s, so they are paced rather than refused as a flood.
+        constexpr int kSent = 6;
+        for (int i = 0; i < kSent; ++i)
+            second.sendText(protocol::encodeClientChatMessage(u"rejoin", u"second %1"_s.arg(i)));
+        int received = 0;
+        while (received < kSent) {
+            const QJsonObject record = reader.next(10000);
+            const QString name = record.value(u"record"_s).toString();
+            QVERIFY2(name != u"left" && !record.isEmpty(),
+                     qPrintable(u"after %1 messages: %2"_s.arg(received).arg(name)));
+            if (name != u"chat_message")
+                continue; // the second one's joined
+            QCOMPARE(record.value(u"message"_s).toString(), u"second %1"_s.arg(received));
+            ++received;
+            const qint64 elapsedMs = sinceFirstOpened.elapsed();
+            const qint64 passed = 2 * kLoginFrames + kBurst + received;
+            const qint64 allowed = kBurst + kRate * elapsedMs / 1000 + 1;
+            QVERIFY2(passed <= allowed,
+                     qPrintable(u"%1 frames from one address let through after %2 ms; the "
+                                "rate allows %3"_s.arg(passed).arg(elapsedMs).arg(allowed)));
+        }
+        QVERIFY(second.isConnected());
         QVERIFY(reader.isConnected());
         QCOMPARE(server.terminate(), 0);
     }

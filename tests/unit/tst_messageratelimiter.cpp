@@ -67,6 +67,29 @@ private Q_SLOTS:
         QCOMPARE(limiter.msUntilToken(0), 0);
     }
 
+    // What a bucket holds can be read and carried over into another one.
+    void levelIsReadAndCarriedOver()
+    {
+        MessageRateLimiter spent(10, 5, 0);
+        QCOMPARE(spent.capacityMilli(), 5000);
+        QCOMPARE(spent.tokensMilli(0), 5000);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(spent.take(0));
+        QCOMPARE(spent.tokensMilli(0), 0);
+        QCOMPARE(spent.tokensMilli(250), 2500); // 10 a second
+        MessageRateLimiter next(10, 5, 0);
+        next.setTokensMilli(spent.tokensMilli(250), 0);
+        QVERIFY(next.take(0));
+        QVERIFY(next.take(0));
+        QVERIFY(!next.take(0));
+        QCOMPARE(next.msUntilToken(0), 50);
+        // Out of range is clamped.
+        next.setTokensMilli(-7, 0);
+        QCOMPARE(next.tokensMilli(0), 0);
+        next.setTokensMilli(1'000'000, 0);
+        QCOMPARE(next.tokensMilli(0), 5000);
+    }
+
     void clockGoingBackIsIgnored()
     {
         MessageRateLimiter limiter(10, 1, 5000);
