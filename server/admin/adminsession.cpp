@@ -188,11 +188,20 @@ void AdminSession::onText(const QString &text)
     const QString reason =
         kick->reason.isEmpty() ? QString(protocol::kAdminDefaultKickReason) : kick->reason;
     const QString connectionId = kick->connectionId;
+    if (m_kicksInFlight >= kMaxKicksInFlight) {
+        const QString refusal =
+            QStringLiteral("too many kicks waiting for an answer (%1)").arg(kMaxKicksInFlight);
+        // Not audited: nothing was done, and a line each would let a client flood the log.
+        send(protocol::encodeKickResult({connectionId, false, refusal}));
+        return;
+    }
+    ++m_kicksInFlight;
     QPointer<AdminSession> self(this);
     m_observer->kick(connectionId, reason,
                      [self, connectionId, reason](const cluster::KickReplyMessage &reply) {
                          if (!self)
                              return;
+                         --self->m_kicksInFlight;
                          self->audit(QStringLiteral("kick_user %1 (%2) reason \"%3\": %4")
                                          .arg(connectionId, reply.userName, reason,
                                               reply.ok ? QStringLiteral("ok") : reply.reason));

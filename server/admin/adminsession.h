@@ -49,6 +49,10 @@ public:
     static constexpr qint64 kQueueBytesBeforeHello = 64 * 1024;
     static constexpr qint64 kQueueBytes = 16 * 1024 * 1024;
     static constexpr int kSlowReaderGraceMs = 2000;
+    // Kicks waiting for another node's answer (each held until it comes or its deadline):
+    // more are answered at once with a failed kick_result, so an operator's client can't make
+    // the server hold an unbounded list of them. A person clicking never has this many.
+    static constexpr int kMaxKicksInFlight = 64;
 
 Q_SIGNALS:
     // The admin_hello's token was right (the session is Watching).
@@ -79,6 +83,7 @@ private:
     QTimer m_deadline;
     bool m_watching = false; // counted as a watcher by the observer
     bool m_snapshotSent = false;
+    int m_kicksInFlight = 0;
     ClusterView m_sent; // what the client holds: updates are the difference from it
     sessions::OutputBacklog m_backlog{kQueueBytesBeforeHello};
     bool m_backlogReviewPending = false;

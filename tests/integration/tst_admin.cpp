@@ -2,7 +2,8 @@
 // out-of-order hellos refused with the documented codes; on a two-node cluster the admin
 // connected to one node sees both nodes, their links, the chat and both users, kicks the user
 // on the other node (who gets CHAT_ADMIN-001 and is closed, while the chat's members get
-// left), the next update removes that user, and the audit log has the kick.
+// left), the next update removes that user, and the audit log has the kick; kicks waiting for a
+// node that doesn't answer are bounded per connection.
 
 #include "shared/adminrecord.h"
 #include "shared/clientrecordencoder.h"
@@ -17,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <memory>
 
 using namespace flack::test;
@@ -225,6 +227,41 @@ private Q_SLOTS:
         const QJsonObject missing = client->nextOf(u"kick_result", 10000);
         QVERIFY(!missing.value(u"ok"_s).toBool());
         QCOMPARE(str(missing, "reason"), u"no such connection"_s);
+    }
+
+    // Kicks for a node that doesn't answer wait (up to 3 s each); beyond 64 at a time one
+    // connection's kicks are refused at once, so the server holds no unbounded list of them.
+    void kicksWaitingForAnAnswerAreBounded()
+    {
+        auto client = admin(1);
+        QVERIFY(client);
+        QVERIFY(!client->nextOf(u"cluster_snapshot", 10000).isEmpty());
+        // Node 2 stops answering (but stays linked: its sockets stay open).
+        const qint64 pid = m_cluster->node(2).process().processId();
+        QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
+        constexpr int kKicks = 100;
+        for (int i = 0; i < kKicks; ++i)
+            client->sendText(protocol::encodeKickUser({u"n2/stopped/%1"_s.arg(i), u""_s}));
+        // The ones over the bound come back first, at once; the rest when their deadline ends.
+        int refusedAtOnce = 0;
+        int answered = 0;
+        while (answered < kKicks) {
+            const QJsonObject result = client->nextOf(u"kick_result", 15000);
+            QVERIFY2(!result.isEmpty(), qPrintable(u"%1 kick_results of %2"_s.arg(answered).arg(kKicks)));
+            QVERIFY(!result.value(u"ok"_s).toBool());
+            if (str(result, "reason") == u"too many kicks waiting for an answer (64)"_s) {
+                QCOMPARE(answered, refusedAtOnce); // none of the waiting ones came before
+                ++refusedAtOnce;
+            }
+            ++answered;
+        }
+        QCOMPARE(::kill(pid_t(pid), SIGCONT), 0);
+        QCOMPARE(refusedAtOnce, kKicks - 64);
+        // The bound is per waiting kick, not for ever: now that they were answered, a kick
+        // is taken again.
+        client->sendText(protocol::encodeKickUser({u"n1/none/1"_s, u""_s}));
+        QCOMPARE(str(client->nextOf(u"kick_result", 10000), "reason"), u"no such connection"_s);
+        QVERIFY(m_cluster->waitForMesh({1, 2}));
     }
 
     void cleanupTestCase()
