@@ -11,6 +11,7 @@
 #include "server/net/chatendpoint.h"
 #include "server/net/httplistener.h"
 #include "server/net/httproutes.h"
+#include "server/net/tlscredentials.h"
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/useridsigner.h"
 
@@ -23,6 +24,8 @@
 #include <sys/resource.h>
 
 namespace flack::server::app {
+
+Q_LOGGING_CATEGORY(lcTls, "flack.tls")
 
 namespace {
 // Bounded wait for clients to answer our close frames before exiting anyway.
@@ -101,6 +104,8 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     m_signals = std::make_unique<UnixSignalWatcher>();
     connect(m_signals.get(), &UnixSignalWatcher::terminationRequested, this,
             &ServerApplication::stop);
+    connect(m_signals.get(), &UnixSignalWatcher::reloadRequested, this,
+            &ServerApplication::reloadTls);
 }
 
 ServerApplication::~ServerApplication()
@@ -169,6 +174,46 @@ void ServerApplication::exitAfterLeaving()
     connect(m_mesh.get(), &cluster::PeerMesh::left, this, [] { QCoreApplication::exit(0); });
     QTimer::singleShot(kLeaveGraceMs, this, [] { QCoreApplication::exit(0); });
     m_mesh->leave();
+}
+
+void ServerApplication::reloadTls()
+{
+    if (!m_config.tlsEnabled() && !m_config.clusterTlsEnabled()) {
+        qCInfo(lcTls) << "SIGHUP: no TLS configured, nothing to reload";
+        return;
+    }
+    const auto expiry = [](const QSslConfiguration &configuration) {
+        return configuration.localCertificate().expiryDate().toUTC().toString(Qt::ISODate);
+    };
+    if (m_config.tlsEnabled()) {
+        QSslConfiguration renewed;
+        const QString problem =
+            net::loadServerTls(m_config.tlsCertFile, m_config.tlsKeyFile, &renewed);
+        if (!problem.isEmpty()) {
+            qCWarning(lcTls).noquote() << "reload failed, the current certificate stays in use:"
+                                       << problem;
+        } else {
+            m_config.tls = renewed;
+            m_listener->renewTls(renewed);
+            qCInfo(lcTls).noquote() << "reloaded the certificate" << m_config.tlsCertFile
+                                    << "and its key; it expires" << expiry(renewed);
+        }
+    }
+    if (m_config.clusterTlsEnabled() && m_mesh) {
+        QSslConfiguration renewed;
+        const QString problem = net::loadPeerTls(m_config.clusterCaFile, m_config.clusterCertFile,
+                                                 m_config.clusterKeyFile, &renewed);
+        if (!problem.isEmpty()) {
+            qCWarning(lcTls).noquote()
+                << "peer links: reload failed, the current certificate stays in use:" << problem;
+        } else {
+            m_config.clusterTls = renewed;
+            m_mesh->renewTls(renewed);
+            qCInfo(lcTls).noquote() << "peer links: reloaded the certificate"
+                                    << m_config.clusterCertFile << "and the cluster CA"
+                                    << m_config.clusterCaFile << "; it expires" << expiry(renewed);
+        }
+    }
 }
 
 bool ServerApplication::startCluster(const QString &name, quint64 incarnation, QString *error)

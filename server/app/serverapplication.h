@@ -51,6 +51,9 @@ private:
     // Joins the cluster once the HTTP port is known (it names the node by default).
     bool startCluster(const QString &name, quint64 incarnation, QString *error);
     void exitAfterLeaving();
+    // SIGHUP: the TLS certificates and keys are read again from their files; new connections
+    // (and new peer links) use them. A file that doesn't load leaves the current ones in use.
+    void reloadTls();
     // What the one port serves besides the static files: websocket endpoints and GET handlers.
     net::HttpRoutes buildRoutes() const;
 

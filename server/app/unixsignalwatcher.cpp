@@ -33,6 +33,7 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGHUP, &action, nullptr);
     // A peer that vanishes mid-write must not kill the server.
     std::signal(SIGPIPE, SIG_IGN);
 }
@@ -41,6 +42,7 @@ UnixSignalWatcher::~UnixSignalWatcher()
 {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGHUP, SIG_DFL);
     delete m_notifier;
     ::close(signalPipe[0]);
     ::close(signalPipe[1]);
@@ -50,8 +52,12 @@ UnixSignalWatcher::~UnixSignalWatcher()
 void UnixSignalWatcher::onReadable()
 {
     unsigned char byte = 0;
-    while (::read(signalPipe[0], &byte, 1) == 1)
-        Q_EMIT terminationRequested(int(byte));
+    while (::read(signalPipe[0], &byte, 1) == 1) {
+        if (int(byte) == SIGHUP)
+            Q_EMIT reloadRequested();
+        else
+            Q_EMIT terminationRequested(int(byte));
+    }
 }
 
 } // namespace flack::server::app

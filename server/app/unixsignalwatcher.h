@@ -1,5 +1,5 @@
 #pragma once
-// Turns SIGINT and SIGTERM into a Qt signal on the main thread (self-pipe: the handler only
+// Turns SIGINT and SIGTERM (stop) and SIGHUP (reload) into Qt signals on the main thread (self-pipe: the handler only
 // writes a byte; a QSocketNotifier reads it in the event loop, where real work is safe).
 
 #include <QObject>
@@ -17,6 +17,8 @@ public:
 
 Q_SIGNALS:
     void terminationRequested(int signalNumber);
+    // SIGHUP: read what can be renewed without a restart (the TLS certificates) again.
+    void reloadRequested();
 
 private:
     void onReadable();

@@ -66,6 +66,14 @@ PeerMesh::~PeerMesh()
         delete target.retry;
 }
 
+void PeerMesh::renewTls(const QSslConfiguration &configuration)
+{
+    if (!m_settings.link.tls)
+        return;
+    m_settings.link.tls = configuration;
+    m_server.setTls(configuration);
+}
+
 bool PeerMesh::listen(QString *error)
 {
     QHostAddress address;

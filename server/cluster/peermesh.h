@@ -50,6 +50,9 @@ public:
     quint16 listenPort() const { return m_server.serverPort(); }
     // Who this node is, once its cluster port is known (before start()).
     void setSelf(const PeerIdentity &self) { m_settings.link.self = self; }
+    // The links' renewed TLS configuration (the node's certificate and key, the cluster CA):
+    // links made from now on use it, the ones up keep theirs. Ignored without TLS.
+    void renewTls(const QSslConfiguration &configuration);
     // Starts dialing the seeds.
     void start();
     // Graceful stop: every link says Leaving; left() once they are all closed.

@@ -44,6 +44,14 @@ bool HttpListener::listen(const QHostAddress &address, quint16 port, QString *er
     return false;
 }
 
+void HttpListener::renewTls(const QSslConfiguration &configuration)
+{
+    if (!m_server.tls())
+        return;
+    m_settings.tls = configuration;
+    m_server.setTls(configuration);
+}
+
 void HttpListener::close()
 {
     m_server.close();

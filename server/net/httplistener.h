@@ -61,6 +61,9 @@ public:
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     void close();
     quint16 port() const { return m_server.serverPort(); }
+    // A TLS port's renewed certificate and key: connections accepted from now on use them
+    // (established ones keep theirs). Ignored on a plain port.
+    void renewTls(const QSslConfiguration &configuration);
 
 private:
     void onNewConnection();

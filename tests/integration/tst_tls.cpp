@@ -23,6 +23,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -441,6 +442,12 @@ private Q_SLOTS:
         QVERIFY(cluster.startNode(2));
         QVERIFY(cluster.waitForMesh({1, 2}));
         QVERIFY(cluster.node(1).output().contains(" (TLS)"));
+        // SIGHUP renews the links' certificate too; a node that comes back links up with it.
+        QCOMPARE(::kill(pid_t(cluster.node(1).process().processId()), SIGHUP), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(cluster.node(1).output().contains("peer links: reloaded"), 10000);
+        QCOMPARE(cluster.terminate(2), 0);
+        QVERIFY(cluster.startNode(2));
+        QVERIFY(cluster.waitForMesh({1, 2}));
         QCOMPARE(cluster.terminate(2), 0);
         QCOMPARE(cluster.terminate(1), 0);
     }
@@ -472,6 +479,86 @@ private Q_SLOTS:
         QVERIFY2(!node.output().contains("node rogue up"), node.output().constData());
         QVERIFY2(rogue.terminate() == 0, rogue.output().constData());
         QCOMPARE(cluster.terminate(1), 0);
+    }
+
+    // SIGHUP reads the certificate and key again: new connections get the renewed
+    // certificate, the ones open keep going; files that don't load leave the current one in
+    // use. (SIGHUP used to end the server: its default action.)
+    void aRenewedCertificateIsTakenOnSighup()
+    {
+        QByteArray output;
+        const QString dir = m_dir.path();
+        QVERIFY2(openssl(dir,
+                         {u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
+                          u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s,
+                          u"renewed.key"_s, u"-out"_s, u"renewed.csr"_s, u"-subj"_s,
+                          u"/CN=127.0.0.1"_s},
+                         &output),
+                 output.constData());
+        QVERIFY2(openssl(dir,
+                         {u"x509"_s, u"-req"_s, u"-in"_s, u"renewed.csr"_s, u"-CA"_s, u"ca.pem"_s,
+                          u"-CAkey"_s, u"ca.key"_s, u"-CAcreateserial"_s, u"-out"_s,
+                          u"renewed.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s},
+                         &output),
+                 output.constData());
+        const auto install = [this](const QString &from, const QString &to) {
+            QFile::remove(file(to));
+            return QFile::copy(file(from), file(to));
+        };
+        QVERIFY(install(u"server.pem"_s, u"live.pem"_s));
+        QVERIFY(install(u"server.key"_s, u"live.key"_s));
+        ServerProcess server({u"--tls-cert"_s, file(u"live.pem"_s), u"--tls-key"_s,
+                              file(u"live.key"_s)});
+        QVERIFY2(server.start(), server.output().constData());
+        const auto presented = [&server, this]() -> QSslCertificate {
+            QSslSocket socket;
+            socket.setSslConfiguration(trusting(u"ca"_s));
+            socket.connectToHostEncrypted(u"127.0.0.1"_s, server.port());
+            if (!socket.waitForEncrypted(10000))
+                return QSslCertificate();
+            return socket.peerCertificate();
+        };
+        const QSslCertificate original = QSslCertificate::fromPath(file(u"server.pem"_s)).value(0);
+        const QSslCertificate renewed = QSslCertificate::fromPath(file(u"renewed.pem"_s)).value(0);
+        QVERIFY(!original.isNull() && !renewed.isNull() && original != renewed);
+        QCOMPARE(presented(), original);
+
+        WsTestClient staying;
+        staying.socket().setSslConfiguration(trusting(u"ca"_s));
+        QVERIFY(staying.open(server.chatUrl()));
+        QVERIFY(!staying.login(u"staying"_s).isEmpty());
+
+        QVERIFY(install(u"renewed.pem"_s, u"live.pem"_s));
+        QVERIFY(install(u"renewed.key"_s, u"live.key"_s));
+        QCOMPARE(::kill(pid_t(server.process().processId()), SIGHUP), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(server.output().contains("reloaded the certificate"), 10000);
+        QCOMPARE(presented(), renewed);
+        QCOMPARE(staying.join(u"still"_s).value(u"record"_s).toString(), u"chat_state"_s);
+
+        // A broken file: said so, and the renewed certificate stays in use.
+        QFile broken(file(u"live.pem"_s));
+        QVERIFY(broken.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        broken.write("not a certificate\n");
+        broken.close();
+        QCOMPARE(::kill(pid_t(server.process().processId()), SIGHUP), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(server.output().contains("reload failed"), 10000);
+        QVERIFY2(server.output().contains("no PEM certificate in it"), server.output().constData());
+        QCOMPARE(presented(), renewed);
+        QVERIFY(staying.isConnected());
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    // Without TLS, SIGHUP has nothing to reload; the server says so and goes on serving.
+    void sighupWithoutTlsKeepsServing()
+    {
+        ServerProcess server;
+        QVERIFY2(server.start(), server.output().constData());
+        QCOMPARE(::kill(pid_t(server.process().processId()), SIGHUP), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(server.output().contains("nothing to reload"), 10000);
+        WsTestClient client;
+        QVERIFY(client.open(server.chatUrl()));
+        QVERIFY(!client.login(u"after-hup"_s).isEmpty());
+        QCOMPARE(server.terminate(), 0);
     }
 
     void badTlsSettingsStopTheStart_data()
