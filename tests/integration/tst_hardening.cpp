@@ -33,6 +33,17 @@ QByteArray chatMessage(QStringView chat, qsizetype textLength)
     return protocol::encodeClientChatMessage(chat, QString(textLength, u'x'));
 }
 
+// Opens client on server, logs in as name and joins chat: the user id, empty if any step failed.
+QString enter(WsTestClient &client, ServerProcess &server, const QString &name, const QString &chat)
+{
+    if (!client.open(server.chatUrl()))
+        return {};
+    const QString id = client.login(name);
+    if (!id.isEmpty() && client.join(chat).value(u"record"_s).toString() != u"chat_state")
+        return {};
+    return id;
+}
+
 } // namespace
 
 class TestHardening : public QObject
@@ -102,9 +113,7 @@ private Q_SLOTS:
             [&] { return readers.countWhere([](const auto &m) { return m.gotChatState; }) == 20; },
             20000));
         WsTestClient sender;
-        QVERIFY(sender.open(server.chatUrl()));
-        QVERIFY(!sender.login(u"sender"_s).isEmpty());
-        sender.join(u"burst"_s);
+        QVERIFY(!enter(sender, server, u"sender"_s, u"burst"_s).isEmpty());
         // 25 messages just under 64 KiB each: 1.6 MB, over the 1 MiB cap, in one go.
         constexpr int kMessages = 25;
         for (int i = 0; i < kMessages; ++i)
@@ -208,9 +217,7 @@ private Q_SLOTS:
         ServerProcess server({u"--max-message-bytes"_s, u"4096"_s});
         QVERIFY2(server.start(), server.output().constData());
         WsTestClient client;
-        QVERIFY(client.open(server.chatUrl()));
-        QVERIFY(!client.login(u"big"_s).isEmpty());
-        client.join(u"a"_s);
+        QVERIFY(!enter(client, server, u"big"_s, u"a"_s).isEmpty());
         client.sendText(chatMessage(u"a", 5000));
         const QJsonObject error = client.nextOf(u"protocol_error");
         QCOMPARE(error.value(u"code"_s).toString(), u"CHAT_LIMIT-001"_s);
@@ -234,13 +241,9 @@ private Q_SLOTS:
                               u"10"_s});
         QVERIFY2(server.start(), server.output().constData());
         WsTestClient reader;
-        QVERIFY(reader.open(server.chatUrl()));
-        QVERIFY(!reader.login(u"reader"_s).isEmpty());
-        reader.join(u"paste"_s);
+        QVERIFY(!enter(reader, server, u"reader"_s, u"paste"_s).isEmpty());
         WsTestClient paster;
-        QVERIFY(paster.open(server.chatUrl()));
-        QVERIFY(!paster.login(u"paster"_s).isEmpty());
-        paster.join(u"paste"_s);
+        QVERIFY(!enter(paster, server, u"paster"_s, u"paste"_s).isEmpty());
         constexpr int kLines = 100; // 1.8 s at 50 a second after the burst: inside the 4 s window
         for (int i = 0; i < kLines; ++i)
             paster.sendText(protocol::encodeClientChatMessage(u"paste", QString::number(i)));
@@ -259,13 +262,9 @@ private Q_SLOTS:
                               u"20"_s});
         QVERIFY2(server.start(), server.output().constData());
         WsTestClient reader;
-        QVERIFY(reader.open(server.chatUrl()));
-        QVERIFY(!reader.login(u"reader"_s).isEmpty());
-        reader.join(u"flood"_s);
+        QVERIFY(!enter(reader, server, u"reader"_s, u"flood"_s).isEmpty());
         WsTestClient flooder;
-        QVERIFY(flooder.open(server.chatUrl()));
-        QVERIFY(!flooder.login(u"flooder"_s).isEmpty());
-        flooder.join(u"flood"_s);
+        QVERIFY(!enter(flooder, server, u"flooder"_s, u"flood"_s).isEmpty());
         QDeadlineTimer deadline(30000);
         int sent = 0;
         while (flooder.isConnected() && !deadline.hasExpired()) {
@@ -308,19 +307,15 @@ private Q_SLOTS:
                               u"--message-burst"_s, QString::number(kBurst)});
         QVERIFY2(server.start(), server.output().constData());
         WsTestClient reader;
-        QVERIFY(reader.open(server.chatUrl()));
-        QVERIFY(!reader.login(u"reader"_s).isEmpty());
-        reader.join(u"rejoin"_s);
+        QVERIFY(!enter(reader, server, u"reader"_s, u"rejoin"_s).isEmpty());
 
         QElapsedTimer sinceFirstOpened;
         sinceFirstOpened.start();
         QString firstId;
         {
             WsTestClient first;
-            QVERIFY(first.open(server.chatUrl()));
-            firstId = first.login(u"first"_s);
+            firstId = enter(first, server, u"first"_s, u"rejoin"_s);
             QVERIFY(!firstId.isEmpty());
-            first.join(u"rejoin"_s);
             for (int i = 0; i < kBurst; ++i)
                 first.sendText(protocol::encodeClientChatMessage(u"rejoin", u"first %1"_s.arg(i)));
             for (int i = 0; i < kBurst; ++i)
@@ -332,9 +327,7 @@ private Q_SLOTS:
         QCOMPARE(reader.nextOf(u"left").value(u"user_id"_s).toString(), firstId);
 
         WsTestClient second;
-        QVERIFY(second.open(server.chatUrl()));
-        QVERIFY(!second.login(u"second"_s).isEmpty());
-        second.join(u"rejoin"_s);
+        QVERIFY(!enter(second, server, u"second"_s, u"rejoin"_s).isEmpty());
         // Fewer than the rate lets wait in 4 s, so they are paced rather than refused as a flood.
         constexpr int kSent = 6;
         for (int i = 0; i < kSent; ++i)

@@ -71,6 +71,23 @@ QStringList caArguments(const QString &name)
             u"2"_s,      u"-subj"_s,       u"/CN="_s + name};
 }
 
+// A key (name.key) and a certificate (name.pem) for 127.0.0.1 and localhost, issued by the
+// CA named; the extensions file server.ext must exist.
+bool issueCertificate(const QString &dir, const QString &name, const QString &ca,
+                      QByteArray *output)
+{
+    return openssl(dir,
+                   {u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
+                    u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s, name + u".key"_s,
+                    u"-out"_s, name + u".csr"_s, u"-subj"_s, u"/CN=127.0.0.1"_s},
+                   output) &&
+           openssl(dir,
+                   {u"x509"_s, u"-req"_s, u"-in"_s, name + u".csr"_s, u"-CA"_s, ca + u".pem"_s,
+                    u"-CAkey"_s, ca + u".key"_s, u"-CAcreateserial"_s, u"-out"_s, name + u".pem"_s,
+                    u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s},
+                   output);
+}
+
 QByteArray readAllUntilClosed(QTcpSocket &socket, int timeoutMs)
 {
     QByteArray bytes;
@@ -149,38 +166,13 @@ private Q_SLOTS:
         const QString dir = m_dir.path();
         QVERIFY2(openssl(dir, caArguments(u"ca"_s), &output), output.constData());
         QVERIFY2(openssl(dir, caArguments(u"other"_s), &output), output.constData());
-        QVERIFY2(
-            openssl(dir,
-                    {u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
-                     u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s, u"server.key"_s,
-                     u"-out"_s, u"server.csr"_s, u"-subj"_s, u"/CN=127.0.0.1"_s},
-                    &output),
-            output.constData());
         QFile extensions(file(u"server.ext"_s));
         QVERIFY(extensions.open(QIODevice::WriteOnly));
         extensions.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n");
         extensions.close();
-        QVERIFY2(openssl(dir,
-                         {u"x509"_s, u"-req"_s, u"-in"_s, u"server.csr"_s, u"-CA"_s, u"ca.pem"_s,
-                          u"-CAkey"_s, u"ca.key"_s, u"-CAcreateserial"_s, u"-out"_s,
-                          u"server.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s},
-                         &output),
-                 output.constData());
-
+        QVERIFY2(issueCertificate(dir, u"server"_s, u"ca"_s, &output), output.constData());
         // A node certificate from the other CA: not one of the cluster's.
-        QVERIFY2(
-            openssl(dir,
-                    {u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
-                     u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s, u"rogue.key"_s,
-                     u"-out"_s, u"rogue.csr"_s, u"-subj"_s, u"/CN=127.0.0.1"_s},
-                    &output),
-            output.constData());
-        QVERIFY2(openssl(dir,
-                         {u"x509"_s, u"-req"_s, u"-in"_s, u"rogue.csr"_s, u"-CA"_s, u"other.pem"_s,
-                          u"-CAkey"_s, u"other.key"_s, u"-CAcreateserial"_s, u"-out"_s,
-                          u"rogue.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s},
-                         &output),
-                 output.constData());
+        QVERIFY2(issueCertificate(dir, u"rogue"_s, u"other"_s, &output), output.constData());
 
         m_server = std::make_unique<ServerProcess>(QStringList{
             u"--tls-cert"_s, file(u"server.pem"_s), u"--tls-key"_s, file(u"server.key"_s),
@@ -488,19 +480,7 @@ private Q_SLOTS:
     {
         QByteArray output;
         const QString dir = m_dir.path();
-        QVERIFY2(openssl(dir,
-                         {u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
-                          u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s,
-                          u"renewed.key"_s, u"-out"_s, u"renewed.csr"_s, u"-subj"_s,
-                          u"/CN=127.0.0.1"_s},
-                         &output),
-                 output.constData());
-        QVERIFY2(openssl(dir,
-                         {u"x509"_s, u"-req"_s, u"-in"_s, u"renewed.csr"_s, u"-CA"_s, u"ca.pem"_s,
-                          u"-CAkey"_s, u"ca.key"_s, u"-CAcreateserial"_s, u"-out"_s,
-                          u"renewed.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server.ext"_s},
-                         &output),
-                 output.constData());
+        QVERIFY2(issueCertificate(dir, u"renewed"_s, u"ca"_s, &output), output.constData());
         const auto install = [this](const QString &from, const QString &to) {
             QFile::remove(file(to));
             return QFile::copy(file(from), file(to));
