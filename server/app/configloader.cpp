@@ -313,6 +313,12 @@ const std::vector<Setting> &settings()
          "Time a chat connection has from its websocket handshake to authenticating; later it "
          "gets CHAT_LIMIT-006 and is closed. Default 10.",
          integer(&ServerConfig::authTimeoutSeconds, 1, 3600)},
+        {"coalesce-writes-ms", "MS",
+         "A connection that was written to less than this ago holds its next chat frames "
+         "until this much has passed, and sends them in one write (fewer, larger TCP "
+         "segments in busy rooms; at most this much added latency). 0 sends each at once. "
+         "Default 5.",
+         integer(&ServerConfig::coalesceWritesMs, 0, 100)},
         {"tls-cert", "FILE",
          "Serve https:// and wss:// instead of http:// and ws://, with the PEM certificate "
          "(chain) in this file and its key in tls-key. Default: plain HTTP.",

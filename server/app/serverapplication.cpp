@@ -76,6 +76,7 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
             m_config.clustered() ? m_config.clusterSecret : QByteArray());
     chatSettings.idleTimeoutSeconds = m_config.idleTimeoutSeconds;
     chatSettings.authTimeoutMs = m_config.authTimeoutSeconds * 1000;
+    chatSettings.coalesceWritesMs = m_config.coalesceWritesMs;
     chatSettings.limits.maxNameBytes = m_config.maxNameBytes;
     chatSettings.limits.maxChatsPerConnection = m_config.maxChatsPerConnection;
     chatSettings.limits.maxQueuedBytes = m_config.maxQueuedBytes;

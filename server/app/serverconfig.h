@@ -44,6 +44,7 @@ struct ServerConfig
     qint64 maxPendingConnections = 1000;    // not yet authenticated; newcomers evict the oldest
     int handshakeTimeoutMs = 10000;         // the HTTP request or websocket upgrade head
     int authTimeoutSeconds = 10;            // websocket handshake to `authenticated`
+    int coalesceWritesMs = 5;               // see WriteCoalescer; 0: every frame at once
 
     // TLS on the one port (https://, wss://): both files or neither. Empty: plain HTTP.
     QString tlsCertFile;

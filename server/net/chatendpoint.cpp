@@ -16,7 +16,8 @@ ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDire
                            QObject *parent)
     : QObject(parent), m_settings(settings), m_directory(directory),
       m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode),
-      m_rateMemory(settings.limits.maxMessagesPerSecond, settings.limits.messageBurst)
+      m_rateMemory(settings.limits.maxMessagesPerSecond, settings.limits.messageBurst),
+      m_coalescer(settings.coalesceWritesMs)
 {
     // Handshakes are taken off the server as soon as they complete, so this only guards
     // against bursts; Qt's default of 30 would refuse busy moments.
@@ -75,7 +76,8 @@ void ChatEndpoint::onNewConnection()
             tcpSocket = handshake->second.data();
             m_handshaking.erase(handshake);
         }
-        auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, this);
+        auto *transport =
+            new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer, this);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         session->setUserIdSigner(m_settings.userIds.get());

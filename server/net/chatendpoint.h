@@ -8,6 +8,7 @@
 // Lives on the main thread; owned by ServerApplication.
 
 #include "server/net/websocketendpoint.h"
+#include "server/net/writecoalescer.h"
 // Complete, not forward-declared: QPointer needs to know it is a QObject.
 #include "server/sessions/addressratememory.h"
 #include "server/sessions/clientsession.h"
@@ -42,6 +43,8 @@ struct ChatEndpointSettings
     // From the websocket handshake to `authenticated`; an unauthenticated peer holds a session
     // for no longer than this.
     int authTimeoutMs = 10000;
+    // Frames to a connection written to less than this ago wait for it (see WriteCoalescer).
+    int coalesceWritesMs = 5;
     // --signed-user-ids: set, sessions honour only ids it issued. Shared by every session.
     std::shared_ptr<const sessions::UserIdSigner> userIds;
 };
@@ -104,6 +107,9 @@ private:
     std::unordered_map<sessions::ClientSession *, LiveSession> m_sessions;
     // What ended sessions left of their message rate, by address: a reconnect doesn't refill.
     sessions::AddressRateMemory m_rateMemory;
+    // Declared before the sessions' transports are made; they hold it by QPointer, as some
+    // (deleted later) may outlive this member.
+    WriteCoalescer m_coalescer;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
     bool m_shuttingDown = false;

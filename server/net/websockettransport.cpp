@@ -9,8 +9,8 @@
 namespace flack::server::net {
 
 WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
-                                       QObject *parent)
-    : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket)
+                                       WriteCoalescer *coalescer, QObject *parent)
+    : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket), m_coalescer(coalescer)
 {
     m_socket->setParent(this);
     if (m_tcpSocket) {
@@ -31,6 +31,8 @@ WebSocketTransport::~WebSocketTransport()
     // The session goes first, while the socket it may still talk to exists; then the socket,
     // whose own destruction must not signal a disconnect to anyone.
     m_socket->disconnect();
+    if (m_listings > 0 && m_coalescer)
+        m_coalescer->remove(this);
     if (m_tcpSocket)
         m_tcpSocket->blockSignals(false);
     delete m_session;
@@ -91,6 +93,7 @@ void WebSocketTransport::catchUpReading()
 
 void WebSocketTransport::sendText(const QString &frame)
 {
+    flushHeldNow();
     m_socket->sendTextMessage(frame);
 }
 
@@ -121,20 +124,64 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     // without the TCP socket there is nothing to write to.
     if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState)
         return sendText(frame);
-    // Two appends to the socket's buffer, no allocation per member.
     char header[kMaxFrameHeader];
-    m_tcpSocket->write(header, textFrameHeader(utf8.size(), header));
+    const int headerBytes = textFrameHeader(utf8.size(), header);
+    if (m_coalescer && (m_holding || m_coalescer->shouldHold(m_lastWriteMs))) {
+        m_held.append(header, headerBytes);
+        m_held.append(utf8);
+        if (!m_holding) {
+            m_holding = true;
+            ++m_listings;
+            m_coalescer->add(this);
+        }
+        return;
+    }
+    // Two appends to the socket's buffer, no allocation per member.
+    m_tcpSocket->write(header, headerBytes);
     m_tcpSocket->write(utf8);
+    if (m_coalescer)
+        m_lastWriteMs = m_coalescer->nowMs();
+}
+
+void WebSocketTransport::flushHeld()
+{
+    // The coalescer's call for one of our listings, which it has let go of.
+    --m_listings;
+    m_holding = false;
+    handOverHeld();
+}
+
+void WebSocketTransport::flushHeldNow()
+{
+    // Our listing stays with the coalescer (finding it would cost a search per call); its
+    // call then finds nothing held, or what was held since, which may go early.
+    m_holding = false;
+    handOverHeld();
+}
+
+void WebSocketTransport::handOverHeld()
+{
+    if (m_held.isEmpty())
+        return;
+    if (m_tcpSocket && m_tcpSocket->state() == QAbstractSocket::ConnectedState &&
+        m_socket->state() == QAbstractSocket::ConnectedState) {
+        // One piece: Qt's buffer takes it as one block, written with one write().
+        m_tcpSocket->write(m_held);
+        if (m_coalescer)
+            m_lastWriteMs = m_coalescer->nowMs();
+    }
+    m_held.clear(); // an idle connection keeps no buffer
 }
 
 qint64 WebSocketTransport::queuedBytes() const
 {
     // The TCP socket's count where it is known: under TLS only it sees the encrypted bytes.
-    return m_tcpSocket ? unsentBytes(m_tcpSocket.data()) : m_socket->bytesToWrite();
+    return m_held.size() + (m_tcpSocket ? unsentBytes(m_tcpSocket.data()) : m_socket->bytesToWrite());
 }
 
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)
 {
+    flushHeldNow(); // what was sent before the close goes before it
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), reason);
     // The close completes once our queued data and the close frame are written; a peer that
     // stopped reading never lets it. The timer dies with this transport when it does.
@@ -143,6 +190,8 @@ void WebSocketTransport::close(quint16 closeCode, const QString &reason)
 
 void WebSocketTransport::abort()
 {
+    m_held.clear();
+    flushHeldNow(); // nothing left to hand over: just leaves the coalescer
     if (m_tcpSocket)
         resetConnection(m_tcpSocket.data()); // QWebSocket notices and reports the disconnect
     else

@@ -3,11 +3,14 @@
 // session, and the session's frames, closes and aborts to the socket. Owns the socket.
 // Lives on the connection's thread; created by ChatEndpoint.
 
+#include "server/net/writecoalescer.h"
 #include "server/sessions/sessiontransport.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
+
+#include <limits>
 
 class QWebSocket;
 
@@ -17,15 +20,18 @@ class ClientSession;
 
 namespace flack::server::net {
 
-class WebSocketTransport : public QObject, public sessions::SessionTransport
+class WebSocketTransport : public QObject,
+                           public sessions::SessionTransport,
+                           private WriteCoalescer::Client
 {
     Q_OBJECT
 public:
     // tcpSocket: the connection under socket (may be null if unknown: then reading can't
     // pause, and what is queued is seen only as chat frames are sent); see the destructor.
-    // frameBound: the largest frame or message the websocket layer takes.
+    // frameBound: the largest frame or message the websocket layer takes. coalescer (may be
+    // null): lets frames sent close together share a write (see WriteCoalescer).
     WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
-                       QObject *parent = nullptr);
+                       WriteCoalescer *coalescer = nullptr, QObject *parent = nullptr);
     ~WebSocketTransport() override;
 
     // Routes the socket's input to session from now on.
@@ -35,7 +41,10 @@ public:
     void sendText(const QString &frame) override;
     // Writes the frame to the TCP socket directly: server frames are unmasked, so a room's
     // event is the same bytes for every member, and only its few header bytes are per member
-    // (QWebSocket would convert the text to UTF-8 and frame it again for each).
+    // (QWebSocket would convert the text to UTF-8 and frame it again for each). A frame that
+    // follows the last write within the coalescer's window is held, and goes with the others
+    // held when the window ends; anything else sent (sendText, a close) first hands the held
+    // frames over, so the order on the wire is the order sent.
     void sendEncoded(const QString &frame, const QByteArray &utf8) override;
     // Writes the header of an unmasked, final text frame with a payload of this size into
     // out (room for kMaxFrameHeader bytes); returns its length.
@@ -52,13 +61,24 @@ public:
     // to frameBound must fit.
     static qint64 readBufferBytes(qint64 frameBound);
 
+    // Frames held for the coalescer's window, not yet given to the socket.
+    qint64 heldBytes() const { return m_held.size(); }
+
 private:
     void catchUpReading();
+    void flushHeld() override; // WriteCoalescer::Client: the window has passed
+    void flushHeldNow();        // before anything else is written, or the end
+    void handOverHeld();
 
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcpSocket;
     sessions::ClientSession *m_session = nullptr;
     bool m_readingPaused = false;
+    QPointer<WriteCoalescer> m_coalescer;
+    QByteArray m_held;
+    qint64 m_lastWriteMs = std::numeric_limits<qint64>::min() / 2; // long ago
+    bool m_holding = false; // frames held; they go when the coalescer calls
+    int m_listings = 0;     // our entries in the coalescer's list (see flushHeldNow)
 };
 
 } // namespace flack::server::net

@@ -851,6 +851,21 @@ private Q_SLOTS:
         }
     }
 
+    // Write coalescing: a window in milliseconds, 0 (off) to 100.
+    void coalesceWritesMs()
+    {
+        QCOMPARE(load({}).config.coalesceWritesMs, 5);
+        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"0"_s}).config.coalesceWritesMs, 0);
+        QCOMPARE(load({}, {u"FLACK_COALESCE_WRITES_MS=12"_s}).config.coalesceWritesMs, 12);
+        QCOMPARE(load({u"--config"_s, writeFile("coalesce-writes-ms=2\n")}).config.coalesceWritesMs,
+                 2);
+        for (const QString &bad : {u"-1"_s, u"101"_s, u"soon"_s}) {
+            const ConfigResult result = load({u"--coalesce-writes-ms"_s, bad});
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(u"coalesce-writes-ms"_s), qPrintable(result.text));
+        }
+    }
+
     // TLS: both files or neither, from any source; errors name the file, never the key in it.
     // (tst_tls starts servers with real certificates.)
     void tlsFiles()

@@ -1,0 +1,45 @@
+#include "server/net/writecoalescer.h"
+
+#include <algorithm>
+
+namespace flack::server::net {
+
+WriteCoalescer::WriteCoalescer(int windowMs, QObject *parent)
+    : QObject(parent), m_windowMs(std::max(windowMs, 0))
+{
+    m_clock.start();
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &WriteCoalescer::flushAll);
+}
+
+void WriteCoalescer::add(Client *client)
+{
+    m_holding.push_back(client);
+    if (!m_timer.isActive())
+        m_timer.start(m_windowMs);
+}
+
+void WriteCoalescer::remove(Client *client)
+{
+    // Once per connection at most, at its end, over one window's listings.
+    std::erase(m_holding, client);
+    if (m_flushing)
+        std::replace(m_flushing->begin(), m_flushing->end(), client, static_cast<Client *>(nullptr));
+}
+
+void WriteCoalescer::flushAll()
+{
+    // A flush may write, and a write may end a connection, which removes it from the list:
+    // take the list first. What registers meanwhile starts a new window.
+    std::vector<Client *> holding;
+    holding.swap(m_holding);
+    m_flushing = &holding;
+    for (std::size_t i = 0; i < holding.size(); ++i) {
+        if (Client *client = holding[i])
+            client->flushHeld();
+    }
+    m_flushing = nullptr;
+}
+
+} // namespace flack::server::net

@@ -1,0 +1,63 @@
+#pragma once
+// Lets a connection's outgoing frames share one write() when they come close together.
+// Qt writes what a socket was given at the next pass of the event loop, one write() per
+// socket per pass; in a busy room that is one write() — one TCP segment, with the kernel's
+// per-segment work on both ends of loopback — per member per message, and that, not our code,
+// was what bounded big rooms (see docs/benchmarks.md). So: a connection that wrote less than
+// the window ago holds its next frames (WebSocketTransport keeps them) and registers here;
+// one timer for all of them hands each one's held frames to its socket in one piece when the
+// window has passed. A connection that was quiet for a window writes at once, so a chat at a
+// person's pace waits for nothing; under load a frame waits at most one window.
+// Lives on the connections' thread; owned by ChatEndpoint, which outlives its transports.
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <vector>
+
+namespace flack::server::net {
+
+class WriteCoalescer : public QObject
+{
+    Q_OBJECT
+public:
+    // A connection holding frames; flushHeld() hands them to its socket.
+    class Client
+    {
+    public:
+        virtual void flushHeld() = 0;
+
+    protected:
+        ~Client() = default;
+    };
+
+    // windowMs 0: nothing is held (every frame is written at once).
+    explicit WriteCoalescer(int windowMs, QObject *parent = nullptr);
+
+    int windowMs() const { return m_windowMs; }
+    // A monotonic clock in milliseconds, for the clients' "last write" times.
+    qint64 nowMs() const { return m_clock.elapsed(); }
+    // Whether a client that last wrote at lastWriteMs should hold its next frame.
+    bool shouldHold(qint64 lastWriteMs) const
+    {
+        return m_windowMs > 0 && nowMs() - lastWriteMs < m_windowMs;
+    }
+    // client holds frames now: flushHeld() is called once for this listing, within a window.
+    // A client may be listed more than once (it handed its frames over early and held again).
+    void add(Client *client);
+    // client goes away: every listing of it is dropped, uncalled.
+    void remove(Client *client);
+
+private:
+    void flushAll();
+
+    int m_windowMs;
+    QElapsedTimer m_clock;
+    QTimer m_timer;
+    std::vector<Client *> m_holding;
+    // While flushAll() runs: the list it works through (a client removed meanwhile is nulled).
+    std::vector<Client *> *m_flushing = nullptr;
+};
+
+} // namespace flack::server::net

@@ -1,0 +1,213 @@
+// WriteCoalescer and WebSocketTransport's held frames, over a real loopback websocket: a
+// frame right after a write is held and goes within the window, in one piece with the others
+// held; a quiet connection writes at once; anything else sent (a text through the websocket
+// layer, a close) hands the held frames over first, so the wire keeps the order sent; what is
+// held counts as queued; a window of 0 holds nothing; a client removed mid-flush isn't called.
+
+#include "server/net/websockettransport.h"
+#include "server/net/writecoalescer.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <memory>
+
+using flack::server::net::WebSocketTransport;
+using flack::server::net::WriteCoalescer;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kDeadlineMs = 10000;
+
+// A server-side transport and the client websocket at its other end.
+struct Pair
+{
+    std::unique_ptr<WebSocketTransport> transport;
+    std::unique_ptr<QWebSocket> client;
+    QStringList received;
+};
+
+class Harness : public QObject
+{
+public:
+    explicit Harness(WriteCoalescer *coalescer) : m_coalescer(coalescer)
+    {
+        m_server.setMaxPendingConnections(16);
+        connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+                m_lastTcp = socket;
+                m_server.handleConnection(socket);
+            }
+        });
+        m_tcp.listen(QHostAddress::LocalHost);
+    }
+
+    std::unique_ptr<Pair> connectPair()
+    {
+        auto pair = std::make_unique<Pair>();
+        pair->client = std::make_unique<QWebSocket>();
+        QObject::connect(pair->client.get(), &QWebSocket::textMessageReceived, this,
+                         [received = &pair->received](const QString &text) { received->append(text); });
+        QSignalSpy accepted(&m_server, &QWebSocketServer::newConnection);
+        pair->client->open(QUrl(u"ws://127.0.0.1:%1/"_s.arg(m_tcp.serverPort())));
+        if (!accepted.wait(kDeadlineMs) && accepted.isEmpty())
+            return nullptr;
+        QWebSocket *socket = m_server.nextPendingConnection();
+        if (!socket)
+            return nullptr;
+        pair->transport =
+            std::make_unique<WebSocketTransport>(socket, m_lastTcp, 1 << 20, m_coalescer);
+        if (pair->client->state() != QAbstractSocket::ConnectedState) {
+            QSignalSpy connected(pair->client.get(), &QWebSocket::connected);
+            if (!connected.wait(kDeadlineMs))
+                return nullptr;
+        }
+        return pair;
+    }
+
+private:
+    WriteCoalescer *m_coalescer;
+    QTcpServer m_tcp;
+    QWebSocketServer m_server{u"test"_s, QWebSocketServer::NonSecureMode};
+    QTcpSocket *m_lastTcp = nullptr;
+};
+
+void sendEncoded(WebSocketTransport &transport, const QString &text)
+{
+    transport.sendEncoded(text, text.toUtf8());
+}
+
+// A coalescer client that only counts its calls.
+class CountingClient : public WriteCoalescer::Client
+{
+public:
+    void flushHeld() override
+    {
+        ++calls;
+        if (onFlush)
+            onFlush();
+    }
+    int calls = 0;
+    std::function<void()> onFlush;
+};
+
+} // namespace
+
+class TestWriteCoalescer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void aQuietConnectionWritesAtOnceAndTheNextFramesAreHeld()
+    {
+        WriteCoalescer coalescer(200);
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        sendEncoded(transport, u"one"_s);
+        QCOMPARE(transport.heldBytes(), 0); // quiet until now: written
+        sendEncoded(transport, u"two"_s);
+        sendEncoded(transport, u"three"_s);
+        QCOMPARE(transport.heldBytes(), 2 + 3 + 2 + 5); // two frames: headers and payloads
+        QVERIFY(transport.queuedBytes() >= transport.heldBytes());
+        // The first arrives; the held two follow once the window has passed, in order.
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received, QStringList({u"one"_s, u"two"_s, u"three"_s}),
+                                  kDeadlineMs);
+        QCOMPARE(transport.heldBytes(), 0);
+    }
+
+    void otherSendsAndTheCloseGoAfterWhatIsHeld()
+    {
+        WriteCoalescer coalescer(60000); // a window no test waits for
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        sendEncoded(transport, u"written"_s);
+        sendEncoded(transport, u"held"_s);
+        QVERIFY(transport.heldBytes() > 0);
+        transport.sendText(u"through the websocket layer"_s); // hands "held" over first
+        QCOMPARE(transport.heldBytes(), 0);
+        sendEncoded(transport, u"held again"_s);
+        QVERIFY(transport.heldBytes() > 0);
+        QSignalSpy closed(pair->client.get(), &QWebSocket::disconnected);
+        transport.close(4000, u"bye"_s);
+        QVERIFY(closed.wait(kDeadlineMs) || !closed.isEmpty());
+        QCOMPARE(pair->received, QStringList({u"written"_s, u"held"_s,
+                                              u"through the websocket layer"_s, u"held again"_s}));
+        QCOMPARE(int(pair->client->closeCode()), 4000);
+    }
+
+    void aWindowOfZeroHoldsNothing()
+    {
+        WriteCoalescer coalescer(0);
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        for (int i = 0; i < 10; ++i) {
+            sendEncoded(*pair->transport, QString::number(i));
+            QCOMPARE(pair->transport->heldBytes(), 0);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), 10, kDeadlineMs);
+    }
+
+    void aTransportDeletedWhileHoldingIsForgotten()
+    {
+        WriteCoalescer coalescer(50);
+        Harness harness(&coalescer);
+        auto gone = harness.connectPair();
+        auto staying = harness.connectPair();
+        QVERIFY(gone && staying);
+        for (auto *pair : {gone.get(), staying.get()}) {
+            sendEncoded(*pair->transport, u"a"_s);
+            sendEncoded(*pair->transport, u"b"_s);
+            QVERIFY(pair->transport->heldBytes() > 0);
+        }
+        gone->transport.reset(); // its listing must go with it (ASan would see a call on it)
+        QTRY_COMPARE_WITH_TIMEOUT(staying->received, QStringList({u"a"_s, u"b"_s}), kDeadlineMs);
+    }
+
+    void everyListingIsCalledOnceWithinAWindow()
+    {
+        WriteCoalescer coalescer(20);
+        CountingClient first, second;
+        QVERIFY(!coalescer.shouldHold(coalescer.nowMs() - 20));
+        QVERIFY(coalescer.shouldHold(coalescer.nowMs()));
+        coalescer.add(&first);
+        coalescer.add(&second);
+        coalescer.add(&first); // listed twice: called twice
+        QTRY_COMPARE_WITH_TIMEOUT(first.calls, 2, kDeadlineMs);
+        QCOMPARE(second.calls, 1);
+        // Nothing listed: no more calls, however long we wait for the next listing's.
+        coalescer.add(&second);
+        QTRY_COMPARE_WITH_TIMEOUT(second.calls, 2, kDeadlineMs);
+        QCOMPARE(first.calls, 2);
+    }
+
+    void aClientRemovedDuringAFlushIsNotCalled()
+    {
+        WriteCoalescer coalescer(10);
+        CountingClient remover, removed, last;
+        remover.onFlush = [&] { coalescer.remove(&removed); };
+        coalescer.add(&remover);
+        coalescer.add(&removed);
+        coalescer.add(&last);
+        QTRY_COMPARE_WITH_TIMEOUT(last.calls, 1, kDeadlineMs);
+        QCOMPARE(remover.calls, 1);
+        QCOMPARE(removed.calls, 0);
+    }
+
+    void windowZeroNeverHolds()
+    {
+        WriteCoalescer coalescer(0);
+        QVERIFY(!coalescer.shouldHold(coalescer.nowMs()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWriteCoalescer)
+#include "tst_writecoalescer.moc"
