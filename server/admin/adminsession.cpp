@@ -24,7 +24,9 @@ constexpr quint16 kCloseGoingAway = 1001;
 AdminSession::AdminSession(QWebSocket *socket, QTcpSocket *tcpSocket, QByteArray token,
                            ClusterObserver *observer, QObject *parent)
     : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket), m_token(std::move(token)),
-      m_observer(observer)
+      m_observer(observer),
+      m_backlog(kQueueBytesBeforeHello, kSlowReaderGraceMs, this, [this] { return queuedBytes(); },
+                [this] { dropSlowReader(); })
 {
     m_socket->setParent(this);
     const QHostAddress address = m_socket->peerAddress();
@@ -52,7 +54,7 @@ AdminSession::AdminSession(QWebSocket *socket, QTcpSocket *tcpSocket, QByteArray
         // (this handler runs after the websocket layer's) what its answers queued counts.
         m_tcpSocket->setReadBufferSize(2 * AdminEndpoint::kMaxRecordBytes + 16 * 1024);
         connect(m_tcpSocket.data(), &QIODevice::readyRead, this,
-                [this] { checkBacklog(m_backlog.check(queuedBytes())); });
+                [this] { m_backlog.check(); });
     }
 }
 
@@ -70,7 +72,7 @@ qint64 AdminSession::send(const QByteArray &json)
     const qint64 before = queuedBytes();
     m_socket->sendTextMessage(QString::fromUtf8(json));
     const qint64 after = queuedBytes();
-    checkBacklog(m_backlog.check(after));
+    m_backlog.check();
     return after - before;
 }
 
@@ -79,34 +81,24 @@ qint64 AdminSession::queuedBytes() const
     return m_tcpSocket ? net::unsentBytes(m_tcpSocket.data()) : m_socket->bytesToWrite();
 }
 
-void AdminSession::checkBacklog(sessions::OutputBacklog::Verdict verdict)
+void AdminSession::dropSlowReader()
 {
-    if (m_dropped || verdict == sessions::OutputBacklog::Verdict::Fine)
+    if (m_dropped)
         return;
-    if (verdict == sessions::OutputBacklog::Verdict::Drop) {
-        m_dropped = true;
-        m_state = State::Closing;
-        qCWarning(lcAudit).noquote() << "audit:" << protocol::currentTimestamp() << "admin from"
-                                     << m_remoteAddress << "dropped: does not read its data";
-        // Deferred: this may run inside the socket's own read or write handling.
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                if (m_tcpSocket)
-                    net::resetConnection(m_tcpSocket.data());
-                else
-                    m_socket->abort();
-            },
-            Qt::QueuedConnection);
-        return;
-    }
-    if (m_backlogReviewPending)
-        return;
-    m_backlogReviewPending = true;
-    QTimer::singleShot(kSlowReaderGraceMs, this, [this] {
-        m_backlogReviewPending = false;
-        checkBacklog(m_backlog.review(queuedBytes()));
-    });
+    m_dropped = true;
+    m_state = State::Closing;
+    qCWarning(lcAudit).noquote() << "audit:" << protocol::currentTimestamp() << "admin from"
+                                 << m_remoteAddress << "dropped: does not read its data";
+    // Deferred: this may run inside the socket's own read or write handling.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_tcpSocket)
+                net::resetConnection(m_tcpSocket.data());
+            else
+                m_socket->abort();
+        },
+        Qt::QueuedConnection);
 }
 
 void AdminSession::audit(const QString &what) const

@@ -5,7 +5,7 @@
 // Lives on the main thread; owned by AdminEndpoint.
 
 #include "server/admin/clusterview.h"
-#include "server/sessions/outputbacklog.h"
+#include "server/sessions/backlogwatch.h"
 
 #include <QObject>
 #include <QPointer>
@@ -68,8 +68,8 @@ private:
     void closeWithError(protocol::AdminErrorCode code, const QString &reason);
     // Returns the bytes it queued.
     qint64 send(const QByteArray &json);
-    // After input was read or output queued: drops a client that doesn't take its data.
-    void checkBacklog(sessions::OutputBacklog::Verdict verdict);
+    // The backlog's verdict: the client doesn't take its data.
+    void dropSlowReader();
     // What waits to be sent, the encrypted bytes of a TLS connection included.
     qint64 queuedBytes() const;
     void audit(const QString &what) const;
@@ -85,8 +85,7 @@ private:
     bool m_snapshotSent = false;
     int m_kicksInFlight = 0;
     ClusterView m_sent; // what the client holds: updates are the difference from it
-    sessions::OutputBacklog m_backlog{kQueueBytesBeforeHello};
-    bool m_backlogReviewPending = false;
+    sessions::BacklogWatch m_backlog;
     bool m_dropped = false;
 };
 

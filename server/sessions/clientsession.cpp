@@ -53,7 +53,8 @@ ClientSession::ClientSession(SessionTransport *transport, rooms::RoomDirectory *
                            QStringLiteral("sending faster than %1 messages per second")
                                .arg(m_limits.maxMessagesPerSecond));
                   }}),
-      m_backlog(limits.maxQueuedBytes)
+      m_backlog(limits.maxQueuedBytes, limits.slowReaderGraceMs, this,
+                [this] { return m_transport->queuedBytes(); }, [this] { dropSlowReader(); })
 {
     m_lastActivity.start();
     m_connectedSince = currentTimestamp();
@@ -121,7 +122,7 @@ void ClientSession::handleInputProcessed()
 {
     if (m_state == State::Closed)
         return;
-    applyBacklogVerdict(m_backlog.check(m_transport->queuedBytes()));
+    m_backlog.check();
 }
 
 void ClientSession::handleDisconnected()
@@ -163,7 +164,7 @@ void ClientSession::deliver(const QString &frame)
     if (m_state == State::Closing || m_state == State::Closed)
         return;
     m_transport->sendText(frame);
-    applyBacklogVerdict(m_backlog.check(m_transport->queuedBytes()));
+    m_backlog.check();
 }
 
 void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8)
@@ -171,7 +172,7 @@ void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8)
     if (m_state == State::Closing || m_state == State::Closed)
         return;
     m_transport->sendEncoded(frame, utf8);
-    applyBacklogVerdict(m_backlog.check(m_transport->queuedBytes()));
+    m_backlog.check();
 }
 
 void ClientSession::deliverState(const QString &frame)
@@ -180,31 +181,7 @@ void ClientSession::deliverState(const QString &frame)
         return;
     const qint64 before = m_transport->queuedBytes();
     m_transport->sendText(frame);
-    const qint64 after = m_transport->queuedBytes();
-    m_backlog.allowState(after - before);
-    applyBacklogVerdict(m_backlog.check(after));
-}
-
-void ClientSession::applyBacklogVerdict(OutputBacklog::Verdict verdict)
-{
-    switch (verdict) {
-    case OutputBacklog::Verdict::Fine:
-        return;
-    case OutputBacklog::Verdict::Drop:
-        return dropSlowReader();
-    case OutputBacklog::Verdict::Watch:
-        break;
-    }
-    if (m_backlogReviewPending)
-        return;
-    m_backlogReviewPending = true;
-    // One single-shot per watched reader, none for the others: no timer object per session.
-    QTimer::singleShot(m_limits.slowReaderGraceMs, this, [this] {
-        m_backlogReviewPending = false;
-        if (m_state == State::Closed)
-            return;
-        applyBacklogVerdict(m_backlog.review(m_transport->queuedBytes()));
-    });
+    m_backlog.queuedState(m_transport->queuedBytes() - before);
 }
 
 void ClientSession::dropSlowReader()

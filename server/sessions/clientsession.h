@@ -6,7 +6,7 @@
 
 #include "server/rooms/roommember.h"
 #include "server/sessions/inputthrottle.h"
-#include "server/sessions/outputbacklog.h"
+#include "server/sessions/backlogwatch.h"
 #include "server/sessions/sessionlimits.h"
 #include "shared/clientrecord.h"
 #include "shared/errorcode.h"
@@ -76,7 +76,7 @@ public:
 
     qsizetype chatCount() const { return m_chats.size(); }
     // Over maxQueuedBytes, waiting for the end of a grace period to see if it reads.
-    bool backlogUnderReview() const { return m_backlogReviewPending; }
+    bool backlogUnderReview() const { return m_backlog.reviewPending(); }
 
     // RoomMember
     QString connectionId() const override { return m_connectionId; }
@@ -113,7 +113,6 @@ private:
     void leaveAllChats();
     void beginClosing();
     bool nameTooLong(const QString &name) const;
-    void applyBacklogVerdict(OutputBacklog::Verdict verdict);
     void dropSlowReader();
 
     SessionTransport *m_transport;
@@ -132,8 +131,7 @@ private:
     qint64 m_messagesSent = 0;
     const UserIdSigner *m_userIds = nullptr;
     InputThrottle m_throttle;
-    OutputBacklog m_backlog;
-    bool m_backlogReviewPending = false;
+    BacklogWatch m_backlog;
     bool m_dropScheduled = false;
 };
 
