@@ -2,6 +2,7 @@
 // flack_server_core.
 
 #include "server/app/configloader.h"
+#include "server/app/eventdispatcherchoice.h"
 #include "server/app/serverapplication.h"
 
 #include <QCoreApplication>
@@ -13,6 +14,8 @@ int main(int argc, char *argv[])
     // Qt 6.4's glib dispatcher does linear work per socket-notifier change and failed
     // thousands of connections in a prototype; the plain Unix dispatcher holds them.
     qputenv("QT_NO_GLIB", "1");
+    // Before the application object, which would create Qt's dispatcher otherwise.
+    flack::server::app::EventDispatcherChoice::installFromStartup(argc, argv);
     QCoreApplication application(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("flack-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FLACK_VERSION));

@@ -1,5 +1,7 @@
 #include "server/app/configloader.h"
 
+#include "server/app/eventdispatcherchoice.h"
+
 #include "server/net/originpolicy.h"
 #include "server/net/tlscredentials.h"
 
@@ -344,6 +346,16 @@ const std::vector<Setting> &settings()
                  return QStringLiteral("expected debug, info, warning or error");
              config.logLevel = level;
              return QString();
+         }},
+        {"event-loop", "KIND",
+         "The main thread's event loop: epoll (Linux only; O(1) per socket change, hears only "
+         "of ready sockets) or qt (Qt's own Unix dispatcher, whose cost per pass grows with the "
+         "number of open sockets). Default epoll on Linux, qt elsewhere.",
+         [](ServerConfig &config, const QString &value) {
+             QString problem;
+             if (const auto kind = EventDispatcherChoice::parse(value, &problem))
+                 config.eventDispatcher = *kind;
+             return problem;
          }},
         {"node-name", "NAME",
          "This node's name, unique in the cluster (up to 255 bytes, no spaces or '/'). "
@@ -820,6 +832,52 @@ ConfigResult loadSettings(const QStringList &arguments, const QProcessEnvironmen
 }
 
 } // namespace
+
+std::optional<QString> ConfigLoader::rawSetting(const QStringList &arguments,
+                                                const QProcessEnvironment &environment,
+                                                const char *name)
+{
+    const QString option = QString::fromLatin1(name);
+    const Setting *setting = findSetting(option);
+    if (!setting || setting->secret)
+        return std::nullopt;
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption configFile(QStringLiteral("config"), QString(),
+                                        QStringLiteral("FILE"));
+    parser.addOption(QCommandLineOption(QStringList{QStringLiteral("h"), QStringLiteral("help")}));
+    parser.addOption(QCommandLineOption(QStringLiteral("version")));
+    parser.addOption(configFile);
+    for (const Setting &s : settings()) {
+        if (s.secret)
+            continue;
+        if (!s.valueName)
+            parser.addOption(QCommandLineOption(QString::fromLatin1(s.name)));
+        else
+            parser.addOption(
+                QCommandLineOption(QString::fromLatin1(s.name), QString(), QStringLiteral("V")));
+    }
+    if (!parser.parse(arguments))
+        return std::nullopt;
+    if (parser.isSet(option))
+        return setting->valueName ? parser.value(option) : QStringLiteral("true");
+    const QString variable = environmentName(name);
+    if (environment.contains(variable))
+        return environment.value(variable);
+    QString filePath = environment.value(QStringLiteral("FLACK_CONFIG"));
+    if (parser.isSet(configFile))
+        filePath = parser.value(configFile);
+    if (filePath.isEmpty() || !QFileInfo(filePath).isFile())
+        return std::nullopt;
+    QSettings file(filePath, QSettings::IniFormat);
+    if (file.status() != QSettings::NoError)
+        return std::nullopt;
+    for (const QString &key : {option, QStringLiteral("server/") + option}) {
+        if (file.contains(key))
+            return iniValue(file, key);
+    }
+    return std::nullopt;
+}
 
 ConfigResult ConfigLoader::load(const QStringList &arguments,
                                 const QProcessEnvironment &environment)

@@ -11,6 +11,8 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
+#include <optional>
+
 namespace flack::server::app {
 
 struct ConfigResult
@@ -30,6 +32,14 @@ class ConfigLoader
 public:
     // arguments include the program name, as QCoreApplication::arguments() does.
     static ConfigResult load(const QStringList &arguments, const QProcessEnvironment &environment);
+
+    // The text of one (non-secret) setting from the source that wins (command line, then
+    // environment, then the config file), unchecked; nullopt when none sets it or the
+    // arguments don't parse. Builds no ServerConfig, whose TLS members would start Qt's TLS
+    // backend: safe before the QCoreApplication exists (see EventDispatcherChoice).
+    static std::optional<QString> rawSetting(const QStringList &arguments,
+                                             const QProcessEnvironment &environment,
+                                             const char *name);
 };
 
 } // namespace flack::server::app

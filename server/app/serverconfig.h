@@ -23,6 +23,16 @@ struct ServerConfig
         friend bool operator==(const PeerAddress &, const PeerAddress &) = default;
     };
 
+    // The main thread's event loop, chosen before the QCoreApplication exists (see
+    // app/eventdispatcherchoice.h): epoll (eventloop::EpollEventDispatcher, Linux only) or
+    // Qt's own Unix dispatcher.
+    enum class EventDispatcher { Epoll, Qt };
+#if defined(Q_OS_LINUX)
+    static constexpr EventDispatcher kDefaultEventDispatcher = EventDispatcher::Epoll;
+#else
+    static constexpr EventDispatcher kDefaultEventDispatcher = EventDispatcher::Qt;
+#endif
+
     quint16 port = 8080;
     QHostAddress bindAddress = QHostAddress::Any;
     QString webRoot;             // empty: the web client compiled into the binary
@@ -37,6 +47,7 @@ struct ServerConfig
     int messageBurst = 60;
     bool signedUserIds = false; // ids carry an HMAC tag; invented ones are replaced
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
+    EventDispatcher eventDispatcher = kDefaultEventDispatcher;
     // Browser origins besides the web client's own that may open websockets, normalized
     // ("https://chat.example.com"); see net::OriginPolicy.
     QStringList allowedOrigins;

@@ -110,6 +110,8 @@ void TestServerProcess::badStartupIsOneLineAndExit1_data()
         << QStringList{u"--max-connections"_s, u"0"_s} << u"max-connections"_s;
     QTest::newRow("bad bind address") << QStringList{u"--bind"_s, u"not.an.address"_s} << u"bind"_s;
     QTest::newRow("bad log level") << QStringList{u"--log-level"_s, u"loud"_s} << u"log-level"_s;
+    QTest::newRow("bad event loop")
+        << QStringList{u"--event-loop"_s, u"select"_s} << u"event-loop"_s;
     QTest::newRow("web root missing")
         << QStringList{u"--web-root"_s, dir + u"/nope"_s} << u"web-root"_s;
     QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << u"frobnicate"_s;
@@ -352,14 +354,19 @@ void TestServerProcess::adminTokenNeverPrinted()
 void TestServerProcess::signalClosesWebsocketsAndExits0_data()
 {
     QTest::addColumn<int>("signalNumber");
-    QTest::newRow("SIGTERM") << int(SIGTERM);
-    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::addColumn<QStringList>("arguments");
+    // Both event loops: the default (epoll on Linux) and Qt's own.
+    QTest::newRow("SIGTERM") << int(SIGTERM) << QStringList();
+    QTest::newRow("SIGINT") << int(SIGINT) << QStringList();
+    QTest::newRow("SIGTERM, Qt's event loop")
+        << int(SIGTERM) << QStringList{u"--event-loop"_s, u"qt"_s};
 }
 
 void TestServerProcess::signalClosesWebsocketsAndExits0()
 {
     QFETCH(int, signalNumber);
-    ServerProcess server;
+    QFETCH(QStringList, arguments);
+    ServerProcess server(arguments);
     server.setEnvironment(cleanEnvironment());
     QVERIFY2(server.start(), server.output().constData());
     std::vector<std::unique_ptr<WsTestClient>> clients;

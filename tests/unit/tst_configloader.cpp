@@ -80,6 +80,24 @@ private Q_SLOTS:
         QVERIFY(result.config.clusterSecret.isEmpty());
         QCOMPARE(result.config.peerTimeoutMs, 3000);
         QVERIFY(result.config.adminToken.isEmpty()); // the admin endpoint is closed
+        QCOMPARE(result.config.eventDispatcher, ServerConfig::kDefaultEventDispatcher);
+#if defined(Q_OS_LINUX)
+        QCOMPARE(result.config.eventDispatcher, ServerConfig::EventDispatcher::Epoll);
+#endif
+    }
+
+    void eventLoopValues()
+    {
+        ConfigResult result = load({u"--event-loop"_s, u"qt"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QCOMPARE(result.config.eventDispatcher, ServerConfig::EventDispatcher::Qt);
+        result = load({u"--event-loop"_s, u" Qt "_s});
+        QCOMPARE(result.config.eventDispatcher, ServerConfig::EventDispatcher::Qt);
+#if defined(Q_OS_LINUX)
+        result = load({u"--event-loop"_s, u"epoll"_s}, {u"FLACK_EVENT_LOOP=qt"_s});
+        QCOMPARE(result.outcome, ConfigResult::Outcome::Run);
+        QCOMPARE(result.config.eventDispatcher, ServerConfig::EventDispatcher::Epoll);
+#endif
     }
 
     void commandLineValues()
@@ -545,6 +563,8 @@ private Q_SLOTS:
             << QStringList{u"--max-connections"_s, u"0"_s} << none << u"max-connections"_s;
         QTest::newRow("zero rooms")
             << QStringList{u"--max-rooms"_s, u"0"_s} << none << u"max-rooms"_s;
+        QTest::newRow("bad event loop")
+            << QStringList{u"--event-loop"_s, u"select"_s} << none << u"event-loop"_s;
         QTest::newRow("bad level")
             << QStringList{u"--log-level"_s, u"loud"_s} << none << u"log-level"_s;
         QTest::newRow("missing web root")
