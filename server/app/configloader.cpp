@@ -318,8 +318,8 @@ const std::vector<Setting> &settings()
         {"coalesce-writes-ms", "MS",
          "A connection that was written to less than this ago holds its next chat frames "
          "until this much has passed, and sends them in one write (fewer, larger TCP "
-         "segments in busy rooms; at most this much added latency). 0 sends each at once. "
-         "Default 5.",
+         "segments in busy rooms; at most this much added latency). joined/left events may "
+         "wait ten times as long (at most 100 ms). 0 sends each at once. Default 5.",
          integer(&ServerConfig::coalesceWritesMs, 0, 100)},
         {"tls-cert", "FILE",
          "Serve https:// and wss:// instead of http:// and ws://, with the PEM certificate "

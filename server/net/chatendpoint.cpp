@@ -17,7 +17,8 @@ ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDire
     : QObject(parent), m_settings(settings), m_directory(directory),
       m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode),
       m_rateMemory(settings.limits.maxMessagesPerSecond, settings.limits.messageBurst),
-      m_coalescer(settings.coalesceWritesMs)
+      m_coalescer(settings.coalesceWritesMs),
+      m_presenceCoalescer(presenceWindowFor(settings.coalesceWritesMs))
 {
     // Handshakes are taken off the server as soon as they complete, so this only guards
     // against bursts; Qt's default of 30 would refuse busy moments.
@@ -77,7 +78,8 @@ void ChatEndpoint::onNewConnection()
             m_handshaking.erase(handshake);
         }
         auto *transport =
-            new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer, this);
+            new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer,
+                                   &m_presenceCoalescer, this);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         session->setUserIdSigner(m_settings.userIds.get());
@@ -101,6 +103,11 @@ void ChatEndpoint::onNewConnection()
         // Now that the session listens, what came with the upgrade request may be read.
         EarlyBytes::replay(tcpSocket);
     }
+}
+
+int ChatEndpoint::presenceWindowFor(int coalesceWritesMs)
+{
+    return std::min(10 * std::max(coalesceWritesMs, 0), 100);
 }
 
 qint64 ChatEndpoint::frameBoundFor(qint64 maxMessageBytes)

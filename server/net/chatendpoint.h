@@ -69,6 +69,9 @@ public:
     // The largest message the websocket layer takes for a --max-message-bytes: messages
     // between the two get CHAT_LIMIT-001, larger ones close 1009.
     static qint64 frameBoundFor(qint64 maxMessageBytes);
+    // The window joined/left events may wait in, for a --coalesce-writes-ms: ten times it,
+    // at most 100 ms; 0 stays 0.
+    static int presenceWindowFor(int coalesceWritesMs);
 
 Q_SIGNALS:
     void drained();
@@ -110,6 +113,9 @@ private:
     // Declared before the sessions' transports are made; they hold it by QPointer, as some
     // (deleted later) may outlive this member.
     WriteCoalescer m_coalescer;
+    // joined/left may wait longer (presenceWindowFor): a room filling up sends every member
+    // one per newcomer, and those were one write() each.
+    WriteCoalescer m_presenceCoalescer;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
     bool m_shuttingDown = false;

@@ -9,8 +9,10 @@
 namespace flack::server::net {
 
 WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
-                                       WriteCoalescer *coalescer, QObject *parent)
-    : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket), m_coalescer(coalescer)
+                                       WriteCoalescer *coalescer,
+                                       WriteCoalescer *presenceCoalescer, QObject *parent)
+    : QObject(parent), m_socket(socket), m_tcpSocket(tcpSocket), m_coalescer(coalescer),
+      m_presenceCoalescer(presenceCoalescer ? presenceCoalescer : coalescer)
 {
     m_socket->setParent(this);
     if (m_tcpSocket) {
@@ -31,8 +33,12 @@ WebSocketTransport::~WebSocketTransport()
     // The session goes first, while the socket it may still talk to exists; then the socket,
     // whose own destruction must not signal a disconnect to anyone.
     m_socket->disconnect();
-    if (m_listings > 0 && m_coalescer)
-        m_coalescer->remove(this);
+    if (m_listings > 0) {
+        if (m_coalescer)
+            m_coalescer->remove(this);
+        if (m_presenceCoalescer && m_presenceCoalescer != m_coalescer)
+            m_presenceCoalescer->remove(this);
+    }
     if (m_tcpSocket)
         m_tcpSocket->blockSignals(false);
     delete m_session;
@@ -118,7 +124,8 @@ int WebSocketTransport::textFrameHeader(qint64 payloadBytes, char *out)
     return kMaxFrameHeader;
 }
 
-void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf8)
+void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf8,
+                                     rooms::DeliveryPace pace)
 {
     // Only while the websocket is open: after its close frame nothing else may follow, and
     // without the TCP socket there is nothing to write to.
@@ -126,49 +133,62 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
         return sendText(frame);
     char header[kMaxFrameHeader];
     const int headerBytes = textFrameHeader(utf8.size(), header);
-    if (m_coalescer && (m_holding || m_coalescer->shouldHold(m_lastWriteMs))) {
+    WriteCoalescer *coalescer =
+        pace == rooms::DeliveryPace::Presence ? m_presenceCoalescer.data() : m_coalescer.data();
+    if (m_holding && coalescer && coalescer->windowMs() == 0) {
+        handOverHeld(); // this pace waits for nothing: what is held goes first, then it
+    } else if (coalescer && (m_holding || coalescer->shouldHold(m_lastWriteMs))) {
         m_held.append(header, headerBytes);
         m_held.append(utf8);
-        if (!m_holding) {
-            m_holding = true;
-            ++m_listings;
-            m_coalescer->add(this);
-        }
+        m_holding = true;
+        // Held frames go together, when the first of the windows they wait in ends: a
+        // message held behind joined events goes within the short window, not the long one.
+        list(coalescer);
         return;
     }
     // Two appends to the socket's buffer, no allocation per member.
     m_tcpSocket->write(header, headerBytes);
     m_tcpSocket->write(utf8);
-    if (m_coalescer)
-        m_lastWriteMs = m_coalescer->nowMs();
+    m_lastWriteMs = WriteCoalescer::nowMs();
+}
+
+void WebSocketTransport::list(WriteCoalescer *coalescer)
+{
+    bool &listed = coalescer == m_coalescer.data() ? m_listedPrompt : m_listedPresence;
+    if (listed)
+        return;
+    listed = true;
+    ++m_listings;
+    coalescer->add(this);
 }
 
 void WebSocketTransport::flushHeld()
 {
-    // The coalescer's call for one of our listings, which it has let go of.
+    // A coalescer's call for one of our listings, which it has let go of.
     --m_listings;
-    m_holding = false;
     handOverHeld();
 }
 
 void WebSocketTransport::flushHeldNow()
 {
-    // Our listing stays with the coalescer (finding it would cost a search per call); its
-    // call then finds nothing held, or what was held since, which may go early.
-    m_holding = false;
+    // Our listings stay with the coalescers (finding them would cost a search per call);
+    // their calls then find nothing held, or what was held since, which may go early.
     handOverHeld();
 }
 
 void WebSocketTransport::handOverHeld()
 {
+    // The next frame held starts a new hold, listed anew.
+    m_holding = false;
+    m_listedPrompt = false;
+    m_listedPresence = false;
     if (m_held.isEmpty())
         return;
     if (m_tcpSocket && m_tcpSocket->state() == QAbstractSocket::ConnectedState &&
         m_socket->state() == QAbstractSocket::ConnectedState) {
         // One piece: Qt's buffer takes it as one block, written with one write().
         m_tcpSocket->write(m_held);
-        if (m_coalescer)
-            m_lastWriteMs = m_coalescer->nowMs();
+        m_lastWriteMs = WriteCoalescer::nowMs();
     }
     m_held.clear(); // an idle connection keeps no buffer
 }

@@ -29,9 +29,12 @@ public:
     // tcpSocket: the connection under socket (may be null if unknown: then reading can't
     // pause, and what is queued is seen only as chat frames are sent); see the destructor.
     // frameBound: the largest frame or message the websocket layer takes. coalescer (may be
-    // null): lets frames sent close together share a write (see WriteCoalescer).
+    // null): lets frames sent close together share a write (see WriteCoalescer);
+    // presenceCoalescer (may be null: coalescer serves both), the same with the longer window
+    // that joined/left may wait.
     WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
-                       WriteCoalescer *coalescer = nullptr, QObject *parent = nullptr);
+                       WriteCoalescer *coalescer = nullptr,
+                       WriteCoalescer *presenceCoalescer = nullptr, QObject *parent = nullptr);
     ~WebSocketTransport() override;
 
     // Routes the socket's input to session from now on.
@@ -45,7 +48,8 @@ public:
     // follows the last write within the coalescer's window is held, and goes with the others
     // held when the window ends; anything else sent (sendText, a close) first hands the held
     // frames over, so the order on the wire is the order sent.
-    void sendEncoded(const QString &frame, const QByteArray &utf8) override;
+    void sendEncoded(const QString &frame, const QByteArray &utf8,
+                     rooms::DeliveryPace pace) override;
     // Writes the header of an unmasked, final text frame with a payload of this size into
     // out (room for kMaxFrameHeader bytes); returns its length.
     static constexpr int kMaxFrameHeader = 10;
@@ -69,16 +73,20 @@ private:
     void flushHeld() override; // WriteCoalescer::Client: the window has passed
     void flushHeldNow();        // before anything else is written, or the end
     void handOverHeld();
+    void list(WriteCoalescer *coalescer);
 
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcpSocket;
     sessions::ClientSession *m_session = nullptr;
     bool m_readingPaused = false;
     QPointer<WriteCoalescer> m_coalescer;
+    QPointer<WriteCoalescer> m_presenceCoalescer;
     QByteArray m_held;
     qint64 m_lastWriteMs = std::numeric_limits<qint64>::min() / 2; // long ago
-    bool m_holding = false; // frames held; they go when the coalescer calls
-    int m_listings = 0;     // our entries in the coalescer's list (see flushHeldNow)
+    bool m_holding = false; // frames held; they go when a coalescer calls
+    bool m_listedPrompt = false;   // in this hold, listed with m_coalescer
+    bool m_listedPresence = false; // in this hold, listed with m_presenceCoalescer
+    int m_listings = 0; // our entries in the coalescers' lists (see flushHeldNow)
 };
 
 } // namespace flack::server::net

@@ -7,7 +7,6 @@ namespace flack::server::net {
 WriteCoalescer::WriteCoalescer(int windowMs, QObject *parent)
     : QObject(parent), m_windowMs(std::max(windowMs, 0))
 {
-    m_clock.start();
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &WriteCoalescer::flushAll);

@@ -10,10 +10,10 @@
 // person's pace waits for nothing; under load a frame waits at most one window.
 // Lives on the connections' thread; owned by ChatEndpoint, which outlives its transports.
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
+#include <chrono>
 #include <vector>
 
 namespace flack::server::net {
@@ -36,8 +36,14 @@ public:
     explicit WriteCoalescer(int windowMs, QObject *parent = nullptr);
 
     int windowMs() const { return m_windowMs; }
-    // A monotonic clock in milliseconds, for the clients' "last write" times.
-    qint64 nowMs() const { return m_clock.elapsed(); }
+    // A monotonic clock in milliseconds, for the clients' "last write" times; the same for
+    // every coalescer (a connection may use two, see WebSocketTransport).
+    static qint64 nowMs()
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    }
     // Whether a client that last wrote at lastWriteMs should hold its next frame.
     bool shouldHold(qint64 lastWriteMs) const
     {
@@ -53,7 +59,6 @@ private:
     void flushAll();
 
     int m_windowMs;
-    QElapsedTimer m_clock;
     QTimer m_timer;
     std::vector<Client *> m_holding;
     // While flushAll() runs: the list it works through (a client removed meanwhile is nulled).

@@ -108,8 +108,10 @@ void ChatReplica::deliverEvent(const ChatEvent &event)
     if (m_metrics)
         m_metrics->eventDelivered(qsizetype(m_members.size()), event.json.size(),
                                   event.kind == ChatEvent::Kind::Message);
+    const DeliveryPace pace =
+        event.kind == ChatEvent::Kind::Message ? DeliveryPace::Prompt : DeliveryPace::Presence;
     for (RoomMember *member : m_members)
-        member->deliverEncoded(frame, event.json);
+        member->deliverEncoded(frame, event.json, pace);
     if (event.kind == ChatEvent::Kind::Left && m_leaving.remove(event.subject.connectionId)) {
         if (RoomMember *leaver = m_connections->find(event.subject.connectionId)) {
             if (m_metrics)

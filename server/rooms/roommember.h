@@ -19,6 +19,11 @@ struct ConnectionDetails
     qint64 messagesSent = 0;
 };
 
+// How soon an event must be on its way: a chat message at once (or within the short write
+// coalescing window), a joined/left may wait a little longer to share a write with others
+// (a room filling up sends every member one per newcomer).
+enum class DeliveryPace { Prompt, Presence };
+
 class RoomMember
 {
 public:
@@ -32,9 +37,10 @@ public:
     virtual void deliver(const QString &frame) = 0;
     // The same, with the record's UTF-8 bytes as well (both shared by every member): a member
     // that writes the websocket frame itself needs no conversion of its own.
-    virtual void deliverEncoded(const QString &frame, const QByteArray &utf8)
+    virtual void deliverEncoded(const QString &frame, const QByteArray &utf8, DeliveryPace pace)
     {
         Q_UNUSED(utf8);
+        Q_UNUSED(pace);
         deliver(frame);
     }
     // The member's chat_state, its entry to a chat: however big the chat, it must arrive, so a

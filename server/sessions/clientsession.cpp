@@ -167,11 +167,12 @@ void ClientSession::deliver(const QString &frame)
     m_backlog.check();
 }
 
-void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8)
+void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8,
+                                   rooms::DeliveryPace pace)
 {
     if (m_state == State::Closing || m_state == State::Closed)
         return;
-    m_transport->sendEncoded(frame, utf8);
+    m_transport->sendEncoded(frame, utf8, pace);
     m_backlog.check();
 }
 

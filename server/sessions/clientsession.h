@@ -83,7 +83,8 @@ public:
     QString userId() const override { return m_userId; }
     QString userName() const override { return m_userName; }
     void deliver(const QString &frame) override;
-    void deliverEncoded(const QString &frame, const QByteArray &utf8) override;
+    void deliverEncoded(const QString &frame, const QByteArray &utf8,
+                        rooms::DeliveryPace pace) override;
     void deliverState(const QString &frame) override;
     void joinRefused(const QString &chatName, protocol::ErrorCode code,
                      const QString &reason) override;

@@ -3,6 +3,8 @@
 // implements it over QWebSocket; tests use a fake that records what was sent. The transport
 // calls the session's handleInputProcessed() after each batch of input it handed over.
 
+#include "server/rooms/roommember.h"
+
 #include <QString>
 
 namespace flack::server::sessions {
@@ -12,10 +14,12 @@ class SessionTransport
 public:
     virtual ~SessionTransport() = default;
     virtual void sendText(const QString &frame) = 0;
-    // The same text, given as its UTF-8 bytes too: a transport may frame those directly.
-    virtual void sendEncoded(const QString &frame, const QByteArray &utf8)
+    // The same text, given as its UTF-8 bytes too: a transport may frame those directly, and
+    // hold them for as long as pace allows to share a write with what follows.
+    virtual void sendEncoded(const QString &frame, const QByteArray &utf8, rooms::DeliveryPace pace)
     {
         Q_UNUSED(utf8);
+        Q_UNUSED(pace);
         sendText(frame);
     }
     // Every byte queued for the connection but not yet written to the kernel: frames from

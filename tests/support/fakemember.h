@@ -34,6 +34,14 @@ public:
         frames.append(frame);
         records.append(QJsonDocument::fromJson(frame.toUtf8()).object());
     }
+    // Room events: recorded as delivered, with the pace they came with.
+    void deliverEncoded(const QString &frame, const QByteArray &utf8,
+                        server::rooms::DeliveryPace pace) override
+    {
+        Q_UNUSED(utf8);
+        paces.append(pace);
+        deliver(frame);
+    }
     void joinRefused(const QString &chatName, protocol::ErrorCode code,
                      const QString &reason) override
     {
@@ -63,6 +71,7 @@ public:
     };
     QList<QString> frames;
     QList<QJsonObject> records;
+    QList<server::rooms::DeliveryPace> paces; // of the room events among them, in order
     QList<Refusal> refusals;
     QStringList kicks;
 

@@ -109,6 +109,25 @@ private Q_SLOTS:
         QCOMPARE(room.memberCount(), 2);
     }
 
+    // Messages go at once; joined and left may wait a little to share a write.
+    void eventsCarryTheirPace()
+    {
+        using flack::server::rooms::DeliveryPace;
+        RoomDirectory directory;
+        ChatReplica &room = *open(directory, QStringLiteral("pace"));
+        FakeMember ann(QStringLiteral("Ann"), QStringLiteral("a1"), &directory.connections());
+        FakeMember bo(QStringLiteral("Bo"), QStringLiteral("b2"), &directory.connections());
+        room.join(&ann);
+        room.join(&bo);
+        room.post(&bo, u"text/plain"_s, u"hi"_s);
+        room.leave(&bo);
+        QCOMPARE(ann.recordNames(),
+                 QStringList({u"chat_state"_s, u"joined"_s, u"joined"_s, u"chat_message"_s,
+                              u"left"_s}));
+        QCOMPARE(ann.paces, QList<DeliveryPace>({DeliveryPace::Presence, DeliveryPace::Presence,
+                                                 DeliveryPace::Prompt, DeliveryPace::Presence}));
+    }
+
     void sequenceStrictlyIncreasesOverAllEvents()
     {
         RoomDirectory directory;

@@ -35,7 +35,8 @@ struct Pair
 class Harness : public QObject
 {
 public:
-    explicit Harness(WriteCoalescer *coalescer) : m_coalescer(coalescer)
+    explicit Harness(WriteCoalescer *coalescer, WriteCoalescer *presence = nullptr)
+        : m_coalescer(coalescer), m_presence(presence)
     {
         m_server.setMaxPendingConnections(16);
         connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
@@ -61,7 +62,7 @@ public:
         if (!socket)
             return nullptr;
         pair->transport =
-            std::make_unique<WebSocketTransport>(socket, m_lastTcp, 1 << 20, m_coalescer);
+            std::make_unique<WebSocketTransport>(socket, m_lastTcp, 1 << 20, m_coalescer, m_presence);
         if (pair->client->state() != QAbstractSocket::ConnectedState) {
             QSignalSpy connected(pair->client.get(), &QWebSocket::connected);
             if (!connected.wait(kDeadlineMs))
@@ -72,14 +73,18 @@ public:
 
 private:
     WriteCoalescer *m_coalescer;
+    WriteCoalescer *m_presence;
     QTcpServer m_tcp;
     QWebSocketServer m_server{u"test"_s, QWebSocketServer::NonSecureMode};
     QTcpSocket *m_lastTcp = nullptr;
 };
 
-void sendEncoded(WebSocketTransport &transport, const QString &text)
+using flack::server::rooms::DeliveryPace;
+
+void sendEncoded(WebSocketTransport &transport, const QString &text,
+                 DeliveryPace pace = DeliveryPace::Prompt)
 {
-    transport.sendEncoded(text, text.toUtf8());
+    transport.sendEncoded(text, text.toUtf8(), pace);
 }
 
 // A coalescer client that only counts its calls.
@@ -141,6 +146,44 @@ private Q_SLOTS:
         QCOMPARE(pair->received, QStringList({u"written"_s, u"held"_s,
                                               u"through the websocket layer"_s, u"held again"_s}));
         QCOMPARE(int(pair->client->closeCode()), 4000);
+    }
+
+    // joined/left wait in the longer window; a message held behind them goes in the short one.
+    void presenceWaitsLongerThanMessages()
+    {
+        WriteCoalescer prompt(0); // messages are never held here
+        WriteCoalescer presence(60000);
+        Harness harness(&prompt, &presence);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        sendEncoded(transport, u"message"_s);
+        sendEncoded(transport, u"joined"_s, DeliveryPace::Presence);
+        QVERIFY(transport.heldBytes() > 0); // written to just now: presence waits
+        // Nothing ends the presence window in this test; a message does, and goes after it.
+        sendEncoded(transport, u"next message"_s);
+        QCOMPARE(transport.heldBytes(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received,
+                                  QStringList({u"message"_s, u"joined"_s, u"next message"_s}),
+                                  kDeadlineMs);
+    }
+
+    void aMessageBehindPresenceGoesInTheShortWindow()
+    {
+        WriteCoalescer prompt(20);
+        WriteCoalescer presence(60000);
+        Harness harness(&prompt, &presence);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        sendEncoded(transport, u"first"_s);
+        sendEncoded(transport, u"joined"_s, DeliveryPace::Presence);
+        sendEncoded(transport, u"message"_s);
+        QVERIFY(transport.heldBytes() > 0);
+        // Well before the presence window could end: the message's window took both.
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received,
+                                  QStringList({u"first"_s, u"joined"_s, u"message"_s}),
+                                  kDeadlineMs);
     }
 
     void aWindowOfZeroHoldsNothing()
