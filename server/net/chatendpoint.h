@@ -6,6 +6,7 @@
 // The listener reaches it through its route for /chat-server (as a WebSocketEndpoint).
 // Lives on the main thread; owned by ServerApplication.
 
+#include "server/net/memorytrimpolicy.h"
 #include "server/net/websocketendpoint.h"
 // Complete, not forward-declared: QPointer needs to know it is a QObject.
 #include "server/sessions/clientsession.h"
@@ -74,6 +75,7 @@ private:
     static QString peerKey(const QHostAddress &address, quint16 port);
     void reapIdleSessions();
     void closeLateAuthentications();
+    void sweepMemory();
     std::vector<sessions::ClientSession *>
     sessionsWhere(const std::function<bool(const sessions::ClientSession *)> &predicate) const;
 
@@ -97,6 +99,11 @@ private:
     std::unordered_map<sessions::ClientSession *, WebSocketTransport *> m_sessions;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
+    // Once a second: idle sockets' write chunks are released, and after a connect burst the
+    // freed heap goes back to the kernel (see MemoryTrimPolicy). One timer for all sessions.
+    QTimer m_memoryTimer;
+    MemoryTrimPolicy m_trimPolicy;
+    qint64 m_arrivalsThisTick = 0;
     bool m_shuttingDown = false;
 };
 

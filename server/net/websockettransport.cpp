@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <utility>
+
 namespace flack::server::net {
 
 WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
@@ -89,8 +91,22 @@ void WebSocketTransport::catchUpReading()
         Q_EMIT tcp->readyRead();
 }
 
+bool WebSocketTransport::releaseIdleWriteBuffer()
+{
+    // Busy since the last sweep: keep the chunk, the next frames would allocate it again.
+    if (std::exchange(m_wroteSinceSweep, false)) {
+        m_holdsWriteBuffer = true;
+        return false;
+    }
+    if (!m_holdsWriteBuffer || !m_tcpSocket || !net::releaseIdleWriteBuffer(m_tcpSocket.data()))
+        return false;
+    m_holdsWriteBuffer = false;
+    return true;
+}
+
 void WebSocketTransport::sendText(const QString &frame)
 {
+    m_wroteSinceSweep = true;
     m_socket->sendTextMessage(frame);
 }
 
@@ -121,6 +137,7 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     // without the TCP socket there is nothing to write to.
     if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState)
         return sendText(frame);
+    m_wroteSinceSweep = true;
     // Two appends to the socket's buffer, no allocation per member.
     char header[kMaxFrameHeader];
     m_tcpSocket->write(header, textFrameHeader(utf8.size(), header));
@@ -135,6 +152,7 @@ qint64 WebSocketTransport::queuedBytes() const
 
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)
 {
+    m_wroteSinceSweep = true;
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), reason);
     // The close completes once our queued data and the close frame are written; a peer that
     // stopped reading never lets it. The timer dies with this transport when it does.
