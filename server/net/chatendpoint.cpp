@@ -2,6 +2,7 @@
 
 #include "server/net/connectionadmission.h"
 #include "server/net/earlybytes.h"
+#include "server/net/freedmemory.h"
 #include "server/net/websockettransport.h"
 #include "server/sessions/clientsession.h"
 
@@ -37,6 +38,10 @@ ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDire
         connect(&m_idleTimer, &QTimer::timeout, this, &ChatEndpoint::reapIdleSessions);
         m_idleTimer.start();
     }
+
+    m_memoryTimer.setInterval(1000);
+    connect(&m_memoryTimer, &QTimer::timeout, this, &ChatEndpoint::sweepMemory);
+    m_memoryTimer.start();
 }
 
 ChatEndpoint::~ChatEndpoint()
@@ -95,6 +100,7 @@ void ChatEndpoint::onNewConnection()
                     ConnectionAdmission::markEstablished(tcp.data());
                 });
         m_sessions.emplace(session, LiveSession{transport, std::move(addressKey)});
+        ++m_arrivalsThisTick;
         m_authDeadlines.push_back({session, m_clock.elapsed() + m_settings.authTimeoutMs});
         if (!m_authTimer.isActive())
             m_authTimer.start(m_settings.authTimeoutMs);
@@ -175,10 +181,26 @@ void ChatEndpoint::closeLateAuthentications()
         m_authTimer.start(int(std::max<qint64>(0, m_authDeadlines.front().deadlineMs - now)));
 }
 
+void ChatEndpoint::sweepMemory()
+{
+    // Qt keeps each socket's write chunk for the socket's life; a connection that wrote
+    // nothing for a whole interval gives it back (one busy again allocates anew, at most once
+    // per interval).
+    qint64 released = 0;
+    for (const auto &entry : m_sessions)
+        released += entry.second.transport->releaseIdleWriteBuffer() ? 1 : 0;
+    const qint64 arrivals = std::exchange(m_arrivalsThisTick, 0);
+    // A trim walks the heap: ~10-45 ms with 15,000 connections here, so at most one per
+    // MemoryTrimSettings::minIntervalMs.
+    if (m_trimPolicy.onTick(m_clock.elapsed(), arrivals, released))
+        returnFreedMemory();
+}
+
 void ChatEndpoint::shutdown()
 {
     m_shuttingDown = true;
     m_idleTimer.stop();
+    m_memoryTimer.stop();
     m_authTimer.stop();
     m_server.close();
     if (m_sessions.empty()) {

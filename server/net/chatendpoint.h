@@ -7,6 +7,7 @@
 // The listener reaches it through its route for /chat-server (as a WebSocketEndpoint).
 // Lives on the main thread; owned by ServerApplication.
 
+#include "server/net/memorytrimpolicy.h"
 #include "server/net/websocketendpoint.h"
 #include "server/net/writecoalescer.h"
 // Complete, not forward-declared: QPointer needs to know it is a QObject.
@@ -82,6 +83,7 @@ private:
     static QString peerKey(const QHostAddress &address, quint16 port);
     void reapIdleSessions();
     void closeLateAuthentications();
+    void sweepMemory();
     std::vector<sessions::ClientSession *>
     sessionsWhere(const std::function<bool(const sessions::ClientSession *)> &predicate) const;
 
@@ -118,6 +120,11 @@ private:
     WriteCoalescer m_presenceCoalescer;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
+    // Once a second: idle sockets' write chunks are released, and after a connect burst the
+    // freed heap goes back to the kernel (see MemoryTrimPolicy). One timer for all sessions.
+    QTimer m_memoryTimer;
+    MemoryTrimPolicy m_trimPolicy;
+    qint64 m_arrivalsThisTick = 0;
     bool m_shuttingDown = false;
 };
 

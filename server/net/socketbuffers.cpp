@@ -25,6 +25,32 @@ void setSocketWriteChunkSize(QTcpSocket *socket, int bytes)
 #endif
 }
 
+bool socketBuffersTunable()
+{
+#ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool releaseIdleWriteBuffer(QTcpSocket *socket)
+{
+#ifdef FLACK_HAVE_QT_PRIVATE_IODEVICE
+    if (!socket)
+        return false;
+    auto *device = static_cast<QIODevicePrivate *>(QObjectPrivate::get(socket));
+    if (device->writeBuffers.size() == 0 || !device->writeBuffer.isEmpty())
+        return false;
+    // clear() on an empty ring buffer drops its one kept chunk; the next write allocates anew.
+    device->writeBuffer.clear();
+    return true;
+#else
+    Q_UNUSED(socket);
+    return false;
+#endif
+}
+
 qint64 unsentBytes(const QTcpSocket *socket)
 {
     if (!socket)

@@ -17,6 +17,16 @@ namespace flack::server::net {
 // chunk goes per write), while an idle socket holds only one small chunk.
 void setSocketWriteChunkSize(QTcpSocket *socket, int bytes);
 
+// Whether this build can tune Qt's socket buffers (it has Qt's private headers); without them
+// the two functions above and below do nothing.
+bool socketBuffersTunable();
+
+// Frees the socket's write chunk if nothing is queued in it: Qt keeps one chunk for the
+// socket's whole life once anything was written (the handshake's answer is enough), so an idle
+// connection holds one chunk for nothing. Returns true if the buffer was empty (and so
+// released); false, and nothing changed, if data is queued or without Qt's private headers.
+bool releaseIdleWriteBuffer(QTcpSocket *socket);
+
 // What is written to socket but not yet handed to the kernel. For a QSslSocket that includes
 // the encrypted bytes waiting in its TCP socket: its bytesToWrite() counts only the plaintext
 // not yet encrypted, which it encrypts as soon as it is written, so that alone stays near 0

@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <utility>
+
 namespace flack::server::net {
 
 WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket, qint64 frameBound,
@@ -97,8 +99,22 @@ void WebSocketTransport::catchUpReading()
         Q_EMIT tcp->readyRead();
 }
 
+bool WebSocketTransport::releaseIdleWriteBuffer()
+{
+    // Busy since the last sweep: keep the chunk, the next frames would allocate it again.
+    if (std::exchange(m_wroteSinceSweep, false)) {
+        m_holdsWriteBuffer = true;
+        return false;
+    }
+    if (!m_holdsWriteBuffer || !m_tcpSocket || !net::releaseIdleWriteBuffer(m_tcpSocket.data()))
+        return false;
+    m_holdsWriteBuffer = false;
+    return true;
+}
+
 void WebSocketTransport::sendText(const QString &frame)
 {
+    m_wroteSinceSweep = true;
     flushHeldNow();
     m_socket->sendTextMessage(frame);
 }
@@ -131,6 +147,7 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     // without the TCP socket there is nothing to write to.
     if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState)
         return sendText(frame);
+    m_wroteSinceSweep = true;
     char header[kMaxFrameHeader];
     const int headerBytes = textFrameHeader(utf8.size(), header);
     WriteCoalescer *coalescer =
@@ -189,6 +206,7 @@ void WebSocketTransport::handOverHeld()
         // One piece: Qt's buffer takes it as one block, written with one write().
         m_tcpSocket->write(m_held);
         m_lastWriteMs = WriteCoalescer::nowMs();
+        m_wroteSinceSweep = true;
     }
     m_held.clear(); // an idle connection keeps no buffer
 }
@@ -201,6 +219,7 @@ qint64 WebSocketTransport::queuedBytes() const
 
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)
 {
+    m_wroteSinceSweep = true;
     flushHeldNow(); // what was sent before the close goes before it
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), reason);
     // The close completes once our queued data and the close frame are written; a peer that

@@ -60,6 +60,11 @@ public:
     void abort() override;
     QString remoteAddress() const override;
 
+    // Called once per memory sweep (ChatEndpoint): frees the TCP socket's write chunk once the
+    // connection wrote nothing for a whole sweep interval and nothing is queued, so an idle
+    // connection holds no write buffer. True if a buffer was released.
+    bool releaseIdleWriteBuffer();
+
     // The most a connection may have read from the kernel but not handed to the websocket
     // layer; for a paused reader, the most it makes us hold before TCP pushes back. Frames up
     // to frameBound must fit.
@@ -87,6 +92,10 @@ private:
     bool m_listedPrompt = false;   // in this hold, listed with m_coalescer
     bool m_listedPresence = false; // in this hold, listed with m_presenceCoalescer
     int m_listings = 0; // our entries in the coalescers' lists (see flushHeldNow)
+    // Set by every write (the handshake's answer counts), cleared by each sweep.
+    bool m_wroteSinceSweep = true;
+    // Written to since the buffer was last released, so Qt keeps a chunk for it.
+    bool m_holdsWriteBuffer = false;
 };
 
 } // namespace flack::server::net
