@@ -9,7 +9,7 @@
 // (QCoreApplication::sendPostedEvents), QEvent::SockAct to socket notifiers, QTimerEvent to
 // timer owners.
 //
-// Installed before the QCoreApplication is created (see app/eventloopchoice.h). Everything
+// Installed before the QCoreApplication is created (see app/eventdispatcherchoice.h). Everything
 // but wakeUp() and interrupt() runs on the thread that owns it.
 
 #include <QtGlobal>
