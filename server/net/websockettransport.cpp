@@ -152,9 +152,11 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     const int headerBytes = textFrameHeader(utf8.size(), header);
     WriteCoalescer *coalescer =
         pace == rooms::DeliveryPace::Presence ? m_presenceCoalescer.data() : m_coalescer.data();
+    // One clock read per delivery: it decides the hold and dates the write.
+    const qint64 now = WriteCoalescer::nowMs();
     if (m_holding && coalescer && coalescer->windowMs() == 0) {
         handOverHeld(); // this pace waits for nothing: what is held goes first, then it
-    } else if (coalescer && (m_holding || coalescer->shouldHold(m_lastWriteMs))) {
+    } else if (coalescer && (m_holding || coalescer->shouldHold(m_lastWriteMs, now))) {
         m_held.append(header, headerBytes);
         m_held.append(utf8);
         m_holding = true;
@@ -166,7 +168,7 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     // Two appends to the socket's buffer, no allocation per member.
     m_tcpSocket->write(header, headerBytes);
     m_tcpSocket->write(utf8);
-    m_lastWriteMs = WriteCoalescer::nowMs();
+    m_lastWriteMs = now;
 }
 
 void WebSocketTransport::list(WriteCoalescer *coalescer)

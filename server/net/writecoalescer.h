@@ -45,9 +45,9 @@ public:
             .count();
     }
     // Whether a client that last wrote at lastWriteMs should hold its next frame.
-    bool shouldHold(qint64 lastWriteMs) const
+    bool shouldHold(qint64 lastWriteMs, qint64 now = nowMs()) const
     {
-        return m_windowMs > 0 && nowMs() - lastWriteMs < m_windowMs;
+        return m_windowMs > 0 && now - lastWriteMs < m_windowMs;
     }
     // client holds frames now: flushHeld() is called once for this listing, within a window.
     // A client may be listed more than once (it handed its frames over early and held again).
