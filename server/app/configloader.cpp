@@ -318,9 +318,15 @@ const std::vector<Setting> &settings()
         {"coalesce-writes-ms", "MS",
          "A connection that was written to less than this ago holds its next chat frames "
          "until this much has passed, and sends them in one write (fewer, larger TCP "
-         "segments in busy rooms; at most this much added latency). joined/left events may "
-         "wait ten times as long (at most 100 ms). 0 sends each at once. Default 5.",
+         "segments in busy rooms; at most this much added latency). 0 sends each at once. "
+         "Default 5.",
          integer(&ServerConfig::coalesceWritesMs, 0, 100)},
+        {"presence-window-ms", "MS",
+         "The same for joined/left events: a connection written to less than this ago holds "
+         "them until this much has passed (a room filling up sends each member one per "
+         "newcomer; they share a write). A chat message sent meanwhile takes them along. 0 "
+         "sends each at once. Default 250.",
+         integer(&ServerConfig::presenceWindowMs, 0, 1000)},
         {"tls-cert", "FILE",
          "Serve https:// and wss:// instead of http:// and ws://, with the PEM certificate "
          "(chain) in this file and its key in tls-key. Default: plain HTTP.",

@@ -77,6 +77,7 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     chatSettings.idleTimeoutSeconds = m_config.idleTimeoutSeconds;
     chatSettings.authTimeoutMs = m_config.authTimeoutSeconds * 1000;
     chatSettings.coalesceWritesMs = m_config.coalesceWritesMs;
+    chatSettings.presenceWindowMs = m_config.presenceWindowMs;
     chatSettings.limits.maxNameBytes = m_config.maxNameBytes;
     chatSettings.limits.maxChatsPerConnection = m_config.maxChatsPerConnection;
     chatSettings.limits.maxQueuedBytes = m_config.maxQueuedBytes;

@@ -19,7 +19,7 @@ ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDire
       m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode),
       m_rateMemory(settings.limits.maxMessagesPerSecond, settings.limits.messageBurst),
       m_coalescer(settings.coalesceWritesMs),
-      m_presenceCoalescer(presenceWindowFor(settings.coalesceWritesMs))
+      m_presenceCoalescer(settings.presenceWindowMs)
 {
     // Handshakes are taken off the server as soon as they complete, so this only guards
     // against bursts; Qt's default of 30 would refuse busy moments.
@@ -109,11 +109,6 @@ void ChatEndpoint::onNewConnection()
         // Now that the session listens, what came with the upgrade request may be read.
         EarlyBytes::replay(tcpSocket);
     }
-}
-
-int ChatEndpoint::presenceWindowFor(int coalesceWritesMs)
-{
-    return std::min(10 * std::max(coalesceWritesMs, 0), 100);
 }
 
 qint64 ChatEndpoint::frameBoundFor(qint64 maxMessageBytes)

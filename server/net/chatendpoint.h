@@ -46,6 +46,8 @@ struct ChatEndpointSettings
     int authTimeoutMs = 10000;
     // Frames to a connection written to less than this ago wait for it (see WriteCoalescer).
     int coalesceWritesMs = 5;
+    // The same for joined/left, which may wait longer (see m_presenceCoalescer).
+    int presenceWindowMs = 250;
     // --signed-user-ids: set, sessions honour only ids it issued. Shared by every session.
     std::shared_ptr<const sessions::UserIdSigner> userIds;
 };
@@ -70,9 +72,6 @@ public:
     // The largest message the websocket layer takes for a --max-message-bytes: messages
     // between the two get CHAT_LIMIT-001, larger ones close 1009.
     static qint64 frameBoundFor(qint64 maxMessageBytes);
-    // The window joined/left events may wait in, for a --coalesce-writes-ms: ten times it,
-    // at most 100 ms; 0 stays 0.
-    static int presenceWindowFor(int coalesceWritesMs);
 
 Q_SIGNALS:
     void drained();
@@ -115,7 +114,7 @@ private:
     // Declared before the sessions' transports are made; they hold it by QPointer, as some
     // (deleted later) may outlive this member.
     WriteCoalescer m_coalescer;
-    // joined/left may wait longer (presenceWindowFor): a room filling up sends every member
+    // joined/left may wait longer (--presence-window-ms): a room filling up sends every member
     // one per newcomer, and those were one write() each.
     WriteCoalescer m_presenceCoalescer;
     // TCP sockets between handoff and finished handshake, by peer address and port.

@@ -886,6 +886,23 @@ private Q_SLOTS:
         }
     }
 
+    // joined/left's window: milliseconds, 0 (at once) to 1000, apart from coalesce-writes-ms.
+    void presenceWindowMs()
+    {
+        QCOMPARE(load({}).config.presenceWindowMs, 250);
+        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"0"_s}).config.presenceWindowMs, 250);
+        QCOMPARE(load({u"--presence-window-ms"_s, u"0"_s}).config.presenceWindowMs, 0);
+        QCOMPARE(load({}, {u"FLACK_PRESENCE_WINDOW_MS=40"_s}).config.presenceWindowMs, 40);
+        QCOMPARE(load({u"--config"_s, writeFile("presence-window-ms=1000\n")})
+                     .config.presenceWindowMs,
+                 1000);
+        for (const QString &bad : {u"-1"_s, u"1001"_s, u"later"_s}) {
+            const ConfigResult result = load({u"--presence-window-ms"_s, bad});
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(u"presence-window-ms"_s), qPrintable(result.text));
+        }
+    }
+
     // TLS: both files or neither, from any source; errors name the file, never the key in it.
     // (tst_tls starts servers with real certificates.)
     void tlsFiles()
