@@ -159,6 +159,11 @@ void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     } else if (coalescer && (m_holding || coalescer->shouldHold(m_lastWriteMs, now))) {
         m_held.append(header, headerBytes);
         m_held.append(utf8);
+        if (m_held.size() >= kMaxHeldBytes) {
+            // A batch this big gains nothing by waiting longer (see kMaxHeldBytes).
+            handOverHeld();
+            return;
+        }
         m_holding = true;
         // Held frames go together, when the first of the windows they wait in ends: a
         // message held behind joined events goes within the short window, not the long one.

@@ -70,6 +70,10 @@ public:
     // to frameBound must fit.
     static qint64 readBufferBytes(qint64 frameBound);
 
+    // Held frames go to the socket at once when they reach this much: a write() of this size
+    // already carries its cost, and what we hold back the reader can't take (the slow-reader
+    // rule counts it; within one long presence window a room filling fast would pass it).
+    static constexpr qint64 kMaxHeldBytes = 16 * 1024;
     // Frames held for the coalescer's window, not yet given to the socket.
     qint64 heldBytes() const { return m_held.size(); }
 

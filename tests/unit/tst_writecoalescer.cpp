@@ -2,7 +2,8 @@
 // frame right after a write is held and goes within the window, in one piece with the others
 // held; a quiet connection writes at once; anything else sent (a text through the websocket
 // layer, a close) hands the held frames over first, so the wire keeps the order sent; what is
-// held counts as queued; a window of 0 holds nothing; a client removed mid-flush isn't called.
+// held counts as queued, and goes early once it reaches a bound; a window of 0 holds nothing;
+// a client removed mid-flush isn't called.
 
 #include "server/net/websockettransport.h"
 #include "server/net/writecoalescer.h"
@@ -166,6 +167,33 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(pair->received,
                                   QStringList({u"message"_s, u"joined"_s, u"next message"_s}),
                                   kDeadlineMs);
+    }
+
+    // A room filling fast sends more joined than a reader may have queued within one window:
+    // what is held goes to the socket once it reaches kMaxHeldBytes, not at the window's end.
+    void heldFramesGoOnceTheyReachTheBound()
+    {
+        WriteCoalescer presence(60000); // a window no test waits for
+        Harness harness(&presence, &presence);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        sendEncoded(transport, u"first"_s, DeliveryPace::Presence);
+        const QString joined(1000, u'j');
+        QStringList expected{u"first"_s};
+        qint64 held = 0;
+        // Each frame is 1,000 bytes and a 4-byte header: the bound is passed at the 17th.
+        while (held + 1004 < WebSocketTransport::kMaxHeldBytes) {
+            sendEncoded(transport, joined, DeliveryPace::Presence);
+            expected.append(joined);
+            held += 1004;
+            QCOMPARE(transport.heldBytes(), held);
+        }
+        sendEncoded(transport, joined, DeliveryPace::Presence);
+        expected.append(joined);
+        QCOMPARE(transport.heldBytes(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), expected.size(), kDeadlineMs);
+        QCOMPARE(pair->received, expected);
     }
 
     void aMessageBehindPresenceGoesInTheShortWindow()
