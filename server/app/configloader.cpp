@@ -325,7 +325,7 @@ const std::vector<Setting> &settings()
          "The same for joined/left events: a connection written to less than this ago holds "
          "them until this much has passed (a room filling up sends each member one per "
          "newcomer; they share a write). A chat message sent meanwhile takes them along. 0 "
-         "sends each at once. Default 50.",
+         "sends each at once. Default 250.",
          integer(&ServerConfig::presenceWindowMs, 0, 1000)},
         {"tls-cert", "FILE",
          "Serve https:// and wss:// instead of http:// and ws://, with the PEM certificate "

@@ -47,7 +47,7 @@ struct ChatEndpointSettings
     // Frames to a connection written to less than this ago wait for it (see WriteCoalescer).
     int coalesceWritesMs = 5;
     // The same for joined/left, which may wait longer (see m_presenceCoalescer).
-    int presenceWindowMs = 50;
+    int presenceWindowMs = 250;
     // --signed-user-ids: set, sessions honour only ids it issued. Shared by every session.
     std::shared_ptr<const sessions::UserIdSigner> userIds;
 };

@@ -889,8 +889,8 @@ private Q_SLOTS:
     // joined/left's window: milliseconds, 0 (at once) to 1000, apart from coalesce-writes-ms.
     void presenceWindowMs()
     {
-        QCOMPARE(load({}).config.presenceWindowMs, 50);
-        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"0"_s}).config.presenceWindowMs, 50);
+        QCOMPARE(load({}).config.presenceWindowMs, 250);
+        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"0"_s}).config.presenceWindowMs, 250);
         QCOMPARE(load({u"--presence-window-ms"_s, u"0"_s}).config.presenceWindowMs, 0);
         QCOMPARE(load({}, {u"FLACK_PRESENCE_WINDOW_MS=40"_s}).config.presenceWindowMs, 40);
         QCOMPARE(load({u"--config"_s, writeFile("presence-window-ms=1000\n")})
