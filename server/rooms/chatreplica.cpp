@@ -57,9 +57,41 @@ void ChatReplica::join(RoomMember *member)
         {member->connectionId(), member->userId(), member->userName(), m_connections->node()});
 }
 
+void ChatReplica::admit(RoomMember *member)
+{
+    m_members.push_back(member);
+    ReplicaSink *relay = member->relay();
+    if (!relay) {
+        m_direct.push_back(member);
+        return;
+    }
+    const auto found = std::find_if(m_relays.begin(), m_relays.end(),
+                                    [relay](const auto &entry) { return entry.first == relay; });
+    if (found != m_relays.end())
+        ++found->second;
+    else
+        m_relays.emplace_back(relay, 1);
+}
+
+bool ChatReplica::removeMember(RoomMember *member)
+{
+    if (!eraseOne(m_members, member))
+        return false;
+    ReplicaSink *relay = member->relay();
+    if (!relay) {
+        eraseOne(m_direct, member);
+        return true;
+    }
+    const auto found = std::find_if(m_relays.begin(), m_relays.end(),
+                                    [relay](const auto &entry) { return entry.first == relay; });
+    if (found != m_relays.end() && --found->second == 0)
+        m_relays.erase(found);
+    return true;
+}
+
 void ChatReplica::leave(RoomMember *member)
 {
-    if (!eraseOne(m_members, member) && !eraseOne(m_joining, member))
+    if (!removeMember(member) && !eraseOne(m_joining, member))
         return;
     m_leaving.insert(member->connectionId());
     m_owner->leave(member->connectionId());
@@ -67,7 +99,7 @@ void ChatReplica::leave(RoomMember *member)
 
 void ChatReplica::drop(RoomMember *member)
 {
-    const bool held = eraseOne(m_members, member) || eraseOne(m_joining, member);
+    const bool held = removeMember(member) || eraseOne(m_joining, member);
     const bool leaving = m_leaving.remove(member->connectionId());
     if (!held && !leaving)
         return;
@@ -85,13 +117,15 @@ void ChatReplica::post(RoomMember *member, const QString &mimeType, const QStrin
     m_owner->post(member->connectionId(), mimeType, message);
 }
 
-void ChatReplica::deliverState(const QString &, const QString &connectionId, const QByteArray &json,
-                               const std::vector<MemberInfo> &)
+void ChatReplica::deliverState(const QString &chatName, const QString &connectionId,
+                               const QByteArray &json, const std::vector<MemberInfo> &roster)
 {
     RoomMember *member = takeById(m_joining, connectionId);
     if (!member)
         return;
-    m_members.push_back(member);
+    admit(member);
+    if (ReplicaSink *relay = member->relay())
+        return relay->deliverState(chatName, connectionId, json, roster); // counted there
     if (m_metrics)
         m_metrics->eventDelivered(1, json.size(), false);
     member->deliverState(QString::fromUtf8(json));
@@ -102,24 +136,39 @@ void ChatReplica::deliverEvent(const ChatEvent &event)
     if (event.sequence <= m_lastSequence)
         return; // already delivered here (an owner change may send an event twice)
     m_lastSequence = event.sequence;
+    // A leaver's own left: it is no member any more, so it is found by id (see m_leaving).
+    const bool leaverHere =
+        event.kind == ChatEvent::Kind::Left && m_leaving.remove(event.subject.connectionId);
+    RoomMember *leaver = leaverHere ? m_connections->find(event.subject.connectionId) : nullptr;
     // Converted once; every member gets this one implicitly shared string, never a copy.
     const QString frame = QString::fromUtf8(event.json);
     // Counted once per event, not per member: the loop below stays a plain delivery loop.
+    // Members on other threads are counted by their thread's replica.
     if (m_metrics)
-        m_metrics->eventDelivered(qsizetype(m_members.size()), event.json.size(),
+        m_metrics->eventDelivered(qsizetype(m_direct.size()), event.json.size(),
                                   event.kind == ChatEvent::Kind::Message);
     const DeliveryPace pace =
         event.kind == ChatEvent::Kind::Message ? DeliveryPace::Prompt : DeliveryPace::Presence;
-    for (RoomMember *member : m_members)
+    for (RoomMember *member : m_direct)
         member->deliverEncoded(frame, event.json, pace);
-    if (event.kind == ChatEvent::Kind::Left && m_leaving.remove(event.subject.connectionId)) {
-        if (RoomMember *leaver = m_connections->find(event.subject.connectionId)) {
-            if (m_metrics)
-                m_metrics->eventDelivered(1, event.json.size(), false);
-            leaver->deliver(frame);
-        }
-        checkEmpty();
+    // Copied: a delivery on this thread may end a session, which leaves (and may drop a relay).
+    ReplicaSink *leaverRelay = leaver ? leaver->relay() : nullptr;
+    const auto relays = m_relays;
+    for (const auto &[relay, count] : relays) {
+        relay->deliverEvent(event);
+        if (relay == leaverRelay)
+            leaverRelay = nullptr;
     }
+    if (leaverRelay) {
+        // The leaver was the last here of its thread, whose replica still delivers its left.
+        leaverRelay->deliverEvent(event);
+    } else if (leaver && !leaver->relay()) {
+        if (m_metrics)
+            m_metrics->eventDelivered(1, event.json.size(), false);
+        leaver->deliver(frame);
+    }
+    if (leaverHere)
+        checkEmpty();
 }
 
 void ChatReplica::refuseJoin(const QString &, const QString &connectionId, protocol::ErrorCode code,
@@ -128,7 +177,10 @@ void ChatReplica::refuseJoin(const QString &, const QString &connectionId, proto
     RoomMember *member = takeById(m_joining, connectionId);
     if (!member)
         return;
-    member->joinRefused(m_name, code, reason);
+    if (ReplicaSink *relay = member->relay())
+        relay->refuseJoin(m_name, connectionId, code, reason);
+    else
+        member->joinRefused(m_name, code, reason);
     checkEmpty();
 }
 

@@ -2,8 +2,9 @@
 // One chat on one node: this node's members of it and the delivery loop. Sessions talk to it
 // as their ChatRoom; it forwards their requests to the chat's owner (an OwnerLink: the local
 // ChatOwner, or a peer link) and delivers what the owner sends back (as a ReplicaSink),
-// converting each event to a frame once for all of its members. Lives on the main thread;
-// created and dropped by RoomDirectory.
+// converting each event to a frame once for all of its members. Members on another thread
+// (RoomMember::relay()) get theirs through their thread's sink: once per thread, not per
+// member. Lives on its directory's thread; created and dropped by RoomDirectory.
 
 #include "server/rooms/chatroom.h"
 #include "server/rooms/replicasink.h"
@@ -63,12 +64,19 @@ Q_SIGNALS:
 
 private:
     void checkEmpty();
+    // A member starts or stops receiving events here (m_members, and m_direct or m_relays).
+    void admit(RoomMember *member);
+    bool removeMember(RoomMember *member);
 
     QString m_name;
     const ConnectionRegistry *m_connections;
     OwnerLink *m_owner = nullptr;
     admin::ServerMetrics *m_metrics = nullptr;
-    std::vector<RoomMember *> m_members;
+    std::vector<RoomMember *> m_members; // every member receiving events
+    std::vector<RoomMember *> m_direct;  // those delivered to here, on this thread
+    // The others' threads, each with how many of them it has: one delivery per thread. A
+    // handful of threads: a vector beats a hash.
+    std::vector<std::pair<ReplicaSink *, qsizetype>> m_relays;
     std::vector<RoomMember *> m_joining; // asked to join; their chat_state is on its way
     // Connections that asked to leave: they get nothing more but their own left, found by id
     // when it comes, so a connection that goes away meanwhile leaves no dangling pointer.

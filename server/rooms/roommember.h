@@ -9,6 +9,8 @@
 
 namespace flack::server::rooms {
 
+class ReplicaSink;
+
 // What an operator sees of a connection (the admin view).
 struct ConnectionDetails
 {
@@ -50,6 +52,12 @@ public:
     // have sent). The member is no longer in that chat when this is called.
     virtual void joinRefused(const QString &chatName, protocol::ErrorCode code,
                              const QString &reason) = 0;
+    // Where this member's chat events go instead of to it: the replica sink of the thread it
+    // lives on (a worker thread's replicas), which delivers them to it and to every other member
+    // there, so a replica hands each event once per thread, never once per member. Null: the
+    // member lives on the replica's thread and gets its events directly. Fixed for the member's
+    // life.
+    virtual ReplicaSink *relay() const { return nullptr; }
     virtual ConnectionDetails details() const = 0;
     // An administrator ends the connection: CHAT_ADMIN-001 with the reason, then the close;
     // its chats' members get left.

@@ -1,6 +1,7 @@
 #pragma once
 // A RoomMember for unit tests: records every frame delivered to it, decoded, and any refusal.
 // Given a registry it registers itself, as sessions do, so a replica can find it by id.
+// Given a relay it stands for a member on another thread.
 
 #include "server/rooms/connectionregistry.h"
 #include "server/rooms/roommember.h"
@@ -55,6 +56,9 @@ public:
         return d;
     }
     void kick(const QString &reason) override { kicks.append(reason); }
+    // A member of another thread: its events go to this sink (see RoomMember::relay()).
+    void setRelay(server::rooms::ReplicaSink *relay) { m_relay = relay; }
+    server::rooms::ReplicaSink *relay() const override { return m_relay; }
     QStringList recordNames() const
     {
         QStringList names;
@@ -80,6 +84,7 @@ private:
     QString m_id;
     server::rooms::ConnectionRegistry *m_registry;
     QString m_connectionId;
+    server::rooms::ReplicaSink *m_relay = nullptr;
 };
 
 } // namespace flack::test

@@ -1,5 +1,6 @@
 // ChatReplica with a local ChatOwner (a node alone): membership, per-chat sequence,
-// encode-once fan-out, the emptied signal, and a refused join.
+// encode-once fan-out, the emptied signal, and a refused join; members on other threads
+// reached once per thread through their relay.
 
 #include "server/rooms/chatevent.h"
 #include "server/rooms/chatowner.h"
@@ -35,6 +36,27 @@ public:
     void post(const QString &id, const QString &, const QString &message) override
     {
         calls.append(u"post "_s + id + u' ' + message);
+    }
+    QStringList calls;
+};
+
+// A ReplicaSink standing for another thread's replicas: records what it was handed.
+class RecordingSink : public flack::server::rooms::ReplicaSink
+{
+public:
+    void deliverState(const QString &, const QString &connectionId, const QByteArray &,
+                      const std::vector<flack::server::rooms::MemberInfo> &) override
+    {
+        calls.append(u"state "_s + connectionId);
+    }
+    void deliverEvent(const ChatEvent &event) override
+    {
+        calls.append(u"event "_s + QString::number(event.sequence));
+    }
+    void refuseJoin(const QString &, const QString &connectionId, protocol::ErrorCode,
+                    const QString &) override
+    {
+        calls.append(u"refused "_s + connectionId);
     }
     QStringList calls;
 };
@@ -324,6 +346,102 @@ private Q_SLOTS:
         QCOMPARE(ann.refusals[0].code, protocol::ErrorCode::TooManyRooms);
         QCOMPARE(emptied.count(), 1);
         QVERIFY(ann.frames.isEmpty());
+    }
+
+    // Members on other threads: each thread is handed each event once, however many of its
+    // members the chat has; their chat_state goes through their thread too.
+    void eachThreadGetsAnEventOnce()
+    {
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
+        RecordingSink one;
+        RecordingSink two;
+        FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
+        FakeMember bo(u"Bo"_s, u"b2"_s, &connections);
+        FakeMember cy(u"Cy"_s, u"c3"_s, &connections);
+        FakeMember dee(u"Dee"_s, u"d4"_s, &connections);
+        bo.setRelay(&one);
+        cy.setRelay(&one);
+        dee.setRelay(&two);
+        for (FakeMember *member : {&ann, &bo, &cy, &dee}) {
+            replica.join(member);
+            replica.deliverState(u"r"_s, member->connectionId(),
+                                 protocol::encodeChatState(u"r", {}), {});
+        }
+        QCOMPARE(one.calls, QStringList({u"state "_s + bo.connectionId(),
+                                         u"state "_s + cy.connectionId()}));
+        QCOMPARE(two.calls, QStringList({u"state "_s + dee.connectionId()}));
+        QCOMPARE(replica.memberCount(), 4);
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Message, 3, ann));
+        QCOMPARE(ann.recordNames(), QStringList({u"chat_state"_s, u"chat_message"_s}));
+        QCOMPARE(one.calls.last(), u"event 3"_s);
+        QCOMPARE(one.calls.size(), 3);
+        QCOMPARE(two.calls.last(), u"event 3"_s);
+        // Nothing reaches the relayed members directly: their thread delivers.
+        QVERIFY(bo.frames.isEmpty() && cy.frames.isEmpty() && dee.frames.isEmpty());
+    }
+
+    // The last member of a thread leaves: its thread still gets the left (its replica there
+    // delivers it to the leaver), then nothing more.
+    void aThreadsLastLeaverGetsItsLeftThroughItsThread()
+    {
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
+        QSignalSpy emptied(&replica, &ChatReplica::emptied);
+        RecordingSink thread;
+        FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
+        FakeMember bo(u"Bo"_s, u"b2"_s, &connections);
+        bo.setRelay(&thread);
+        for (FakeMember *member : {&ann, &bo}) {
+            replica.join(member);
+            replica.deliverState(u"r"_s, member->connectionId(),
+                                 protocol::encodeChatState(u"r", {}), {});
+        }
+        replica.leave(&bo);
+        QCOMPARE(owner.calls.last(), u"leave "_s + bo.connectionId());
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 5, bo));
+        QCOMPARE(thread.calls.last(), u"event 5"_s);
+        QCOMPARE(ann.recordNames().last(), u"left"_s);
+        QVERIFY(bo.frames.isEmpty());
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Message, 6, ann));
+        QCOMPARE(thread.calls.last(), u"event 5"_s);
+        QCOMPARE(emptied.count(), 0);
+        replica.drop(&ann);
+        QCOMPARE(emptied.count(), 1);
+    }
+
+    void aDroppedThreadMemberStopsItsThreadsDeliveries()
+    {
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
+        RecordingSink thread;
+        FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
+        FakeMember bo(u"Bo"_s, u"b2"_s, &connections);
+        bo.setRelay(&thread);
+        for (FakeMember *member : {&ann, &bo}) {
+            replica.join(member);
+            replica.deliverState(u"r"_s, member->connectionId(),
+                                 protocol::encodeChatState(u"r", {}), {});
+        }
+        replica.drop(&bo);
+        QCOMPARE(owner.calls.last(), u"drop "_s + bo.connectionId());
+        replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 4, bo));
+        QCOMPARE(thread.calls, QStringList({u"state "_s + bo.connectionId()}));
+        QCOMPARE(ann.recordNames().last(), u"left"_s);
+    }
+
+    void aRefusedThreadMemberHearsThroughItsThread()
+    {
+        RemoteSetup remote;
+        auto &[connections, owner, replica] = remote;
+        RecordingSink thread;
+        FakeMember bo(u"Bo"_s, u"b2"_s, &connections);
+        bo.setRelay(&thread);
+        replica.join(&bo);
+        replica.refuseJoin(u"r"_s, bo.connectionId(), protocol::ErrorCode::TooManyRooms, u"full"_s);
+        QCOMPARE(thread.calls, QStringList({u"refused "_s + bo.connectionId()}));
+        QVERIFY(bo.refusals.isEmpty());
+        QVERIFY(replica.isEmpty());
     }
 };
 
