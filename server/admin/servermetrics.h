@@ -3,14 +3,17 @@
 // out, bytes, protocol errors by code, kicks, and the chats held here. Sessions, replicas and the
 // room directory bump them on the hot path, so every update is a plain addition; readers take a
 // snapshot() and compute rates from two of them. One per node, owned by ServerApplication and
-// handed out by pointer (through the RoomDirectory). Lives on the main thread, like everything
-// that updates or reads it.
+// handed out by pointer (through the RoomDirectory), and one per worker thread, summed into the
+// node's (addPart).
 
 #include "shared/errorcode.h"
 
+#include <QMutex>
 #include <QString>
 
+#include <atomic>
 #include <map>
+#include <vector>
 
 namespace flack::server::admin {
 
@@ -34,39 +37,65 @@ struct MetricsSnapshot
 class ServerMetrics
 {
 public:
-    // Plain integers, no atomics: every caller runs on the main thread (sessions, rooms, the
-    // HTTP listener that serves /metrics). Worker threads will need atomics or one instance per
-    // thread summed at snapshot time.
+    // One writer per instance: the thread whose sessions and rooms update it (the main
+    // thread's, or a worker thread's; see addPart). Each counter is an atomic written with a
+    // relaxed load and store, so an update stays a plain addition (no locked instruction) and
+    // another thread may read it at any time.
     void connectionOpened()
     {
-        ++m_values.connectionsOpen;
-        ++m_values.connectionsAccepted;
+        bump(m_connectionsOpen);
+        bump(m_connectionsAccepted);
     }
-    void connectionClosed() { --m_values.connectionsOpen; }
-    void messageReceived() { ++m_values.messagesIn; }
+    void connectionClosed() { bump(m_connectionsOpen, -1); }
+    void messageReceived() { bump(m_messagesIn); }
     // One event fanned out to `recipients` members, `bytes` long each.
     void eventDelivered(qsizetype recipients, qsizetype bytes, bool chatMessage)
     {
-        m_values.deliveries += quint64(recipients);
-        m_values.bytesOut += quint64(recipients) * quint64(bytes);
+        bump(m_deliveries, recipients);
+        bump(m_bytesOut, recipients * qint64(bytes));
         if (chatMessage)
-            m_values.messagesOut += quint64(recipients);
+            bump(m_messagesOut, recipients);
     }
     // A frame for one client outside a fan-out (a reply of its session, its chat_state).
-    void frameSent(qsizetype bytes) { m_values.bytesOut += quint64(bytes); }
-    void frameReceived(qsizetype bytes) { m_values.bytesIn += quint64(bytes); }
+    void frameSent(qsizetype bytes) { bump(m_bytesOut, bytes); }
+    void frameReceived(qsizetype bytes) { bump(m_bytesIn, bytes); }
     // Not on the hot path: a session sends at most one.
-    void protocolErrorSent(protocol::ErrorCode code) { ++m_protocolErrors[code]; }
-    void kicked() { ++m_values.kicks; }
+    void protocolErrorSent(protocol::ErrorCode code);
+    void kicked() { bump(m_kicks); }
     // Set, not counted, by the directory after each change: they cannot drift from its maps.
-    void setChatReplicas(qsizetype count) { m_values.chatReplicas = count; }
-    void setChatsOwned(qsizetype count) { m_values.chatsOwned = count; }
+    // The node's own directory only: a part's are not summed.
+    void setChatReplicas(qsizetype count) { m_chatReplicas.store(count, std::memory_order_relaxed); }
+    void setChatsOwned(qsizetype count) { m_chatsOwned.store(count, std::memory_order_relaxed); }
 
+    // The counters of a worker thread, summed into every snapshot of this one (the node's).
+    // Set up before the worker starts; part outlives this instance's readers.
+    void addPart(const ServerMetrics *part) { m_parts.push_back(part); }
+
+    // Safe from any thread.
     MetricsSnapshot snapshot() const;
 
 private:
-    MetricsSnapshot m_values; // everything but protocolErrors, kept below by enum
+    static void bump(std::atomic<qint64> &counter, qint64 by = 1)
+    {
+        counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+    }
+    // Adds this instance's counters (not the parts', not the gauges of chats) to into.
+    void addCountersTo(MetricsSnapshot *into) const;
+
+    std::atomic<qint64> m_connectionsOpen{0};
+    std::atomic<qint64> m_connectionsAccepted{0};
+    std::atomic<qint64> m_messagesIn{0};
+    std::atomic<qint64> m_messagesOut{0};
+    std::atomic<qint64> m_deliveries{0};
+    std::atomic<qint64> m_bytesIn{0};
+    std::atomic<qint64> m_bytesOut{0};
+    std::atomic<qint64> m_kicks{0};
+    std::atomic<qint64> m_chatReplicas{0};
+    std::atomic<qint64> m_chatsOwned{0};
+    // Rare (one per failing session): a lock is fine here.
+    mutable QMutex m_errorsLock;
     std::map<protocol::ErrorCode, quint64> m_protocolErrors;
+    std::vector<const ServerMetrics *> m_parts;
 };
 
 } // namespace flack::server::admin

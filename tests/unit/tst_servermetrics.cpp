@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QThread>
 
 #include <memory>
 
@@ -243,6 +244,47 @@ private Q_SLOTS:
         session.handleTextMessage(u"garbage"_s);
         QCOMPARE(directory.metrics(), nullptr);
         QCOMPARE(transport.frames.size(), 6);
+    }
+
+    // A worker thread's counters, written on that thread, are summed into the node's snapshot;
+    // its chat gauges are not (the node's directory sets the node's).
+    void partsAreSummedIntoTheNodesSnapshot()
+    {
+        ServerMetrics node;
+        ServerMetrics worker;
+        node.addPart(&worker);
+        node.connectionOpened();
+        node.eventDelivered(2, 10, true);
+        node.setChatReplicas(3);
+        worker.setChatReplicas(50);
+        worker.protocolErrorSent(protocol::ErrorCode::Malformed);
+        constexpr int kUpdates = 100000;
+        std::unique_ptr<QThread> thread(QThread::create([&worker] {
+            for (int i = 0; i < kUpdates; ++i) {
+                worker.connectionOpened();
+                worker.eventDelivered(3, 7, false);
+            }
+            worker.connectionClosed();
+        }));
+        thread->start();
+        // Read while the worker writes: the counters only ever grow.
+        quint64 seen = 0;
+        while (!thread->isFinished()) {
+            const quint64 deliveries = node.snapshot().deliveries;
+            QVERIFY(deliveries >= seen);
+            seen = deliveries;
+        }
+        QVERIFY(thread->wait(10000));
+        const MetricsSnapshot values = node.snapshot();
+        QCOMPARE(values.connectionsOpen, qint64(1 + kUpdates - 1));
+        QCOMPARE(values.connectionsAccepted, quint64(1 + kUpdates));
+        QCOMPARE(values.deliveries, quint64(2 + 3 * kUpdates));
+        QCOMPARE(values.bytesOut, quint64(2 * 10 + 3 * 7 * kUpdates));
+        QCOMPARE(values.messagesOut, quint64(2));
+        QCOMPARE(values.chatReplicas, qint64(3));
+        QCOMPARE(values.protocolErrors.at(u"CHAT_PROTOCOL-001"_s), quint64(1));
+        // The part by itself is unchanged by being summed.
+        QCOMPARE(worker.snapshot().connectionsAccepted, quint64(kUpdates));
     }
 };
 
