@@ -11,11 +11,18 @@ void ConnectionRegistry::setNode(const QString &node, quint64 incarnation)
     m_prefix.clear();
 }
 
+void ConnectionRegistry::setIdSeries(quint64 series, quint64 seriesCount)
+{
+    m_counterStep = qMax<quint64>(seriesCount, 1);
+    m_counter = series % m_counterStep; // the first id is one step above
+}
+
 QString ConnectionRegistry::allocateId()
 {
     if (m_prefix.isEmpty())
         m_prefix = QStringLiteral("%1/%2/").arg(m_node).arg(m_incarnation, 0, 36);
-    return m_prefix + QString::number(++m_counter, 36);
+    m_counter += m_counterStep;
+    return m_prefix + QString::number(m_counter, 36);
 }
 
 void ConnectionRegistry::add(RoomMember *member)

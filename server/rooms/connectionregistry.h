@@ -2,8 +2,8 @@
 // Every chat connection this node holds, by an id unique in the cluster: node name,
 // incarnation (start time) and a counter. Client-chosen user ids are not unique, so the
 // cluster, and the admin endpoint after it, address connections by these ids. Sessions add
-// themselves when created and remove themselves when destroyed. Lives on the main thread;
-// owned by RoomDirectory.
+// themselves when created and remove themselves when destroyed. Lives on its directory's thread
+// (the main thread's, or a worker thread's); owned by RoomDirectory.
 
 #include <QHash>
 #include <QString>
@@ -21,6 +21,9 @@ public:
     QString node() const { return m_node; }
     quint64 incarnation() const { return m_incarnation; }
 
+    // Several registries of one node (one per thread) hand out ids of their own: registry
+    // `series` of `seriesCount` takes every seriesCount-th counter value. Set before the first id.
+    void setIdSeries(quint64 series, quint64 seriesCount);
     QString allocateId();
     void add(RoomMember *member);
     void remove(const RoomMember *member);
@@ -34,6 +37,7 @@ private:
     quint64 m_incarnation = 0;
     QString m_prefix;
     quint64 m_counter = 0;
+    quint64 m_counterStep = 1;
     QHash<QString, RoomMember *> m_members;
 };
 
