@@ -64,7 +64,10 @@ public:
     void kicked() { bump(m_kicks); }
     // Set, not counted, by the directory after each change: they cannot drift from its maps.
     // The node's own directory only: a part's are not summed.
-    void setChatReplicas(qsizetype count) { m_chatReplicas.store(count, std::memory_order_relaxed); }
+    void setChatReplicas(qsizetype count)
+    {
+        m_chatReplicas.store(count, std::memory_order_relaxed);
+    }
     void setChatsOwned(qsizetype count) { m_chatsOwned.store(count, std::memory_order_relaxed); }
 
     // The counters of a worker thread, summed into every snapshot of this one (the node's).

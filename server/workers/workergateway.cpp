@@ -33,8 +33,7 @@ WorkerMember *WorkerGateway::find(const QString &connectionId) const
     return found == m_members.end() ? nullptr : found->second.get();
 }
 
-template<typename Call>
-void WorkerGateway::toWorker(Call &&call)
+template <typename Call> void WorkerGateway::toWorker(Call &&call)
 {
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, std::forward<Call>(call), Qt::QueuedConnection);
@@ -123,7 +122,8 @@ void WorkerGateway::post(const QString &chatName, const QString &connectionId,
 }
 
 void WorkerGateway::deliverState(const QString &chatName, const QString &connectionId,
-                                 const QByteArray &json, const std::vector<rooms::MemberInfo> &roster)
+                                 const QByteArray &json,
+                                 const std::vector<rooms::MemberInfo> &roster)
 {
     toWorker([worker = m_worker, chatName, connectionId, json, roster] {
         worker->deliverState(chatName, connectionId, json, roster);

@@ -38,8 +38,7 @@ public:
     // From the worker (queued calls, on the main thread).
     void opened(const QString &connectionId, const QString &remoteAddress,
                 const QByteArray &connectedSince);
-    void authenticated(const QString &connectionId, const QString &userId,
-                       const QString &userName);
+    void authenticated(const QString &connectionId, const QString &userId, const QString &userName);
     void closed(const QString &connectionId);
     void join(const QString &chatName, const QString &connectionId);
     void leave(const QString &chatName, const QString &connectionId);
@@ -48,11 +47,11 @@ public:
               const QString &message);
 
     // ReplicaSink: the node's rooms to the worker's replicas.
-    void deliverState(const QString &chatName, const QString &connectionId,
-                      const QByteArray &json, const std::vector<rooms::MemberInfo> &roster) override;
+    void deliverState(const QString &chatName, const QString &connectionId, const QByteArray &json,
+                      const std::vector<rooms::MemberInfo> &roster) override;
     void deliverEvent(const rooms::ChatEvent &event) override;
-    void refuseJoin(const QString &chatName, const QString &connectionId,
-                    protocol::ErrorCode code, const QString &reason) override;
+    void refuseJoin(const QString &chatName, const QString &connectionId, protocol::ErrorCode code,
+                    const QString &reason) override;
 
     // From a stand-in (main thread) to its connection on the worker.
     void deliverTo(const QString &connectionId, const QString &frame);
@@ -63,8 +62,7 @@ public:
 private:
     WorkerMember *find(const QString &connectionId) const;
     // Runs call on the worker thread, if there still is a worker.
-    template<typename Call>
-    void toWorker(Call &&call);
+    template <typename Call> void toWorker(Call &&call);
 
     rooms::RoomDirectory *m_node;
     WorkerRooms *m_worker = nullptr;

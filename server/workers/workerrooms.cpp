@@ -35,10 +35,8 @@ public:
     }
     void post(const QString &connectionId, const QString &mimeType, const QString &message) override
     {
-        m_rooms->toGateway(
-            [gateway = m_rooms->m_gateway, chat = m_chatName, connectionId, mimeType, message] {
-                gateway->post(chat, connectionId, mimeType, message);
-            });
+        m_rooms->toGateway([gateway = m_rooms->m_gateway, chat = m_chatName, connectionId, mimeType,
+                            message] { gateway->post(chat, connectionId, mimeType, message); });
     }
 
 private:
@@ -60,8 +58,7 @@ WorkerRooms::WorkerRooms(WorkerGateway *gateway, const QString &node, quint64 in
 
 WorkerRooms::~WorkerRooms() = default;
 
-template<typename Call>
-void WorkerRooms::toGateway(Call &&call)
+template <typename Call> void WorkerRooms::toGateway(Call &&call)
 {
     QMetaObject::invokeMethod(m_gateway, std::forward<Call>(call), Qt::QueuedConnection);
 }

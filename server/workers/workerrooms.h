@@ -24,9 +24,8 @@ class WorkerRooms : public QObject, private rooms::OwnerRouter
 public:
     // gateway lives on the main thread and outlives this. series/seriesCount: this worker's
     // connection ids (see ConnectionRegistry::setIdSeries).
-    WorkerRooms(WorkerGateway *gateway, const QString &node, quint64 incarnation,
-                quint64 series, quint64 seriesCount, qsizetype maxRooms,
-                QObject *parent = nullptr);
+    WorkerRooms(WorkerGateway *gateway, const QString &node, quint64 incarnation, quint64 series,
+                quint64 seriesCount, qsizetype maxRooms, QObject *parent = nullptr);
     ~WorkerRooms() override;
 
     rooms::RoomDirectory &directory() { return m_directory; }
@@ -37,11 +36,11 @@ public:
     void connectionClosed(const QString &connectionId);
 
     // From the gateway, on this thread.
-    void deliverState(const QString &chatName, const QString &connectionId,
-                      const QByteArray &json, const std::vector<rooms::MemberInfo> &roster);
+    void deliverState(const QString &chatName, const QString &connectionId, const QByteArray &json,
+                      const std::vector<rooms::MemberInfo> &roster);
     void deliverEvent(const rooms::ChatEvent &event);
-    void refuseJoin(const QString &chatName, const QString &connectionId,
-                    protocol::ErrorCode code, const QString &reason);
+    void refuseJoin(const QString &chatName, const QString &connectionId, protocol::ErrorCode code,
+                    const QString &reason);
     void deliverTo(const QString &connectionId, const QString &frame);
     void kick(const QString &connectionId, const QString &reason);
 
@@ -52,8 +51,7 @@ private:
     rooms::OwnerLink *ownerFor(const QString &chatName) override;
     rooms::ReplicaSink *remoteReplica(const QString &) override { return nullptr; }
     // Runs call on the main thread (the gateway's).
-    template<typename Call>
-    void toGateway(Call &&call);
+    template <typename Call> void toGateway(Call &&call);
 
     WorkerGateway *m_gateway;
     rooms::RoomDirectory m_directory;

@@ -145,13 +145,11 @@ private Q_SLOTS:
         FakeMember *cy = node.workerMember(u"Cy"_s, u"c3"_s);
         node.joinOnWorker(bo, u"lobby"_s);
         node.joinOnWorker(cy, u"lobby"_s);
-        QTRY_COMPARE_WITH_TIMEOUT(ann.recordNames(),
-                                  QStringList({u"chat_state"_s, u"joined"_s, u"joined"_s,
-                                               u"joined"_s}),
-                                  kDeadlineMs);
-        QTRY_VERIFY_WITH_TIMEOUT(node.namesOnWorker(cy) ==
-                                     QStringList({u"chat_state"_s, u"joined"_s}),
-                                 kDeadlineMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            ann.recordNames(),
+            QStringList({u"chat_state"_s, u"joined"_s, u"joined"_s, u"joined"_s}), kDeadlineMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            node.namesOnWorker(cy) == QStringList({u"chat_state"_s, u"joined"_s}), kDeadlineMs);
         node.onWorker([&] {
             node.rooms->directory().findReplica(u"lobby"_s)->post(cy, u"text/plain"_s, u"hi"_s);
         });
@@ -191,8 +189,8 @@ private Q_SLOTS:
         QCOMPARE(details.messagesSent, qint64(1));
         QCOMPARE(details.remoteAddress, u"127.0.0.1:1"_s);
         standIn->kick(u"spam"_s);
-        QTRY_VERIFY_WITH_TIMEOUT(node.onWorkerTrue([&] { return bo->kicks == QStringList{u"spam"_s}; }),
-                                 kDeadlineMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            node.onWorkerTrue([&] { return bo->kicks == QStringList{u"spam"_s}; }), kDeadlineMs);
     }
 
     void aClosedWorkerConnectionLeavesItsChats()
