@@ -17,7 +17,14 @@ ConnectionAdmission::ConnectionAdmission(qsizetype maxPerAddress, qsizetype maxP
 ConnectionAdmission::~ConnectionAdmission()
 {
     // Guards may outlive us on sockets freed later; their QPointer sees we are gone.
+    const QMutexLocker lock(&m_lock);
     m_pending.clear();
+}
+
+qsizetype ConnectionAdmission::pendingCount() const
+{
+    const QMutexLocker lock(&m_lock);
+    return qsizetype(m_pending.size());
 }
 
 QByteArray ConnectionAdmission::addressKey(const QHostAddress &address)
@@ -36,7 +43,9 @@ QByteArray ConnectionAdmission::addressKey(const QHostAddress &address)
 
 qsizetype ConnectionAdmission::addressCount(const QHostAddress &address) const
 {
-    return m_perAddress.value(addressKey(address));
+    const QByteArray key = addressKey(address);
+    const QMutexLocker lock(&m_lock);
+    return m_perAddress.value(key);
 }
 
 bool ConnectionAdmission::addressFull(const QHostAddress &address) const
@@ -49,8 +58,9 @@ bool ConnectionAdmission::addressFull(const QHostAddress &address) const
 void ConnectionAdmission::track(QTcpSocket *socket, bool pending)
 {
     const QByteArray key = addressKey(socket->peerAddress());
-    ++m_perAddress[key];
     auto *guard = new AdmissionGuard(this, key, socket);
+    const QMutexLocker lock(&m_lock);
+    ++m_perAddress[key];
     if (pending) {
         guard->m_pending = true;
         guard->m_position = m_pending.insert(m_pending.end(), guard);
@@ -59,13 +69,27 @@ void ConnectionAdmission::track(QTcpSocket *socket, bool pending)
 
 bool ConnectionAdmission::evictOldestPending()
 {
-    if (m_pending.empty())
-        return false;
-    AdmissionGuard *oldest = m_pending.front();
-    leavePending(oldest);
+    QTcpSocket *socket = nullptr;
+    {
+        const QMutexLocker lock(&m_lock);
+        if (m_pending.empty())
+            return false;
+        AdmissionGuard *oldest = m_pending.front();
+        leavePending(oldest);
+        if (oldest->thread() != thread()) {
+            // On a worker thread: reset there. The guard can't be destroyed while the lock is
+            // held (its destructor takes it first), and a call queued to it dies with it.
+            QMetaObject::invokeMethod(
+                oldest, [socket = oldest->m_socket] { resetConnection(socket); },
+                Qt::QueuedConnection);
+            return true;
+        }
+        socket = oldest->m_socket;
+    }
     // A reset frees the socket's buffers and the peer at once, in every phase: the HTTP
     // listener, QWebSocketServer and QWebSocket all see the disconnect and free the socket.
-    resetConnection(oldest->m_socket);
+    // Outside the lock: what the disconnect sets off may end the socket and its guard here.
+    resetConnection(socket);
     return true;
 }
 
@@ -75,8 +99,10 @@ void ConnectionAdmission::markEstablished(QTcpSocket *socket)
         return;
     AdmissionGuard *guard =
         socket->findChild<AdmissionGuard *>(QString(), Qt::FindDirectChildrenOnly);
-    if (guard && guard->m_admission)
+    if (guard && guard->m_admission) {
+        const QMutexLocker lock(&guard->m_admission->m_lock);
         guard->m_admission->leavePending(guard);
+    }
 }
 
 void ConnectionAdmission::leavePending(AdmissionGuard *guard)
@@ -89,6 +115,7 @@ void ConnectionAdmission::leavePending(AdmissionGuard *guard)
 
 void ConnectionAdmission::released(AdmissionGuard *guard)
 {
+    const QMutexLocker lock(&m_lock);
     leavePending(guard);
     const auto count = m_perAddress.find(guard->m_key);
     if (count != m_perAddress.end() && --count.value() <= 0)

@@ -13,9 +13,13 @@
 // of the QTcpSocket it takes over, but not the socket's children, so the guard's destructor
 // is the one notice of the socket's end that survives the upgrade.
 // Lives on the listener's thread; owned by HttpListener, which outlives every endpoint's use.
+// A socket handed to a worker thread takes its guard along: the guard's end and
+// markEstablished() may come from that thread, so the counts are kept under a lock, and an
+// eviction resets such a socket on its own thread.
 
 #include <QByteArray>
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QPointer>
 
@@ -41,8 +45,8 @@ public:
     static QByteArray addressKey(const QHostAddress &address);
 
     bool addressFull(const QHostAddress &address) const;
-    bool pendingFull() const { return qsizetype(m_pending.size()) >= m_maxPending; }
-    qsizetype pendingCount() const { return qsizetype(m_pending.size()); }
+    bool pendingFull() const { return pendingCount() >= m_maxPending; }
+    qsizetype pendingCount() const;
     qsizetype addressCount(const QHostAddress &address) const;
 
     // Counts socket against its address from now until it is destroyed; a pending one also
@@ -59,11 +63,12 @@ public:
 private:
     friend class AdmissionGuard;
     void released(AdmissionGuard *guard);
-    void leavePending(AdmissionGuard *guard);
+    void leavePending(AdmissionGuard *guard); // with m_lock held
 
     qsizetype m_maxPerAddress;
     qsizetype m_maxPending;
     bool m_capLoopback;
+    mutable QMutex m_lock; // the counts and the pool, and each guard's place in it
     QHash<QByteArray, qsizetype> m_perAddress;
     std::list<AdmissionGuard *> m_pending; // oldest first
 };
