@@ -10,16 +10,29 @@
 #include <QWebSocket>
 
 #include <algorithm>
+#include <chrono>
 
 namespace flack::server::net {
+
+namespace {
+// The rate memory's clock: one for every thread's endpoint, since they may share the memory.
+qint64 steadyNowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+} // namespace
 
 ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDirectory *directory,
                            QObject *parent)
     : QObject(parent), m_settings(settings), m_directory(directory),
       m_server(QStringLiteral("flack-server"), QWebSocketServer::NonSecureMode),
-      m_rateMemory(settings.limits.maxMessagesPerSecond, settings.limits.messageBurst),
-      m_coalescer(settings.coalesceWritesMs),
-      m_presenceCoalescer(settings.presenceWindowMs)
+      m_rateMemory(settings.rateMemory
+                       ? settings.rateMemory
+                       : std::make_shared<sessions::AddressRateMemory>(
+                             settings.limits.maxMessagesPerSecond, settings.limits.messageBurst)),
+      m_coalescer(settings.coalesceWritesMs), m_presenceCoalescer(settings.presenceWindowMs)
 {
     // Handshakes are taken off the server as soon as they complete, so this only guards
     // against bursts; Qt's default of 30 would refuse busy moments.
@@ -82,14 +95,13 @@ void ChatEndpoint::onNewConnection()
             tcpSocket = handshake->second.data();
             m_handshaking.erase(handshake);
         }
-        auto *transport =
-            new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer,
-                                   &m_presenceCoalescer, this);
+        auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer,
+                                                 &m_presenceCoalescer, this);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         session->setUserIdSigner(m_settings.userIds.get());
         QByteArray addressKey = ConnectionAdmission::addressKey(socket->peerAddress());
-        session->startRateFrom(m_rateMemory.startingTokensMilli(addressKey, m_clock.elapsed()));
+        session->startRateFrom(m_rateMemory->startingTokensMilli(addressKey, steadyNowMs()));
         transport->attach(session);
         connect(session, &sessions::ClientSession::finished, this,
                 [this, session] { onSessionFinished(session); });
@@ -126,8 +138,7 @@ void ChatEndpoint::onSessionFinished(sessions::ClientSession *session)
     const auto found = m_sessions.find(session);
     if (found == m_sessions.end())
         return;
-    m_rateMemory.remember(found->second.addressKey, session->rateTokensMilli(),
-                          m_clock.elapsed());
+    m_rateMemory->remember(found->second.addressKey, session->rateTokensMilli(), steadyNowMs());
     // finished() is emitted from inside the socket's signal handling: delete later.
     found->second.transport->deleteLater();
     m_sessions.erase(found);

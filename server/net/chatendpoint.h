@@ -50,6 +50,10 @@ struct ChatEndpointSettings
     int presenceWindowMs = 250;
     // --signed-user-ids: set, sessions honour only ids it issued. Shared by every session.
     std::shared_ptr<const sessions::UserIdSigner> userIds;
+    // What ended connections left of their message rate, by address: shared by the node's
+    // endpoints (one per thread), so a reconnect to another thread carries it too. Null: the
+    // endpoint keeps its own.
+    std::shared_ptr<sessions::AddressRateMemory> rateMemory;
 };
 
 class ChatEndpoint : public QObject, public WebSocketEndpoint
@@ -110,7 +114,7 @@ private:
     };
     std::unordered_map<sessions::ClientSession *, LiveSession> m_sessions;
     // What ended sessions left of their message rate, by address: a reconnect doesn't refill.
-    sessions::AddressRateMemory m_rateMemory;
+    std::shared_ptr<sessions::AddressRateMemory> m_rateMemory;
     // Declared before the sessions' transports are made; they hold it by QPointer, as some
     // (deleted later) may outlive this member.
     WriteCoalescer m_coalescer;

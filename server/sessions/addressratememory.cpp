@@ -16,10 +16,17 @@ qint64 AddressRateMemory::refilled(const Entry &entry, qint64 nowMs) const
     return std::min(m_capacityMilli, entry.tokensMilli + elapsed * m_perSecond);
 }
 
+qsizetype AddressRateMemory::size() const
+{
+    const QMutexLocker lock(&m_lock);
+    return m_entries.size();
+}
+
 qint64 AddressRateMemory::startingTokensMilli(const QByteArray &addressKey, qint64 nowMs)
 {
     if (m_perSecond == 0)
         return m_capacityMilli;
+    const QMutexLocker lock(&m_lock);
     forgetRefilled(nowMs);
     const auto found = m_entries.constFind(addressKey);
     return found == m_entries.cend() ? m_capacityMilli : refilled(*found, nowMs);
@@ -29,6 +36,7 @@ void AddressRateMemory::remember(const QByteArray &addressKey, qint64 tokensMill
 {
     if (m_perSecond == 0)
         return;
+    const QMutexLocker lock(&m_lock);
     forgetRefilled(nowMs);
     tokensMilli = std::clamp<qint64>(tokensMilli, 0, m_capacityMilli);
     const auto found = m_entries.find(addressKey);

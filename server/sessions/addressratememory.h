@@ -9,10 +9,12 @@
 // waits at most 1/rate seconds.
 // Bounded: an entry lives only until its bucket would be full again (burst / rate seconds),
 // and there are at most maxEntries (the oldest goes first). Pure bookkeeping on a
-// caller-given clock; ChatEndpoint owns one.
+// caller-given clock (one clock for all callers); the node's chat endpoints share one (one per
+// thread: hence a lock, taken once per connection's start and end).
 
 #include <QByteArray>
 #include <QHash>
+#include <QMutex>
 
 #include <deque>
 
@@ -30,7 +32,7 @@ public:
     // A connection from the address ended with tokensMilli in its bucket.
     void remember(const QByteArray &addressKey, qint64 tokensMilli, qint64 nowMs);
 
-    qsizetype size() const { return m_entries.size(); }
+    qsizetype size() const;
 
 private:
     struct Entry
@@ -41,6 +43,7 @@ private:
     qint64 refilled(const Entry &entry, qint64 nowMs) const;
     void forgetRefilled(qint64 nowMs);
 
+    mutable QMutex m_lock;
     int m_perSecond;
     qint64 m_capacityMilli;
     qsizetype m_maxEntries;

@@ -5,6 +5,9 @@
 #include "server/sessions/addressratememory.h"
 
 #include <QTest>
+#include <QThread>
+
+#include <memory>
 
 using flack::server::sessions::AddressRateMemory;
 
@@ -86,6 +89,31 @@ private Q_SLOTS:
         QCOMPARE(memory.size(), 2);
         QCOMPARE(memory.startingTokensMilli("10.0.0.1", 102'000), 40'020);
         QCOMPARE(memory.startingTokensMilli("10.0.0.1", 103'000), 60'000);
+    }
+
+    // The endpoints of several threads share one memory: what each remembers is kept.
+    void threadsShareOneMemory()
+    {
+        AddressRateMemory memory(20, 60, 100000);
+        constexpr int kPerThread = 20000;
+        const auto rememberRange = [&memory](int first) {
+            for (int i = first; i < first + kPerThread; ++i) {
+                const QByteArray key = QByteArray::number(i);
+                memory.remember(key, 0, 1000);
+                if (memory.startingTokensMilli(key, 1000) != 0)
+                    return false;
+            }
+            return true;
+        };
+        bool otherOk = false;
+        std::unique_ptr<QThread> other(
+            QThread::create([&] { otherOk = rememberRange(kPerThread); }));
+        other->start();
+        const bool ownOk = rememberRange(0);
+        QVERIFY(other->wait(30000));
+        QVERIFY(ownOk);
+        QVERIFY(otherOk);
+        QCOMPARE(memory.size(), 2 * kPerThread);
     }
 };
 
