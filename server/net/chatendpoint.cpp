@@ -77,6 +77,10 @@ void ChatEndpoint::accept(QTcpSocket *socket)
     if (m_handshaking.size() > 1024)
         std::erase_if(m_handshaking, [](const auto &entry) { return entry.second.isNull(); });
     m_handshaking[peerKey(socket->peerAddress(), socket->peerPort())] = socket;
+    // A client's first frames that come before the session listens wait with the early bytes
+    // (QWebSocketServer reads the request a pass later; from another thread, the socket waited
+    // a pass already).
+    EarlyBytes::holdArrivals(socket);
     m_server.handleConnection(socket);
 }
 

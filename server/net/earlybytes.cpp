@@ -2,10 +2,12 @@
 
 #include <QTcpSocket>
 
+#include <utility>
+
 namespace flack::server::net {
 
-EarlyBytes::EarlyBytes(QByteArray bytes, QTcpSocket *socket)
-    : QObject(socket), m_bytes(std::move(bytes))
+EarlyBytes::EarlyBytes(qsizetype headerLength, QTcpSocket *socket)
+    : QObject(socket), m_headerLength(headerLength)
 {
 }
 
@@ -16,13 +18,40 @@ void EarlyBytes::unread(QTcpSocket *socket, QByteArrayView bytes)
         socket->ungetChar(bytes[i]);
 }
 
-void EarlyBytes::hold(QTcpSocket *socket, qsizetype headerLength)
+void EarlyBytes::take(QTcpSocket *socket)
 {
-    if (socket->bytesAvailable() <= headerLength)
+    if (socket->bytesAvailable() <= m_headerLength)
         return;
     const QByteArray all = socket->read(socket->bytesAvailable());
-    unread(socket, QByteArrayView(all).first(headerLength));
-    new EarlyBytes(all.sliced(headerLength), socket);
+    unread(socket, QByteArrayView(all).first(m_headerLength));
+    m_bytes += QByteArrayView(all).sliced(m_headerLength);
+}
+
+void EarlyBytes::hold(QTcpSocket *socket, qsizetype headerLength)
+{
+    // Kept even with nothing held yet: holdArrivals() needs the header's length.
+    auto *held = new EarlyBytes(headerLength, socket);
+    held->take(socket);
+}
+
+void EarlyBytes::holdArrivals(QTcpSocket *socket)
+{
+    if (!socket)
+        return;
+    auto *held = socket->findChild<EarlyBytes *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!held)
+        return;
+    held->take(socket);
+    // Connected before QWebSocketServer's own (queued) reader, so this runs first; QWebSocket
+    // drops the connection when it takes the socket over.
+    connect(socket, &QIODevice::readyRead, held, [held, socket] { held->take(socket); });
+}
+
+qsizetype EarlyBytes::heldSize(const QTcpSocket *socket)
+{
+    const auto *held =
+        socket ? socket->findChild<EarlyBytes *>(QString(), Qt::FindDirectChildrenOnly) : nullptr;
+    return held ? held->m_bytes.size() : 0;
 }
 
 void EarlyBytes::replay(QTcpSocket *socket)
@@ -32,8 +61,11 @@ void EarlyBytes::replay(QTcpSocket *socket)
     auto *held = socket->findChild<EarlyBytes *>(QString(), Qt::FindDirectChildrenOnly);
     if (!held)
         return;
-    unread(socket, held->m_bytes);
+    const QByteArray bytes = std::exchange(held->m_bytes, {});
     delete held;
+    if (bytes.isEmpty())
+        return;
+    unread(socket, bytes);
     Q_EMIT socket->readyRead();
 }
 

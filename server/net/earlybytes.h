@@ -23,14 +23,24 @@ public:
     // Leaves only the first headerLength bytes (the upgrade request) in socket's read buffer;
     // anything after them waits in a child of the socket.
     static void hold(QTcpSocket *socket, qsizetype headerLength);
+    // The same again for what arrived since, and for whatever arrives until QWebSocket takes
+    // the socket over: QWebSocketServer reads the request a pass of the event loop later, and
+    // a socket handed to another thread waited a pass or more already. What arrives joins
+    // what was held, behind it.
+    static void holdArrivals(QTcpSocket *socket);
+    // How many bytes wait for replay() on socket.
+    static qsizetype heldSize(const QTcpSocket *socket);
     // Puts back what hold() took, ahead of anything read since, and lets the socket's readers
     // know. Nothing happens for a socket without held bytes (or a null one).
     static void replay(QTcpSocket *socket);
 
 private:
-    EarlyBytes(QByteArray bytes, QTcpSocket *socket);
+    EarlyBytes(qsizetype headerLength, QTcpSocket *socket);
     static void unread(QTcpSocket *socket, QByteArrayView bytes);
+    // Moves what the socket holds beyond the header to the end of m_bytes.
+    void take(QTcpSocket *socket);
 
+    qsizetype m_headerLength;
     QByteArray m_bytes;
 };
 

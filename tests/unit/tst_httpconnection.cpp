@@ -122,7 +122,7 @@ void TestHttpConnection::serve(const QByteArray &bytes, WebSocketEndpoint **endp
         // What came behind the request is held for the endpoint, which puts it back once
         // QWebSocketServer has read the request and the session listens (EarlyBytes): do as
         // they do.
-        m_heldBytes = socket->findChild<EarlyBytes *>() != nullptr;
+        m_heldBytes = EarlyBytes::heldSize(socket) > 0;
         const QByteArray request = socket->readAll();
         EarlyBytes::replay(socket);
         // Everything the client sent may not have arrived with the head: wait for the rest.
