@@ -327,6 +327,12 @@ const std::vector<Setting> &settings()
          "newcomer; they share a write). A chat message sent meanwhile takes them along. 0 "
          "sends each at once. Default 250.",
          integer(&ServerConfig::presenceWindowMs, 0, 1000)},
+        {"threads", "N",
+         "Threads that carry chat connections. 1: everything on the main thread. 2 or more: "
+         "connections are spread over that many worker threads, each with its own event "
+         "loop, and the main thread keeps the rooms' owners, the cluster and the admin "
+         "endpoint. Default 1.",
+         integer(&ServerConfig::threads, 1, 64)},
         {"tls-cert", "FILE",
          "Serve https:// and wss:// instead of http:// and ws://, with the PEM certificate "
          "(chain) in this file and its key in tls-key. Default: plain HTTP.",

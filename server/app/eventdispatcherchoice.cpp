@@ -38,14 +38,20 @@ ServerConfig::EventDispatcher EventDispatcherChoice::choose(const QStringList &a
 
 void EventDispatcherChoice::install(ServerConfig::EventDispatcher kind)
 {
+    if (QAbstractEventDispatcher *dispatcher = create(kind))
+        QCoreApplication::setEventDispatcher(dispatcher); // Qt owns it from here
+}
+
+QAbstractEventDispatcher *EventDispatcherChoice::create(ServerConfig::EventDispatcher kind)
+{
 #if defined(FLACK_HAVE_EPOLL_DISPATCHER)
     if (kind != ServerConfig::EventDispatcher::Epoll)
-        return;
+        return nullptr;
     auto dispatcher = std::make_unique<eventloop::EpollEventDispatcher>();
-    if (dispatcher->isValid())
-        QCoreApplication::setEventDispatcher(dispatcher.release()); // Qt owns it from here
+    return dispatcher->isValid() ? dispatcher.release() : nullptr;
 #else
     Q_UNUSED(kind);
+    return nullptr;
 #endif
 }
 

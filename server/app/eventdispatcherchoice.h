@@ -10,6 +10,8 @@
 #include "server/app/serverconfig.h"
 
 #include <QProcessEnvironment>
+
+class QAbstractEventDispatcher;
 #include <QStringList>
 
 #include <optional>
@@ -28,6 +30,9 @@ public:
     // Installs it for the main thread (Qt's dispatcher needs nothing installed). Falls back to
     // Qt's if the epoll one can't get its descriptors. Before QCoreApplication only.
     static void install(ServerConfig::EventDispatcher kind);
+    // A dispatcher of that kind for another thread (QThread::setEventDispatcher before it
+    // starts); null for Qt's own, or when the epoll one can't get its descriptors.
+    static QAbstractEventDispatcher *create(ServerConfig::EventDispatcher kind);
     // choose() and install() from main()'s arguments and the process environment.
     static void installFromStartup(int argc, char **argv);
 };

@@ -5,6 +5,7 @@
 #include "server/admin/metricshandler.h"
 #include "server/admin/nodereporter.h"
 #include "server/admin/servermetrics.h"
+#include "server/app/eventdispatcherchoice.h"
 #include "server/app/unixsignalwatcher.h"
 #include "server/cluster/clusterrouter.h"
 #include "server/cluster/peermesh.h"
@@ -14,6 +15,7 @@
 #include "server/net/tlscredentials.h"
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/useridsigner.h"
+#include "server/workers/workerpool.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -81,7 +83,17 @@ ServerApplication::ServerApplication(const ServerConfig &config, QObject *parent
     chatSettings.limits.maxNameBytes = m_config.maxNameBytes;
     chatSettings.limits.maxChatsPerConnection = m_config.maxChatsPerConnection;
     chatSettings.limits.maxQueuedBytes = m_config.maxQueuedBytes;
-    m_chat = std::make_unique<net::ChatEndpoint>(chatSettings, m_directory.get());
+    if (m_config.threads > 1) {
+        const ServerConfig::EventDispatcher loop = m_config.eventDispatcher;
+        m_workers = std::make_unique<workers::WorkerPool>(
+            m_config.threads, chatSettings, m_directory.get(), m_metrics.get(),
+            [loop] { return EventDispatcherChoice::create(loop); });
+        // The stand-ins of the workers' connections keep the workers' id series; this is
+        // the one left.
+        m_directory->connections().setIdSeries(0, quint64(m_config.threads) + 1);
+    } else {
+        m_chat = std::make_unique<net::ChatEndpoint>(chatSettings, m_directory.get());
+    }
 
     net::HttpListenerSettings httpSettings;
     if (!m_config.webRoot.isEmpty())
@@ -115,6 +127,7 @@ ServerApplication::~ServerApplication()
     // Sessions first (they leave rooms, which may tell other nodes), then the listener, then
     // the cluster, then the rooms themselves.
     m_chat.reset();
+    m_workers.reset();
     m_admin.reset();
     m_listener.reset();
     m_observer.reset();
@@ -144,6 +157,8 @@ bool ServerApplication::start(QString *error)
     const quint64 incarnation = quint64(QDateTime::currentMSecsSinceEpoch());
     const QString name = m_config.nodeName.isEmpty() ? base : m_config.nodeName;
     m_directory->connections().setNode(name, incarnation);
+    if (m_workers)
+        m_workers->start(name, incarnation);
     m_reporter->setIdentity(name, qint64(incarnation), base);
     if (m_config.clustered() && !startCluster(name, incarnation, error))
         return false;
@@ -161,10 +176,17 @@ void ServerApplication::stop()
         return;
     m_stopping = true;
     m_listener->close();
-    connect(m_chat.get(), &net::ChatEndpoint::drained, this, &ServerApplication::exitAfterLeaving);
     QTimer::singleShot(kShutdownGraceMs, this, &ServerApplication::exitAfterLeaving);
     m_admin->shutdown();
-    m_chat->shutdown();
+    if (m_workers) {
+        connect(m_workers.get(), &workers::WorkerPool::drained, this,
+                &ServerApplication::exitAfterLeaving);
+        m_workers->shutdown();
+    } else {
+        connect(m_chat.get(), &net::ChatEndpoint::drained, this,
+                &ServerApplication::exitAfterLeaving);
+        m_chat->shutdown();
+    }
 }
 
 void ServerApplication::exitAfterLeaving()
@@ -287,7 +309,7 @@ bool ServerApplication::startCluster(const QString &name, quint64 incarnation, Q
 net::HttpRoutes ServerApplication::buildRoutes() const
 {
     net::HttpRoutes routes;
-    requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/chat-server"), m_chat.get()),
+    requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/chat-server"), chatEndpoint()),
                  "/chat-server");
     requireRoute(routes.addGetHandler(QByteArrayLiteral("/healthz"), healthResponse), "/healthz");
     requireRoute(routes.addWebSocketEndpoint(QByteArrayLiteral("/admin"), m_admin.get()), "/admin");
@@ -306,6 +328,13 @@ net::HttpRoutes ServerApplication::buildRoutes() const
                                       [metrics] { return metrics->respond(); }),
                  "/metrics");
     return routes;
+}
+
+net::WebSocketEndpoint *ServerApplication::chatEndpoint() const
+{
+    if (m_workers)
+        return m_workers.get();
+    return m_chat.get();
 }
 
 void ServerApplication::applyLogLevel()

@@ -28,7 +28,11 @@ namespace flack::server::net {
 class ChatEndpoint;
 class HttpListener;
 class HttpRoutes;
+class WebSocketEndpoint;
 } // namespace flack::server::net
+namespace flack::server::workers {
+class WorkerPool;
+}
 
 namespace flack::server::app {
 
@@ -56,12 +60,17 @@ private:
     void reloadTls();
     // What the one port serves besides the static files: websocket endpoints and GET handlers.
     net::HttpRoutes buildRoutes() const;
+    // Whichever of m_chat and m_workers carries the chat connections.
+    net::WebSocketEndpoint *chatEndpoint() const;
 
     ServerConfig m_config;
     // First in, last out: sessions and rooms update it until they are gone.
     std::unique_ptr<admin::ServerMetrics> m_metrics;
     std::unique_ptr<rooms::RoomDirectory> m_directory;
+    // Chat connections: on this thread (m_chat), or with --threads 2 or more on worker threads
+    // (m_workers); one of the two.
     std::unique_ptr<net::ChatEndpoint> m_chat;
+    std::unique_ptr<workers::WorkerPool> m_workers;
     // The admin view: this node's report, the whole cluster's, and the /admin endpoint.
     std::unique_ptr<admin::NodeReporter> m_reporter;
     std::unique_ptr<admin::ClusterObserver> m_observer;

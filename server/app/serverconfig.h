@@ -56,6 +56,7 @@ struct ServerConfig
     int handshakeTimeoutMs = 10000;         // the HTTP request or websocket upgrade head
     int authTimeoutSeconds = 10;            // websocket handshake to `authenticated`
     int coalesceWritesMs = 5;               // see WriteCoalescer; 0: every frame at once
+    int threads = 1;                        // 1: all on the main thread; more: workers
     int presenceWindowMs = 250;             // the same for joined/left
 
     // TLS on the one port (https://, wss://): both files or neither. Empty: plain HTTP.

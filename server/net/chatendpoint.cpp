@@ -112,9 +112,17 @@ void ChatEndpoint::onNewConnection()
         // Until then the connection is one of the listener's pending ones, which newcomers may
         // evict.
         connect(session, &sessions::ClientSession::authenticated, this,
-                [tcp = QPointer<QTcpSocket>(tcpSocket)] {
+                [this, session, tcp = QPointer<QTcpSocket>(tcpSocket)] {
                     ConnectionAdmission::markEstablished(tcp.data());
+                    if (m_reports)
+                        m_reports->sessionAuthenticated(*session);
                 });
+        if (m_reports) {
+            m_reports->sessionOpened(*session);
+            // destroyed comes after ~ClientSession, which left its chats.
+            connect(session, &QObject::destroyed, this,
+                    [this, id = session->connectionId()] { m_reports->sessionClosed(id); });
+        }
         m_sessions.emplace(session, LiveSession{transport, std::move(addressKey)});
         ++m_arrivalsThisTick;
         m_authDeadlines.push_back({session, m_clock.elapsed() + m_settings.authTimeoutMs});

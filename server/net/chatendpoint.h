@@ -5,7 +5,8 @@
 // recent ones from its address left), closes sessions that don't authenticate in time
 // (CHAT_LIMIT-006), reaps idle sessions and closes everyone on shutdown.
 // The listener reaches it through its route for /chat-server (as a WebSocketEndpoint).
-// Lives on the main thread; owned by ServerApplication.
+// Lives on its thread (the main one, or a worker thread: ChatWorker); owned by
+// ServerApplication or ChatWorker.
 
 #include "server/net/memorytrimpolicy.h"
 #include "server/net/websocketendpoint.h"
@@ -31,7 +32,8 @@
 
 namespace flack::server::rooms {
 class RoomDirectory;
-}
+class RoomMember;
+} // namespace flack::server::rooms
 
 namespace flack::server::net {
 
@@ -56,6 +58,20 @@ struct ChatEndpointSettings
     std::shared_ptr<sessions::AddressRateMemory> rateMemory;
 };
 
+// Told of each session's life, for a thread other than the node's main one (WorkerRooms):
+// the main thread's view of the node's connections follows these.
+class SessionReports
+{
+public:
+    virtual void sessionOpened(const rooms::RoomMember &session) = 0;
+    virtual void sessionAuthenticated(const rooms::RoomMember &session) = 0;
+    // After the session left its chats and is gone.
+    virtual void sessionClosed(const QString &connectionId) = 0;
+
+protected:
+    ~SessionReports() = default;
+};
+
 class ChatEndpoint : public QObject, public WebSocketEndpoint
 {
     Q_OBJECT
@@ -72,6 +88,8 @@ public:
 
     // Closes every session with 1001 (going away); emits drained when all are gone.
     void shutdown();
+    // Where session lives are reported (null: nowhere). Set before the first connection.
+    void setReports(SessionReports *reports) { m_reports = reports; }
 
     // The largest message the websocket layer takes for a --max-message-bytes: messages
     // between the two get CHAT_LIMIT-001, larger ones close 1009.
@@ -92,6 +110,7 @@ private:
 
     ChatEndpointSettings m_settings;
     rooms::RoomDirectory *m_directory;
+    SessionReports *m_reports = nullptr;
     QWebSocketServer m_server;
     QTimer m_idleTimer;
     // Sessions in arrival order with their authentication deadline. Every session gets the

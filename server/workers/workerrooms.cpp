@@ -71,20 +71,20 @@ rooms::OwnerLink *WorkerRooms::ownerFor(const QString &chatName)
     return link.get();
 }
 
-void WorkerRooms::connectionOpened(const rooms::RoomMember &member)
+void WorkerRooms::sessionOpened(const rooms::RoomMember &member)
 {
     const rooms::ConnectionDetails details = member.details();
     toGateway([gateway = m_gateway, id = member.connectionId(), address = details.remoteAddress,
                since = details.connectedSince] { gateway->opened(id, address, since); });
 }
 
-void WorkerRooms::connectionAuthenticated(const rooms::RoomMember &member)
+void WorkerRooms::sessionAuthenticated(const rooms::RoomMember &member)
 {
     toGateway([gateway = m_gateway, id = member.connectionId(), userId = member.userId(),
                userName = member.userName()] { gateway->authenticated(id, userId, userName); });
 }
 
-void WorkerRooms::connectionClosed(const QString &connectionId)
+void WorkerRooms::sessionClosed(const QString &connectionId)
 {
     toGateway([gateway = m_gateway, connectionId] { gateway->closed(connectionId); });
 }

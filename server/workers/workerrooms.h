@@ -5,6 +5,7 @@
 // stand-ins of this thread's connections current. Sessions use its directory as they would
 // the node's. Lives on the worker thread; its calls from the gateway arrive as queued calls.
 
+#include "server/net/chatendpoint.h"
 #include "server/rooms/chatevent.h"
 #include "server/rooms/roomdirectory.h"
 #include "shared/errorcode.h"
@@ -18,7 +19,7 @@ namespace flack::server::workers {
 
 class WorkerGateway;
 
-class WorkerRooms : public QObject, private rooms::OwnerRouter
+class WorkerRooms : public QObject, public net::SessionReports, private rooms::OwnerRouter
 {
     Q_OBJECT
 public:
@@ -30,10 +31,11 @@ public:
 
     rooms::RoomDirectory &directory() { return m_directory; }
 
-    // A session's life, reported to the main thread (from the worker's endpoint).
-    void connectionOpened(const rooms::RoomMember &member);
-    void connectionAuthenticated(const rooms::RoomMember &member);
-    void connectionClosed(const QString &connectionId);
+    // SessionReports: a session's life, reported to the main thread (from the worker's
+    // endpoint).
+    void sessionOpened(const rooms::RoomMember &member) override;
+    void sessionAuthenticated(const rooms::RoomMember &member) override;
+    void sessionClosed(const QString &connectionId) override;
 
     // From the gateway, on this thread.
     void deliverState(const QString &chatName, const QString &connectionId, const QByteArray &json,

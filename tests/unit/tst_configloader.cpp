@@ -903,6 +903,20 @@ private Q_SLOTS:
         }
     }
 
+    // Worker threads: 1 (everything on the main thread) to 64.
+    void threads()
+    {
+        QCOMPARE(load({}).config.threads, 1);
+        QCOMPARE(load({u"--threads"_s, u"2"_s}).config.threads, 2);
+        QCOMPARE(load({}, {u"FLACK_THREADS=4"_s}).config.threads, 4);
+        QCOMPARE(load({u"--config"_s, writeFile("threads=64\n")}).config.threads, 64);
+        for (const QString &bad : {u"0"_s, u"65"_s, u"many"_s}) {
+            const ConfigResult result = load({u"--threads"_s, bad});
+            QCOMPARE(result.outcome, ConfigResult::Outcome::Error);
+            QVERIFY2(result.text.contains(u"threads"_s), qPrintable(result.text));
+        }
+    }
+
     // TLS: both files or neither, from any source; errors name the file, never the key in it.
     // (tst_tls starts servers with real certificates.)
     void tlsFiles()

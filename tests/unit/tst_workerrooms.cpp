@@ -72,8 +72,8 @@ public:
         FakeMember *member = nullptr;
         onWorker([&] {
             member = new FakeMember(name, userId, &rooms->directory().connections());
-            rooms->connectionOpened(*member);
-            rooms->connectionAuthenticated(*member);
+            rooms->sessionOpened(*member);
+            rooms->sessionAuthenticated(*member);
             m_workerMembers.append(member);
         });
         return member;
@@ -86,7 +86,7 @@ public:
                 room->drop(member);
             m_workerMembers.removeOne(member);
             delete member;
-            rooms->connectionClosed(id);
+            rooms->sessionClosed(id);
         });
     }
     void joinOnWorker(FakeMember *member, const QString &chat)
