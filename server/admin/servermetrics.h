@@ -71,8 +71,10 @@ public:
     void setChatsOwned(qsizetype count) { m_chatsOwned.store(count, std::memory_order_relaxed); }
 
     // The counters of a worker thread, summed into every snapshot of this one (the node's).
-    // Set up before the worker starts; part outlives this instance's readers.
+    // Set up before the worker starts.
     void addPart(const ServerMetrics *part) { m_parts.push_back(part); }
+    // Before a part goes (its counts go with it).
+    void removePart(const ServerMetrics *part) { std::erase(m_parts, part); }
 
     // Safe from any thread.
     MetricsSnapshot snapshot() const;

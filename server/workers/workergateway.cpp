@@ -64,7 +64,8 @@ void WorkerGateway::closed(const QString &connectionId)
     WorkerMember *member = found->second.get();
     // Its rooms had its drops first (they are sent before this); a room it is still in, it
     // leaves now, so none keeps a pointer to it.
-    for (const QString &chatName : member->chats()) {
+    const QSet<QString> chats = member->chats(); // a copy: the drops may call back
+    for (const QString &chatName : chats) {
         if (rooms::ChatReplica *replica = m_node->findReplica(chatName))
             replica->drop(member);
     }
@@ -125,8 +126,9 @@ void WorkerGateway::deliverState(const QString &chatName, const QString &connect
                                  const QByteArray &json,
                                  const std::vector<rooms::MemberInfo> &roster)
 {
-    toWorker([worker = m_worker, chatName, connectionId, json, roster] {
-        worker->deliverState(chatName, connectionId, json, roster);
+    Q_UNUSED(roster); // a replica delivering to its members needs none: not copied over
+    toWorker([worker = m_worker, chatName, connectionId, json] {
+        worker->deliverState(chatName, connectionId, json, {});
     });
 }
 

@@ -5,12 +5,11 @@
 // its WorkerRooms and is carried out on the node's directory as if they were local sessions;
 // what the node's rooms send them goes back to the worker as queued calls, one per event per
 // worker. Nothing from the worker is trusted to name a connection it doesn't hold: requests
-// for unknown ids are ignored. Lives on the main thread; owned by ServerApplication.
+// for unknown ids are ignored. Lives on the main thread; owned by ChatWorker.
 
 #include "server/rooms/replicasink.h"
 
 #include <QObject>
-#include <QPointer>
 
 #include <memory>
 #include <unordered_map>

@@ -13,7 +13,7 @@ WorkerPool::WorkerPool(int threads, const net::ChatEndpointSettings &settings,
                        rooms::RoomDirectory *node, admin::ServerMetrics *metrics,
                        const std::function<QAbstractEventDispatcher *()> &makeDispatcher,
                        QObject *parent)
-    : QObject(parent)
+    : QObject(parent), m_metrics(metrics)
 {
     net::ChatEndpointSettings shared = settings;
     // One memory for all: a client reconnecting lands on any thread.
@@ -32,7 +32,13 @@ WorkerPool::WorkerPool(int threads, const net::ChatEndpointSettings &settings,
     }
 }
 
-WorkerPool::~WorkerPool() = default;
+WorkerPool::~WorkerPool()
+{
+    for (const auto &worker : m_workers) {
+        if (m_metrics)
+            m_metrics->removePart(&worker->metrics());
+    }
+}
 
 void WorkerPool::start(const QString &nodeName, quint64 incarnation)
 {

@@ -49,6 +49,7 @@ Q_SIGNALS:
     void drained();
 
 private:
+    admin::ServerMetrics *m_metrics;
     std::vector<std::unique_ptr<ChatWorker>> m_workers;
     std::size_t m_drained = 0;
 };

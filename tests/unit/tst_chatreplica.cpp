@@ -70,6 +70,16 @@ struct RemoteSetup
     RemoteSetup() { replica.setOwner(&owner); }
 };
 
+// Each joins the remote chat and gets its chat_state back, as from the owner.
+void joinAll(ChatReplica &replica, std::initializer_list<FakeMember *> members)
+{
+    for (FakeMember *member : members) {
+        replica.join(member);
+        replica.deliverState(u"r"_s, member->connectionId(), protocol::encodeChatState(u"r", {}),
+                             {});
+    }
+}
+
 ChatEvent makeEvent(ChatEvent::Kind kind, qint64 sequence, const FakeMember &subject)
 {
     ChatEvent e;
@@ -363,11 +373,7 @@ private Q_SLOTS:
         bo.setRelay(&one);
         cy.setRelay(&one);
         dee.setRelay(&two);
-        for (FakeMember *member : {&ann, &bo, &cy, &dee}) {
-            replica.join(member);
-            replica.deliverState(u"r"_s, member->connectionId(),
-                                 protocol::encodeChatState(u"r", {}), {});
-        }
+        joinAll(replica, {&ann, &bo, &cy, &dee});
         QCOMPARE(one.calls, QStringList({u"state "_s + bo.connectionId(),
                                          u"state "_s + cy.connectionId()}));
         QCOMPARE(two.calls, QStringList({u"state "_s + dee.connectionId()}));
@@ -392,11 +398,7 @@ private Q_SLOTS:
         FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
         FakeMember bo(u"Bo"_s, u"b2"_s, &connections);
         bo.setRelay(&thread);
-        for (FakeMember *member : {&ann, &bo}) {
-            replica.join(member);
-            replica.deliverState(u"r"_s, member->connectionId(),
-                                 protocol::encodeChatState(u"r", {}), {});
-        }
+        joinAll(replica, {&ann, &bo});
         replica.leave(&bo);
         QCOMPARE(owner.calls.last(), u"leave "_s + bo.connectionId());
         replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 5, bo));
@@ -418,11 +420,7 @@ private Q_SLOTS:
         FakeMember ann(u"Ann"_s, u"a1"_s, &connections);
         FakeMember bo(u"Bo"_s, u"b2"_s, &connections);
         bo.setRelay(&thread);
-        for (FakeMember *member : {&ann, &bo}) {
-            replica.join(member);
-            replica.deliverState(u"r"_s, member->connectionId(),
-                                 protocol::encodeChatState(u"r", {}), {});
-        }
+        joinAll(replica, {&ann, &bo});
         replica.drop(&bo);
         QCOMPARE(owner.calls.last(), u"drop "_s + bo.connectionId());
         replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 4, bo));

@@ -12,20 +12,37 @@
 
 using flack::server::net::EarlyBytes;
 
+namespace {
+// A loopback TCP connection: the client end and the accepted one.
+struct Loopback
+{
+    QTcpServer listener;
+    QTcpSocket client;
+    std::unique_ptr<QTcpSocket> server;
+    bool open()
+    {
+        if (!listener.listen(QHostAddress::LocalHost))
+            return false;
+        client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
+        if (!listener.waitForNewConnection(5000))
+            return false;
+        server.reset(listener.nextPendingConnection());
+        server->setParent(nullptr);
+        return client.waitForConnected(5000);
+    }
+};
+} // namespace
+
 class TestEarlyBytes : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void arrivalsAfterTheHoldWaitBehindIt()
     {
-        QTcpServer listener;
-        QVERIFY(listener.listen(QHostAddress::LocalHost));
-        QTcpSocket client;
-        client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
-        QVERIFY(listener.waitForNewConnection(5000));
-        std::unique_ptr<QTcpSocket> socket(listener.nextPendingConnection());
-        socket->setParent(nullptr);
-        QVERIFY(client.waitForConnected(5000));
+        Loopback loopback;
+        QVERIFY(loopback.open());
+        QTcpSocket &client = loopback.client;
+        std::unique_ptr<QTcpSocket> &socket = loopback.server;
         const QByteArray header = "GET / HTTP/1.1\r\n\r\n";
         client.write(header + "first");
         QTRY_COMPARE_WITH_TIMEOUT(socket->bytesAvailable(), header.size() + 5, 5000);
@@ -48,14 +65,10 @@ private Q_SLOTS:
 
     void nothingBehindTheRequestIsNothingToReplay()
     {
-        QTcpServer listener;
-        QVERIFY(listener.listen(QHostAddress::LocalHost));
-        QTcpSocket client;
-        client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
-        QVERIFY(listener.waitForNewConnection(5000));
-        std::unique_ptr<QTcpSocket> socket(listener.nextPendingConnection());
-        socket->setParent(nullptr);
-        QVERIFY(client.waitForConnected(5000));
+        Loopback loopback;
+        QVERIFY(loopback.open());
+        QTcpSocket &client = loopback.client;
+        std::unique_ptr<QTcpSocket> &socket = loopback.server;
         client.write("HEAD");
         QTRY_COMPARE_WITH_TIMEOUT(socket->bytesAvailable(), 4, 5000);
         EarlyBytes::hold(socket.get(), 4);

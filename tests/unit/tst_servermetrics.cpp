@@ -285,6 +285,9 @@ private Q_SLOTS:
         QCOMPARE(values.protocolErrors.at(u"CHAT_PROTOCOL-001"_s), quint64(1));
         // The part by itself is unchanged by being summed.
         QCOMPARE(worker.snapshot().connectionsAccepted, quint64(kUpdates));
+        // A part removed (its worker going) is summed no more.
+        node.removePart(&worker);
+        QCOMPARE(node.snapshot().connectionsAccepted, quint64(1));
     }
 };
 
