@@ -78,6 +78,11 @@ void ChatWorker::accept(QTcpSocket *socket)
             if (!socket)
                 return;
             QTcpSocket *moved = socket.data();
+            if (!m_endpoint) { // stopped meanwhile
+                moved->abort();
+                moved->deleteLater();
+                return;
+            }
             moved->moveToThread(&m_thread);
             QMetaObject::invokeMethod(
                 m_endpoint, [endpoint = m_endpoint, moved] { endpoint->accept(moved); },
@@ -100,8 +105,8 @@ void ChatWorker::stop()
 {
     if (!m_thread.isRunning())
         return;
-    // Nothing goes to the thread's rooms from here on; its sessions' last reports still come
-    // to the gateway, which outlives this and drops their stand-ins itself.
+    // Nothing goes to the thread's rooms from here on. Its sessions' last reports to the
+    // gateway are never read: the gateway, destroyed after this, drops the stand-ins left.
     m_gateway.setWorker(nullptr);
     QMetaObject::invokeMethod(
         &m_anchor,
