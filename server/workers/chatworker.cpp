@@ -3,6 +3,7 @@
 #include "server/workers/workerrooms.h"
 
 #include <QAbstractEventDispatcher>
+#include <QCoreApplication>
 #include <QPointer>
 #include <QTcpSocket>
 
@@ -108,9 +109,13 @@ void ChatWorker::stop()
     // Nothing goes to the thread's rooms from here on. Its sessions' last reports to the
     // gateway are never read: the gateway, destroyed after this, drops the stand-ins left.
     m_gateway.setWorker(nullptr);
+    // Sockets still on their way: their moves run now, and then their endpoint takes them
+    // (and, shutting down, closes them), so none is left behind unowned.
+    QCoreApplication::sendPostedEvents(this);
     QMetaObject::invokeMethod(
         &m_anchor,
         [this] {
+            QCoreApplication::sendPostedEvents(m_endpoint);
             delete m_endpoint; // its sessions leave their chats
             m_endpoint = nullptr;
             delete m_rooms;
