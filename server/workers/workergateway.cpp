@@ -33,6 +33,12 @@ WorkerMember *WorkerGateway::find(const QString &connectionId) const
     return found == m_members.end() ? nullptr : found->second.get();
 }
 
+WorkerMember *WorkerGateway::memberOf(const QString &chatName, const QString &connectionId) const
+{
+    WorkerMember *member = find(connectionId);
+    return member && member->chats().contains(chatName) ? member : nullptr;
+}
+
 template <typename Call> void WorkerGateway::toWorker(Call &&call)
 {
     if (m_worker)
@@ -93,8 +99,8 @@ void WorkerGateway::join(const QString &chatName, const QString &connectionId)
 
 void WorkerGateway::leave(const QString &chatName, const QString &connectionId)
 {
-    WorkerMember *member = find(connectionId);
-    if (!member || !member->chats().contains(chatName))
+    WorkerMember *member = memberOf(chatName, connectionId);
+    if (!member)
         return;
     member->removeChat(chatName);
     if (rooms::ChatReplica *replica = m_node->findReplica(chatName))
@@ -103,8 +109,8 @@ void WorkerGateway::leave(const QString &chatName, const QString &connectionId)
 
 void WorkerGateway::drop(const QString &chatName, const QString &connectionId)
 {
-    WorkerMember *member = find(connectionId);
-    if (!member || !member->chats().contains(chatName))
+    WorkerMember *member = memberOf(chatName, connectionId);
+    if (!member)
         return;
     member->removeChat(chatName);
     if (rooms::ChatReplica *replica = m_node->findReplica(chatName))
@@ -114,8 +120,8 @@ void WorkerGateway::drop(const QString &chatName, const QString &connectionId)
 void WorkerGateway::post(const QString &chatName, const QString &connectionId,
                          const QString &mimeType, const QString &message)
 {
-    WorkerMember *member = find(connectionId);
-    if (!member || !member->chats().contains(chatName))
+    WorkerMember *member = memberOf(chatName, connectionId);
+    if (!member)
         return;
     member->countMessage();
     if (rooms::ChatReplica *replica = m_node->findReplica(chatName))

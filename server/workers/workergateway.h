@@ -60,6 +60,9 @@ public:
 
 private:
     WorkerMember *find(const QString &connectionId) const;
+    // The stand-in, if it is in that chat (joined or joining) here; requests for any other
+    // chat are ignored.
+    WorkerMember *memberOf(const QString &chatName, const QString &connectionId) const;
     // Runs call on the worker thread, if there still is a worker.
     template <typename Call> void toWorker(Call &&call);
 
