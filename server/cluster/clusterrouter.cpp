@@ -215,6 +215,11 @@ void ClusterRouter::finishRecovery(const QString &chatName)
     recovery->finish(owner, m_liveSet, [this, chatName](const QString &originId) {
         return isNewPost(chatName, originId);
     });
+    // The chat belongs elsewhere now: the membership changed again during the window, or the
+    // reports came from nodes whose view placed it here before ours did. What was gathered
+    // goes on to its owner, or this node would stay a second owner.
+    if (ownerNode(chatName) != localNode())
+        moveOwnerAway(chatName);
 }
 
 bool ClusterRouter::isNewPost(const QString &chatName, const QString &originId)
@@ -274,6 +279,13 @@ void ClusterRouter::onJoin(const QString &from, const QByteArray &payload)
     if (const auto recovery = m_recoveries.value(chatName))
         return recovery->join(member);
     ChatOwner *owner = m_directory->findOwner(chatName);
+    if (!owner && ownerNode(chatName) != localNode() &&
+        m_directory->ownedCount() + m_recoveries.size() < m_directory->maxRooms()) {
+        // The joiner's node places the chat here and we don't (one of us hasn't heard of a
+        // change yet): gathered like a report, so that at the window's end it goes on to the
+        // owner our view names unless the views have met by then.
+        return recoveryFor(chatName)->join(member);
+    }
     if (!owner && m_directory->ownedCount() + m_recoveries.size() < m_directory->maxRooms())
         owner = m_directory->openOwner(chatName);
     if (!owner) {
@@ -423,8 +435,33 @@ void ClusterRouter::onMoved(const QString &from, const QByteArray &payload)
     if (!chatName)
         return reportMalformed(from, ClusterMessageType::Moved);
     const auto remote = m_remoteOwners.value(*chatName);
-    if (remote && remote->ownerNode() == from)
-        rehomeReplica(*chatName);
+    if (!remote || remote->ownerNode() != from)
+        return;
+    if (ownerNode(*chatName) == from)
+        return askAgainLater(*chatName, from);
+    rehomeReplica(*chatName);
+}
+
+void ClusterRouter::askAgainLater(const QString &chatName, const QString &node)
+{
+    // Our view still places the chat on the node that says it isn't there: it lost the chat
+    // (ask once more, at once), or our views differ until one of us hears of a change. Then
+    // asking again at once would bounce the chat between us as fast as the link goes; ask at
+    // most once per interval until a change of view re-homes the chat anyway.
+    const auto held = m_askedAgain.find(chatName);
+    if (held != m_askedAgain.end()) {
+        held->askedMeanwhile = true;
+        return;
+    }
+    m_askedAgain.insert(chatName, {node, false});
+    rehomeReplica(chatName);
+    QTimer::singleShot(std::max(100, m_recoveryWindowMs), this, [this, chatName] {
+        const AskedAgain asked = m_askedAgain.take(chatName);
+        const auto remote = m_remoteOwners.value(chatName);
+        if (asked.askedMeanwhile && remote && remote->ownerNode() == asked.node &&
+            ownerNode(chatName) == asked.node)
+            askAgainLater(chatName, asked.node);
+    });
 }
 
 } // namespace flack::server::cluster

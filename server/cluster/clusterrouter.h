@@ -63,6 +63,9 @@ private:
     void onRefuse(const QString &from, const QByteArray &payload);
     void onAttach(const QString &from, const QByteArray &payload);
     void onMoved(const QString &from, const QByteArray &payload);
+    // "Moved" from the node our view places the chat on: re-home to it, at most once per
+    // interval (see the .cpp).
+    void askAgainLater(const QString &chatName, const QString &node);
 
     // The local owner moved elsewhere: hand our replica to the new owner and let it go.
     void moveOwnerAway(const QString &chatName);
@@ -91,6 +94,12 @@ private:
     // While nodes report after a heal: by chat, by node, the connections that node knows.
     QHash<QString, QHash<QString, QSet<QString>>> m_mergeKnown;
     quint64 m_originCounter = 0;
+    struct AskedAgain
+    {
+        QString node;
+        bool askedMeanwhile = false; // another "moved" came within the interval
+    };
+    QHash<QString, AskedAgain> m_askedAgain; // by chat, while its interval runs
 };
 
 } // namespace flack::server::cluster

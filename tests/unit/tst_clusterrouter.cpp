@@ -197,6 +197,18 @@ QString chatOwnedBy(const QString &node, const QStringList &nodes, const QString
     }
 }
 
+// A chat the full cluster places on `owner` and the given smaller view places on `fallback`.
+QString chatOwnedBy(const QString &owner, const QStringList &nodes, const QString &fallback,
+                    const QStringList &smaller)
+{
+    for (int i = 0;; ++i) {
+        const QString name = u"c"_s + QString::number(i);
+        if (ChatPlacement::ownerOf(name, nodes) == owner &&
+            ChatPlacement::ownerOf(name, smaller) == fallback)
+            return name;
+    }
+}
+
 QList<qint64> sequences(const FakeMember &member, const QString &record = {})
 {
     QList<qint64> list;
@@ -490,6 +502,81 @@ private Q_SLOTS:
         QCOMPARE(ann->frames.last(), cy->frames.last());
     }
 
+    // After a heal the nodes learn the new membership one at a time. Here b sees c again first
+    // and hands the chat to c, while a, still without c, answers b's "moved" by reporting to b:
+    // b must not keep the chat (a second owner beside c, holding b's own members), and once a
+    // sees c too there is one owner with everyone, and every message reaches everyone.
+    void healSeenAtDifferentMomentsLeavesOneOwner()
+    {
+        const QStringList all{u"a"_s, u"b"_s, u"c"_s};
+        const QStringList ab{u"a"_s, u"b"_s};
+        FakeNetwork net(all);
+        const QString chat = chatOwnedBy(u"c"_s, all, u"b"_s, ab);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        net.settle();
+        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
+        net.settle();
+        FakeMember *cy = net.join(u"c"_s, u"cy"_s, chat);
+        net.settle();
+        net.split(ab, {u"c"_s});
+        net.settle();
+        QVERIFY(net.nodes[u"b"_s]->directory.findOwner(chat));
+
+        net.cut.clear();
+        net.nodes[u"b"_s]->router.setLiveNodes(all);
+        net.nodes[u"c"_s]->router.setLiveNodes(all);
+        net.settle(); // a still sees only a and b
+        net.nodes[u"a"_s]->router.setLiveNodes(all);
+        net.settle();
+
+        checkOneOwnerAndEveryMessageEverywhere(net, chat, {ann, bo, cy});
+    }
+
+    // A node re-homing a chat sees the membership change again before its window for the
+    // other nodes' reports has ended, and the chat now belongs elsewhere: what it gathered goes
+    // to the chat's new owner; it does not keep the chat.
+    void recoveryOverTakenByAViewChangeHandsTheChatOn()
+    {
+        const QStringList all{u"a"_s, u"b"_s, u"c"_s};
+        const QStringList ab{u"a"_s, u"b"_s};
+        FakeNetwork net(all);
+        const QString chat = chatOwnedBy(u"c"_s, all, u"b"_s, ab);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        net.settle();
+        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
+        net.settle();
+        FakeMember *cy = net.join(u"c"_s, u"cy"_s, chat);
+        net.settle();
+        // c is cut off and back before b's recovery window ends (nothing delivered between).
+        net.split(ab, {u"c"_s});
+        QCOMPARE(net.nodes[u"b"_s]->router.recoveringCount(), 1);
+        net.heal();
+        net.settle();
+
+        checkOneOwnerAndEveryMessageEverywhere(net, chat, {ann, bo, cy});
+    }
+
+    // A node that hasn't heard of c yet sends its joiner to b; b, which knows c owns the chat,
+    // doesn't keep it: it hands what it gathered to c, and after that one owner has everyone.
+    void joinSentByAStaleViewOpensNoSecondOwner()
+    {
+        const QStringList all{u"a"_s, u"b"_s, u"c"_s};
+        const QStringList ab{u"a"_s, u"b"_s};
+        FakeNetwork net(all);
+        const QString chat = chatOwnedBy(u"c"_s, all, u"b"_s, ab);
+        net.nodes[u"a"_s]->router.setLiveNodes(ab);
+        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
+        net.settle();
+        QVERIFY(!net.nodes[u"b"_s]->directory.findOwner(chat));
+        QVERIFY(net.nodes[u"c"_s]->directory.findOwner(chat));
+        net.nodes[u"a"_s]->router.setLiveNodes(all);
+        net.settle();
+        QCOMPARE(ann->recordNames().first(), u"chat_state"_s);
+        FakeMember *cy = net.join(u"c"_s, u"cy"_s, chat);
+        net.settle();
+        checkOneOwnerAndEveryMessageEverywhere(net, chat, {ann, cy});
+    }
+
     void malformedAndForgedMessagesAreIgnored()
     {
         FakeNetwork net;
@@ -517,6 +604,47 @@ private Q_SLOTS:
         net.settle();
         QCOMPARE(ann->frames.size(), before);
         QCOMPARE(a.directory.findOwner(chat)->memberCount(), 1);
+    }
+
+private:
+    // One owner, on the node placement names, with every member; a message from each member
+    // reaches every member, in one order.
+    static void checkOneOwnerAndEveryMessageEverywhere(FakeNetwork &net, const QString &chat,
+                                                       const QList<FakeMember *> &members)
+    {
+        const QString placed = ChatPlacement::ownerOf(chat, net.names());
+        for (auto &[name, node] : net.nodes) {
+            const auto *owner = node->directory.findOwner(chat);
+            QVERIFY2(bool(owner) == (name == placed),
+                     qPrintable(u"node %1 %2 an owner of %3"_s.arg(
+                         name, owner ? u"holds"_s : u"lacks"_s, chat)));
+        }
+        QCOMPARE(net.nodes[placed]->directory.findOwner(chat)->memberCount(),
+                 qsizetype(members.size()));
+        QStringList sent;
+        for (FakeMember *member : members) {
+            sent.append(u"from "_s + member->userName());
+            for (auto &[name, node] : net.nodes) {
+                ChatReplica *replica = node->directory.findReplica(chat);
+                if (replica && std::ranges::count(replica->members(), member) == 1)
+                    replica->post(member, u"text/plain"_s, sent.last());
+            }
+        }
+        net.settle();
+        const qsizetype count = sent.size();
+        const QStringList reference =
+            messages(*members.first())
+                .mid(std::max<qsizetype>(0, messages(*members.first()).size() - count));
+        QStringList expected = sent;
+        QStringList inOrder = reference;
+        expected.sort();
+        inOrder.sort();
+        QCOMPARE(inOrder, expected);
+        for (FakeMember *member : members) {
+            const QStringList got = messages(*member);
+            QVERIFY2(got.mid(std::max<qsizetype>(0, got.size() - count)) == reference,
+                     qPrintable(member->userName() + u" got: "_s + got.join(u", "_s)));
+        }
     }
 };
 
