@@ -230,6 +230,28 @@ QStringList messages(const FakeMember &member)
     return list;
 }
 
+// The three-node cases below: a chat that c owns while all three are up and b owns without
+// c, and one member on each node, joined in turn so every record comes in a known order.
+const QStringList kAll{u"a"_s, u"b"_s, u"c"_s};
+const QStringList kAb{u"a"_s, u"b"_s};
+struct ThreeMembers
+{
+    QString chat;
+    FakeMember *ann, *bo, *cy;
+};
+ThreeMembers oneMemberOnEachOfThreeNodes(FakeNetwork &net)
+{
+    ThreeMembers t;
+    t.chat = chatOwnedBy(u"c"_s, kAll, u"b"_s, kAb);
+    t.ann = net.join(u"a"_s, u"ann"_s, t.chat);
+    net.settle();
+    t.bo = net.join(u"b"_s, u"bo"_s, t.chat);
+    net.settle();
+    t.cy = net.join(u"c"_s, u"cy"_s, t.chat);
+    net.settle();
+    return t;
+}
+
 } // namespace
 
 class TestClusterRouter : public QObject
@@ -508,25 +530,17 @@ private Q_SLOTS:
     // sees c too there is one owner with everyone, and every message reaches everyone.
     void healSeenAtDifferentMomentsLeavesOneOwner()
     {
-        const QStringList all{u"a"_s, u"b"_s, u"c"_s};
-        const QStringList ab{u"a"_s, u"b"_s};
-        FakeNetwork net(all);
-        const QString chat = chatOwnedBy(u"c"_s, all, u"b"_s, ab);
-        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
-        net.settle();
-        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
-        net.settle();
-        FakeMember *cy = net.join(u"c"_s, u"cy"_s, chat);
-        net.settle();
-        net.split(ab, {u"c"_s});
+        FakeNetwork net(kAll);
+        const auto [chat, ann, bo, cy] = oneMemberOnEachOfThreeNodes(net);
+        net.split(kAb, {u"c"_s});
         net.settle();
         QVERIFY(net.nodes[u"b"_s]->directory.findOwner(chat));
 
         net.cut.clear();
-        net.nodes[u"b"_s]->router.setLiveNodes(all);
-        net.nodes[u"c"_s]->router.setLiveNodes(all);
+        net.nodes[u"b"_s]->router.setLiveNodes(kAll);
+        net.nodes[u"c"_s]->router.setLiveNodes(kAll);
         net.settle(); // a still sees only a and b
-        net.nodes[u"a"_s]->router.setLiveNodes(all);
+        net.nodes[u"a"_s]->router.setLiveNodes(kAll);
         net.settle();
 
         checkOneOwnerAndEveryMessageEverywhere(net, chat, {ann, bo, cy});
@@ -537,18 +551,10 @@ private Q_SLOTS:
     // to the chat's new owner; it does not keep the chat.
     void recoveryOverTakenByAViewChangeHandsTheChatOn()
     {
-        const QStringList all{u"a"_s, u"b"_s, u"c"_s};
-        const QStringList ab{u"a"_s, u"b"_s};
-        FakeNetwork net(all);
-        const QString chat = chatOwnedBy(u"c"_s, all, u"b"_s, ab);
-        FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
-        net.settle();
-        FakeMember *bo = net.join(u"b"_s, u"bo"_s, chat);
-        net.settle();
-        FakeMember *cy = net.join(u"c"_s, u"cy"_s, chat);
-        net.settle();
+        FakeNetwork net(kAll);
+        const auto [chat, ann, bo, cy] = oneMemberOnEachOfThreeNodes(net);
         // c is cut off and back before b's recovery window ends (nothing delivered between).
-        net.split(ab, {u"c"_s});
+        net.split(kAb, {u"c"_s});
         QCOMPARE(net.nodes[u"b"_s]->router.recoveringCount(), 1);
         net.heal();
         net.settle();
@@ -560,16 +566,14 @@ private Q_SLOTS:
     // doesn't keep it: it hands what it gathered to c, and after that one owner has everyone.
     void joinSentByAStaleViewOpensNoSecondOwner()
     {
-        const QStringList all{u"a"_s, u"b"_s, u"c"_s};
-        const QStringList ab{u"a"_s, u"b"_s};
-        FakeNetwork net(all);
-        const QString chat = chatOwnedBy(u"c"_s, all, u"b"_s, ab);
-        net.nodes[u"a"_s]->router.setLiveNodes(ab);
+        FakeNetwork net(kAll);
+        const QString chat = chatOwnedBy(u"c"_s, kAll, u"b"_s, kAb);
+        net.nodes[u"a"_s]->router.setLiveNodes(kAb);
         FakeMember *ann = net.join(u"a"_s, u"ann"_s, chat);
         net.settle();
         QVERIFY(!net.nodes[u"b"_s]->directory.findOwner(chat));
         QVERIFY(net.nodes[u"c"_s]->directory.findOwner(chat));
-        net.nodes[u"a"_s]->router.setLiveNodes(all);
+        net.nodes[u"a"_s]->router.setLiveNodes(kAll);
         net.settle();
         QCOMPARE(ann->recordNames().first(), u"chat_state"_s);
         FakeMember *cy = net.join(u"c"_s, u"cy"_s, chat);
