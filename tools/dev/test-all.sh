@@ -9,21 +9,24 @@ cd "$(dirname "$0")/../.."
 tools/dev/install-deps.sh
 
 jobs=$(nproc)
+# Each phase says when it starts, so a slow run shows where its time went.
+phase() { printf '== %s (at %dm%02ds) ==\n' "$1" $((SECONDS / 60)) $((SECONDS % 60)); }
 run_suite() {
   local dir=$1; shift
   cmake -S . -B "$dir" -G Ninja -DFLACK_WARNINGS_AS_ERRORS=ON "$@"
   cmake --build "$dir" -j "$jobs"
+  phase "$dir: tests"
   ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs"
 }
 
-echo "== normal build =="
+phase "normal build"
 run_suite build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer build =="
+phase "AddressSanitizer + UndefinedBehaviorSanitizer build"
 run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DFLACK_SANITIZE=ON
-echo "== libFuzzer harnesses (clang, ASan+UBSan), 25 s each =="
+phase "libFuzzer harnesses (clang, ASan+UBSan), 25 s each"
 tools/dev/fuzz.sh 25
 # The packages: a Release build of its own (Debian's hardening flags), CPack, then lintian,
 # rpmlint and the install test in a fresh Debian 12 chroot. Not sanitized: what ships.
-echo "== packages =="
+phase "packages"
 tools/dev/test-packages.sh
-echo "all test suites passed"
+phase "all test suites passed"
