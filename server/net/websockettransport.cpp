@@ -3,6 +3,7 @@
 #include "server/net/socketbuffers.h"
 #include "server/sessions/clientsession.h"
 
+#include <QSslSocket>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -17,6 +18,7 @@ WebSocketTransport::WebSocketTransport(QWebSocket *socket, QTcpSocket *tcpSocket
       m_presenceCoalescer(presenceCoalescer ? presenceCoalescer : coalescer)
 {
     m_socket->setParent(this);
+    m_tls = qobject_cast<QSslSocket *>(tcpSocket) != nullptr;
     if (m_tcpSocket) {
         // Bounded reads: one pass of the event loop takes a few messages from a connection, not
         // all a client could send (a burst of megabytes would otherwise be fanned out to a room
@@ -221,7 +223,10 @@ void WebSocketTransport::handOverHeld()
 qint64 WebSocketTransport::queuedBytes() const
 {
     // The TCP socket's count where it is known: under TLS only it sees the encrypted bytes.
-    return m_held.size() + (m_tcpSocket ? unsentBytes(m_tcpSocket.data()) : m_socket->bytesToWrite());
+    if (!m_tcpSocket)
+        return m_held.size() + m_socket->bytesToWrite();
+    return m_held.size() +
+           (m_tls ? unsentBytes(m_tcpSocket.data()) : m_tcpSocket->bytesToWrite());
 }
 
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)

@@ -86,6 +86,9 @@ private:
 
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcpSocket;
+    // Decided once: queuedBytes() runs for every delivery, and a cast per call showed in the
+    // profile of a room's fan-out.
+    bool m_tls = false;
     sessions::ClientSession *m_session = nullptr;
     bool m_readingPaused = false;
     QPointer<WriteCoalescer> m_coalescer;
