@@ -32,7 +32,9 @@ ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDire
                        ? settings.rateMemory
                        : std::make_shared<sessions::AddressRateMemory>(
                              settings.limits.maxMessagesPerSecond, settings.limits.messageBurst)),
-      m_coalescer(settings.coalesceWritesMs), m_presenceCoalescer(settings.presenceWindowMs)
+      m_coalescer(settings.coalesceWritesMs),
+      m_presenceCoalescer(settings.presenceWindowMs,
+                          {kPresenceStretch * settings.presenceWindowMs, kPresenceStormListings})
 {
     // Handshakes are taken off the server as soon as they complete, so this only guards
     // against bursts; Qt's default of 30 would refuse busy moments.

@@ -138,7 +138,13 @@ private:
     // (deleted later) may outlive this member.
     WriteCoalescer m_coalescer;
     // joined/left may wait longer (--presence-window-ms): a room filling up sends every member
-    // one per newcomer, and those were one write() each.
+    // one per newcomer, and those were one write() each. While this many connections hold
+    // them at once (rooms filling up across the server, as after a restart) the window doubles
+    // up to kPresenceStretch times its length: members are then written once per long window,
+    // where a short one left the connect rate bound by these writes (docs/benchmarks.md). A
+    // few connections, as in a quiet time, never stretch it.
+    static constexpr std::size_t kPresenceStormListings = 256;
+    static constexpr int kPresenceStretch = 4;
     WriteCoalescer m_presenceCoalescer;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;

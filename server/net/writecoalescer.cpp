@@ -5,7 +5,13 @@
 namespace flack::server::net {
 
 WriteCoalescer::WriteCoalescer(int windowMs, QObject *parent)
-    : QObject(parent), m_windowMs(std::max(windowMs, 0))
+    : WriteCoalescer(windowMs, Stretch{}, parent)
+{
+}
+
+WriteCoalescer::WriteCoalescer(int windowMs, Stretch stretch, QObject *parent)
+    : QObject(parent), m_baseWindowMs(std::max(windowMs, 0)), m_stretch(stretch),
+      m_windowMs(m_baseWindowMs)
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -33,6 +39,10 @@ void WriteCoalescer::flushAll()
     // take the list first. What registers meanwhile starts a new window.
     std::vector<Client *> holding;
     holding.swap(m_holding);
+    // Decided before the calls, so what they list again waits in the window decided here.
+    const bool busy = m_stretch.busyListings > 0 && holding.size() >= m_stretch.busyListings;
+    m_windowMs = busy ? std::min(2 * m_windowMs, std::max(m_stretch.maxWindowMs, m_baseWindowMs))
+                      : m_baseWindowMs;
     m_flushing = &holding;
     for (std::size_t i = 0; i < holding.size(); ++i) {
         if (Client *client = holding[i])

@@ -8,6 +8,7 @@
 // one timer for all of them hands each one's held frames to its socket in one piece when the
 // window has passed. A connection that was quiet for a window writes at once, so a chat at a
 // person's pace waits for nothing; under load a frame waits at most one window.
+// A stretching coalescer (see Stretch) lengthens its window while many connections hold at once.
 // Lives on the connections' thread; owned by ChatEndpoint, which outlives its transports.
 
 #include <QObject>
@@ -32,9 +33,21 @@ public:
         ~Client() = default;
     };
 
+    // A window that grows under a storm: after a flush of at least busyListings listings the
+    // next window is twice the last, up to maxWindowMs; after a quieter flush it is the base
+    // window again. For joined/left: a burst of joins across the server then costs each member
+    // one write per long window, while a join in a quiet time waits only the base window.
+    struct Stretch
+    {
+        int maxWindowMs = 0;
+        std::size_t busyListings = 0;
+    };
+
     // windowMs 0: nothing is held (every frame is written at once).
     explicit WriteCoalescer(int windowMs, QObject *parent = nullptr);
+    WriteCoalescer(int windowMs, Stretch stretch, QObject *parent = nullptr);
 
+    // The window now: the base one, or longer while a stretching coalescer is busy.
     int windowMs() const { return m_windowMs; }
     // A monotonic clock in milliseconds, for the clients' "last write" times; the same for
     // every coalescer (a connection may use two, see WebSocketTransport).
@@ -58,6 +71,8 @@ public:
 private:
     void flushAll();
 
+    const int m_baseWindowMs;
+    const Stretch m_stretch;
     int m_windowMs;
     QTimer m_timer;
     std::vector<Client *> m_holding;

@@ -273,6 +273,44 @@ private Q_SLOTS:
         QCOMPARE(removed.calls, 0);
     }
 
+    // Three listings count as busy here: each busy flush doubles the window up to the most,
+    // a quiet one brings back the base window. The window decides who holds (shouldHold).
+    void aBusyStretchingCoalescerWaitsLongerEachTimeUpToItsMost()
+    {
+        WriteCoalescer coalescer(5, WriteCoalescer::Stretch{20, 3});
+        CountingClient a, b, c;
+        const auto flushBusy = [&] {
+            const int before = c.calls;
+            for (CountingClient *client : {&a, &b, &c})
+                coalescer.add(client);
+            QTRY_COMPARE_WITH_TIMEOUT(c.calls, before + 1, kDeadlineMs);
+        };
+        QCOMPARE(coalescer.windowMs(), 5);
+        flushBusy();
+        QCOMPARE(coalescer.windowMs(), 10);
+        QVERIFY(coalescer.shouldHold(coalescer.nowMs() - 7));
+        flushBusy();
+        QCOMPARE(coalescer.windowMs(), 20);
+        flushBusy();
+        QCOMPARE(coalescer.windowMs(), 20); // no further than the most
+        QCOMPARE(a.calls, 3);
+        QCOMPARE(b.calls, 3);
+        coalescer.add(&a); // one listing: quiet
+        QTRY_COMPARE_WITH_TIMEOUT(a.calls, 4, kDeadlineMs);
+        QCOMPARE(coalescer.windowMs(), 5);
+        QVERIFY(!coalescer.shouldHold(coalescer.nowMs() - 7));
+    }
+
+    void aCoalescerWithoutStretchKeepsItsWindow()
+    {
+        WriteCoalescer coalescer(5);
+        CountingClient clients[300];
+        for (CountingClient &client : clients)
+            coalescer.add(&client);
+        QTRY_COMPARE_WITH_TIMEOUT(clients[299].calls, 1, kDeadlineMs);
+        QCOMPARE(coalescer.windowMs(), 5);
+    }
+
     void windowZeroNeverHolds()
     {
         WriteCoalescer coalescer(0);
