@@ -324,8 +324,9 @@ const std::vector<Setting> &settings()
         {"presence-window-ms", "MS",
          "The same for joined/left events: a connection written to less than this ago holds "
          "them until this much has passed (a room filling up sends each member one per "
-         "newcomer; they share a write). A chat message sent meanwhile takes them along. 0 "
-         "sends each at once. Default 250.",
+         "newcomer; they share a write). A chat message sent meanwhile takes them along. "
+         "While 256 or more connections hold them at once the window doubles, up to 4 times "
+         "this. 0 sends each at once. Default 250.",
          integer(&ServerConfig::presenceWindowMs, 0, 1000)},
         {"threads", "N",
          "Threads that carry chat connections. 1: everything on the main thread. 2 or more: "
