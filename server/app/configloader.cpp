@@ -318,8 +318,8 @@ const std::vector<Setting> &settings()
         {"coalesce-writes-ms", "MS",
          "A connection that was written to less than this ago holds its next chat frames "
          "until this much has passed, and sends them in one write (fewer, larger TCP "
-         "segments in busy rooms; at most this much added latency). 0 sends each at once. "
-         "Default 5.",
+         "segments; at most this much added latency). 0 sends each at once, and frames "
+         "given in one pass of the event loop still share a write. Default 0.",
          integer(&ServerConfig::coalesceWritesMs, 0, 100)},
         {"presence-window-ms", "MS",
          "The same for joined/left events: a connection written to less than this ago holds "

@@ -55,7 +55,7 @@ struct ServerConfig
     qint64 maxPendingConnections = 1000;    // not yet authenticated; newcomers evict the oldest
     int handshakeTimeoutMs = 10000;         // the HTTP request or websocket upgrade head
     int authTimeoutSeconds = 10;            // websocket handshake to `authenticated`
-    int coalesceWritesMs = 5;               // see WriteCoalescer; 0: every frame at once
+    int coalesceWritesMs = 0;               // see WriteCoalescer; 0: every frame at once
     int threads = 1;                        // 1: all on the main thread; more: workers
     int presenceWindowMs = 250;             // the same for joined/left
 

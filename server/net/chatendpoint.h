@@ -47,7 +47,7 @@ struct ChatEndpointSettings
     // for no longer than this.
     int authTimeoutMs = 10000;
     // Frames to a connection written to less than this ago wait for it (see WriteCoalescer).
-    int coalesceWritesMs = 5;
+    int coalesceWritesMs = 0;
     // The same for joined/left, which may wait longer (see m_presenceCoalescer).
     int presenceWindowMs = 250;
     // --signed-user-ids: set, sessions honour only ids it issued. Shared by every session.

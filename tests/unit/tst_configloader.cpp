@@ -874,8 +874,8 @@ private Q_SLOTS:
     // Write coalescing: a window in milliseconds, 0 (off) to 100.
     void coalesceWritesMs()
     {
-        QCOMPARE(load({}).config.coalesceWritesMs, 5);
-        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"0"_s}).config.coalesceWritesMs, 0);
+        QCOMPARE(load({}).config.coalesceWritesMs, 0);
+        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"5"_s}).config.coalesceWritesMs, 5);
         QCOMPARE(load({}, {u"FLACK_COALESCE_WRITES_MS=12"_s}).config.coalesceWritesMs, 12);
         QCOMPARE(load({u"--config"_s, writeFile("coalesce-writes-ms=2\n")}).config.coalesceWritesMs,
                  2);
@@ -890,7 +890,7 @@ private Q_SLOTS:
     void presenceWindowMs()
     {
         QCOMPARE(load({}).config.presenceWindowMs, 250);
-        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"0"_s}).config.presenceWindowMs, 250);
+        QCOMPARE(load({u"--coalesce-writes-ms"_s, u"5"_s}).config.presenceWindowMs, 250);
         QCOMPARE(load({u"--presence-window-ms"_s, u"0"_s}).config.presenceWindowMs, 0);
         QCOMPARE(load({}, {u"FLACK_PRESENCE_WINDOW_MS=40"_s}).config.presenceWindowMs, 40);
         QCOMPARE(load({u"--config"_s, writeFile("presence-window-ms=1000\n")})
