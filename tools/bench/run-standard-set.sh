@@ -2,6 +2,10 @@
 # Runs flack-bench's standard set (docs/benchmarks.md) in under five minutes: a fresh Release
 # flack-server per scenario pinned to CPU 0, the bench pinned to CPU 1, JSON reports in OUT_DIR.
 #   tools/bench/run-standard-set.sh [BUILD_DIR (default build-bench)] [OUT_DIR (default bench-results)]
+# SERVER_CMD runs the same set against another server of the protocol instead (for side-by-side
+# figures; the bench still comes from BUILD_DIR): a command line in which PORT stands for the
+# port to listen on, e.g. SERVER_CMD='node ../peers/node-flack/server.js PORT'. Its process id
+# must be the server's own (exec, not a wrapper that forks), since CPU and RSS are read from it.
 set -eu
 
 BUILD=${1:-build-bench}
@@ -9,6 +13,8 @@ OUT=${2:-bench-results}
 SERVER_BIN=$BUILD/server/flack-server
 BENCH_BIN=$BUILD/tools/flack-bench
 mkdir -p "$OUT"
+SERVER_CMD=${SERVER_CMD:-}
+[ -n "$SERVER_CMD" ] && SERVER_BIN=$BENCH_BIN # only the bench is needed then
 for binary in "$SERVER_BIN" "$BENCH_BIN"; do
     [ -x "$binary" ] || { echo "missing $binary: build with -DCMAKE_BUILD_TYPE=Release first" >&2; exit 1; }
 done
@@ -24,7 +30,26 @@ stop_server() {
 trap stop_server EXIT INT TERM
 
 # Starts a fresh server (clean RSS and CPU figures for each scenario) and sets URL.
+start_other_server() {
+    log="$OUT/server-$1.log"
+    PORT=$(( 20000 + $$ % 20000 ))
+    # shellcheck disable=SC2086 # the command line is split into words on purpose
+    taskset -c 0 $(echo "$SERVER_CMD" | sed "s/PORT/$PORT/g") >"$log" 2>&1 &
+    SERVER_PID=$!
+    i=0
+    until ss -Hltn "sport = :$PORT" | grep -q .; do
+        i=$((i + 1))
+        [ $i -le 300 ] || { echo "server did not listen on $PORT; see $log" >&2; exit 1; }
+        sleep 0.1
+    done
+    URL="ws://127.0.0.1:$PORT/chat-server"
+}
+
 start_server() {
+    if [ -n "$SERVER_CMD" ]; then
+        start_other_server "$1"
+        return
+    fi
     log="$OUT/server-$1.log"
     # No message rate limit: each bench sender goes far past a person's rate on purpose.
     taskset -c 0 "$SERVER_BIN" --port 0 --bind 127.0.0.1 --max-connections 20000 --max-messages-per-second 0 >"$log" 2>&1 &
