@@ -53,10 +53,17 @@ bool releaseIdleWriteBuffer(QTcpSocket *socket)
 
 qint64 unsentBytes(const QTcpSocket *socket)
 {
+    return unsentBytes(socket, qobject_cast<const QSslSocket *>(socket) != nullptr);
+}
+
+qint64 unsentBytes(const QTcpSocket *socket, bool isTls)
+{
     if (!socket)
         return 0;
-    if (const auto *tls = qobject_cast<const QSslSocket *>(socket))
+    if (isTls) {
+        const auto *tls = static_cast<const QSslSocket *>(socket);
         return tls->bytesToWrite() + tls->encryptedBytesToWrite();
+    }
     return socket->bytesToWrite();
 }
 

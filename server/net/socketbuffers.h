@@ -32,6 +32,9 @@ bool releaseIdleWriteBuffer(QTcpSocket *socket);
 // not yet encrypted, which it encrypts as soon as it is written, so that alone stays near 0
 // however much a peer that doesn't read leaves us holding.
 qint64 unsentBytes(const QTcpSocket *socket);
+// The same for a caller that knows whether socket is a QSslSocket (one that asks per frame
+// decides that once, not with a cast each time).
+qint64 unsentBytes(const QTcpSocket *socket, bool isTls);
 
 // How long a closing connection may take to hand over its last bytes before it is reset.
 inline constexpr int kCloseGraceMs = 5000;

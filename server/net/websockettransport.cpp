@@ -225,8 +225,7 @@ qint64 WebSocketTransport::queuedBytes() const
     // The TCP socket's count where it is known: under TLS only it sees the encrypted bytes.
     if (!m_tcpSocket)
         return m_held.size() + m_socket->bytesToWrite();
-    return m_held.size() +
-           (m_tls ? unsentBytes(m_tcpSocket.data()) : m_tcpSocket->bytesToWrite());
+    return m_held.size() + unsentBytes(m_tcpSocket.data(), m_tls);
 }
 
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)

@@ -10,7 +10,8 @@ WriteCoalescer::WriteCoalescer(int windowMs, QObject *parent)
 }
 
 WriteCoalescer::WriteCoalescer(int windowMs, Stretch stretch, QObject *parent)
-    : QObject(parent), m_baseWindowMs(std::max(windowMs, 0)), m_stretch(stretch),
+    : QObject(parent), m_baseWindowMs(std::max(windowMs, 0)),
+      m_stretch{std::max(stretch.maxWindowMs, m_baseWindowMs), stretch.busyListings},
       m_windowMs(m_baseWindowMs)
 {
     m_timer.setSingleShot(true);
@@ -41,7 +42,7 @@ void WriteCoalescer::flushAll()
     holding.swap(m_holding);
     // Decided before the calls, so what they list again waits in the window decided here.
     const bool busy = m_stretch.busyListings > 0 && holding.size() >= m_stretch.busyListings;
-    m_windowMs = busy ? std::min(2 * m_windowMs, std::max(m_stretch.maxWindowMs, m_baseWindowMs))
+    m_windowMs = busy ? std::min(2 * m_windowMs, m_stretch.maxWindowMs)
                       : m_baseWindowMs;
     m_flushing = &holding;
     for (std::size_t i = 0; i < holding.size(); ++i) {

@@ -1,14 +1,14 @@
 #pragma once
 // Lets a connection's outgoing frames share one write() when they come close together.
 // Qt writes what a socket was given at the next pass of the event loop, one write() per
-// socket per pass; in a busy room that is one write() — one TCP segment, with the kernel's
-// per-segment work on both ends of loopback — per member per message, and that, not our code,
-// was what bounded big rooms (see docs/benchmarks.md). So: a connection that wrote less than
-// the window ago holds its next frames (WebSocketTransport keeps them) and registers here;
-// one timer for all of them hands each one's held frames to its socket in one piece when the
-// window has passed. A connection that was quiet for a window writes at once, so a chat at a
-// person's pace waits for nothing; under load a frame waits at most one window.
-// A stretching coalescer (see Stretch) lengthens its window while many connections hold at once.
+// socket per pass; a connection that wrote less than the window ago holds its next frames
+// (WebSocketTransport keeps them) and registers here; one timer for all of them hands each
+// one's held frames to its socket in one piece when the window has passed. A connection that
+// was quiet for a window writes at once, so a chat at a person's pace waits for nothing.
+// Two uses (ChatEndpoint): chat frames, off by default (--coalesce-writes-ms 0: in a room of
+// 1,000 a held frame went out a pass late, which cost more latency than the saved writes
+// gained, see docs/benchmarks.md), and joined/left, whose window stretches under a storm of
+// joins (see Stretch): there a frame may wait up to the stretched window, not the base one.
 // Lives on the connections' thread; owned by ChatEndpoint, which outlives its transports.
 
 #include <QObject>
@@ -72,7 +72,7 @@ private:
     void flushAll();
 
     const int m_baseWindowMs;
-    const Stretch m_stretch;
+    const Stretch m_stretch; // maxWindowMs never below the base window
     int m_windowMs;
     QTimer m_timer;
     std::vector<Client *> m_holding;

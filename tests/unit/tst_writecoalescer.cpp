@@ -311,6 +311,16 @@ private Q_SLOTS:
         QCOMPARE(coalescer.windowMs(), 5);
     }
 
+    // A most below the base window (a misread setting) never shortens the window.
+    void aStretchLimitBelowTheBaseKeepsTheBase()
+    {
+        WriteCoalescer coalescer(8, WriteCoalescer::Stretch{2, 1});
+        CountingClient client;
+        coalescer.add(&client);
+        QTRY_COMPARE_WITH_TIMEOUT(client.calls, 1, kDeadlineMs);
+        QCOMPARE(coalescer.windowMs(), 8);
+    }
+
     void windowZeroNeverHolds()
     {
         WriteCoalescer coalescer(0);
