@@ -87,6 +87,7 @@ void AdminEndpoint::onNewConnection()
             tcpSocket = handshake->second.data();
             m_handshaking.erase(handshake);
         }
+        net::releaseFromWebSocketServer(m_server, tcpSocket); // the session frees it
         socket->setMaxAllowedIncomingMessageSize(quint64(kMaxRecordBytes));
         socket->setMaxAllowedIncomingFrameSize(quint64(kMaxRecordBytes));
         auto *session = new AdminSession(socket, tcpSocket, m_token, m_observer, this);

@@ -3,6 +3,7 @@
 #include "server/net/connectionadmission.h"
 #include "server/net/earlybytes.h"
 #include "server/net/freedmemory.h"
+#include "server/net/socketbuffers.h"
 #include "server/net/websockettransport.h"
 #include "server/sessions/clientsession.h"
 
@@ -101,6 +102,7 @@ void ChatEndpoint::onNewConnection()
             tcpSocket = handshake->second.data();
             m_handshaking.erase(handshake);
         }
+        releaseFromWebSocketServer(m_server, tcpSocket); // the transport frees it
         auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer,
                                                  &m_presenceCoalescer, this);
         auto *session =

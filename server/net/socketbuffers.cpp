@@ -2,6 +2,7 @@
 
 #include <QSslSocket>
 #include <QTimer>
+#include <QWebSocketServer>
 
 #include <sys/socket.h>
 
@@ -90,6 +91,12 @@ void releaseUpgradedSocket(QTcpSocket *socket)
         resetConnection(socket);
         socket->deleteLater();
     });
+}
+
+void releaseFromWebSocketServer(QWebSocketServer &server, QTcpSocket *socket)
+{
+    if (socket)
+        QObject::disconnect(socket, nullptr, &server, nullptr);
 }
 
 } // namespace flack::server::net

@@ -10,6 +10,7 @@
 #include <QtGlobal>
 
 class QTcpSocket;
+class QWebSocketServer;
 
 namespace flack::server::net {
 
@@ -49,5 +50,13 @@ void resetConnection(QTcpSocket *socket);
 // waits until the unsent data is written: a peer that stopped reading would keep it, its
 // buffers and its descriptor forever. So: freed now when closed, else after a grace period.
 void releaseUpgradedSocket(QTcpSocket *socket);
+
+// Ends QWebSocketServer's hold on a socket it has upgraded. It stays connected to each one's
+// disconnected() for the socket's whole life (to delete it then), and finds the socket that
+// disconnected by searching every connection it holds (QObject::sender()): with N connections
+// open, a burst of N disconnects cost N² steps, and each connection kept one more signal
+// connection. The transports free their sockets themselves (releaseUpgradedSocket above), so
+// an endpoint lets go as soon as the upgrade is done. Null socket: nothing to do.
+void releaseFromWebSocketServer(QWebSocketServer &server, QTcpSocket *socket);
 
 } // namespace flack::server::net

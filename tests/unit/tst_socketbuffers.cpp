@@ -1,12 +1,17 @@
 // socketbuffers: releasing an idle socket's write chunk keeps every byte, queued or not, and
-// the socket writes on afterwards. Over a real loopback connection.
+// the socket writes on afterwards; an upgraded socket let go of by QWebSocketServer is left to
+// its owner. Over real loopback connections.
 
 #include "server/net/socketbuffers.h"
 
+#include <QCoreApplication>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 #include <memory>
 
@@ -49,7 +54,62 @@ private:
         return got;
     }
 
+    // A websocket upgraded by server from a connection accepted by listener; the client then
+    // drops the connection, and the upgraded socket has seen it. Returns the TCP socket (owned
+    // by listener) as a guard, null when something failed; upgraded gets the websocket.
+    static QPointer<QTcpSocket> upgradeThenDrop(QTcpServer &listener, QWebSocketServer &server,
+                                                std::unique_ptr<QWebSocket> &upgraded,
+                                                bool releaseFromServer)
+    {
+        if (!listener.listen(QHostAddress::LocalHost, 0))
+            return {};
+        QWebSocket client;
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(listener.serverPort())));
+        if (!listener.waitForNewConnection(5000))
+            return {};
+        QPointer<QTcpSocket> tcp = listener.nextPendingConnection();
+        QSignalSpy newConnection(&server, &QWebSocketServer::newConnection);
+        server.handleConnection(tcp);
+        if (!newConnection.wait(5000))
+            return {};
+        upgraded.reset(server.nextPendingConnection());
+        if (releaseFromServer)
+            releaseFromWebSocketServer(server, tcp);
+        QSignalSpy ended(upgraded.get(), &QWebSocket::disconnected);
+        client.abort();
+        if (!ended.wait(5000))
+            return {};
+        // Whatever was to be deleted on the disconnect is deleted now.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        return tcp.isNull() ? QPointer<QTcpSocket>() : tcp;
+    }
+
 private Q_SLOTS:
+    // Why releaseFromWebSocketServer exists: left alone, the server deletes the socket.
+    void theWebSocketServerDeletesAnUpgradedSocketItHolds()
+    {
+        QTcpServer listener;
+        QWebSocketServer server(QStringLiteral("t"), QWebSocketServer::NonSecureMode);
+        std::unique_ptr<QWebSocket> upgraded;
+        upgradeThenDrop(listener, server, upgraded, false);
+        QVERIFY(upgraded); // the upgrade and the drop happened
+        QVERIFY(upgraded->state() == QAbstractSocket::UnconnectedState);
+        QTcpSocket *left = listener.findChild<QTcpSocket *>();
+        QVERIFY(left == nullptr); // deleted by the server
+    }
+
+    void anUpgradedSocketReleasedFromTheServerIsLeftToItsOwner()
+    {
+        QTcpServer listener;
+        QWebSocketServer server(QStringLiteral("t"), QWebSocketServer::NonSecureMode);
+        std::unique_ptr<QWebSocket> upgraded;
+        const QPointer<QTcpSocket> tcp = upgradeThenDrop(listener, server, upgraded, true);
+        QVERIFY(upgraded);
+        QVERIFY(tcp); // still there: its owner frees it
+        QCOMPARE(tcp->state(), QAbstractSocket::UnconnectedState);
+        releaseFromWebSocketServer(server, nullptr); // harmless
+    }
+
     void nullSocketIsNotReleased() { QVERIFY(!releaseIdleWriteBuffer(nullptr)); }
 
     void queuedDataIsKept()
