@@ -142,40 +142,55 @@ int WebSocketTransport::textFrameHeader(qint64 payloadBytes, char *out)
     return kMaxFrameHeader;
 }
 
-void WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf8,
+bool WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf8,
                                      rooms::DeliveryPace pace)
 {
-    // Only while the websocket is open: after its close frame nothing else may follow, and
-    // without the TCP socket there is nothing to write to.
-    if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState)
-        return sendText(frame);
     m_wroteSinceSweep = true;
     char header[kMaxFrameHeader];
     const int headerBytes = textFrameHeader(utf8.size(), header);
     WriteCoalescer *coalescer =
         pace == rooms::DeliveryPace::Presence ? m_presenceCoalescer.data() : m_coalescer.data();
+    if (m_holding && coalescer && coalescer->windowMs() > 0) {
+        // Joins the hold without a look at the sockets: whether they are still open is asked
+        // when the hold is handed over. In a storm of joins most deliveries come here, and the
+        // sockets' objects are the memory a member's delivery would otherwise touch.
+        return !holdFrame(header, headerBytes, utf8, coalescer);
+    }
+    // Only while the websocket is open: after its close frame nothing else may follow, and
+    // without the TCP socket there is nothing to write to.
+    if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        sendText(frame);
+        return true;
+    }
     // One clock read per delivery: it decides the hold and dates the write.
     const qint64 now = WriteCoalescer::nowMs();
     if (m_holding && coalescer && coalescer->windowMs() == 0) {
         handOverHeld(); // this pace waits for nothing: what is held goes first, then it
     } else if (coalescer && (m_holding || coalescer->shouldHold(m_lastWriteMs, now))) {
-        m_held.append(header, headerBytes);
-        m_held.append(utf8);
-        if (m_held.size() >= kMaxHeldBytes) {
-            // A batch this big gains nothing by waiting longer (see kMaxHeldBytes).
-            handOverHeld();
-            return;
-        }
-        m_holding = true;
-        // Held frames go together, when the first of the windows they wait in ends: a
-        // message held behind joined events goes within the short window, not the long one.
-        list(coalescer);
-        return;
+        return !holdFrame(header, headerBytes, utf8, coalescer);
     }
     // Two appends to the socket's buffer, no allocation per member.
     m_tcpSocket->write(header, headerBytes);
     m_tcpSocket->write(utf8);
     m_lastWriteMs = now;
+    return true;
+}
+
+bool WebSocketTransport::holdFrame(const char *header, int headerBytes, const QByteArray &utf8,
+                                   WriteCoalescer *coalescer)
+{
+    m_held.append(header, headerBytes);
+    m_held.append(utf8);
+    if (m_held.size() >= kMaxHeldBytes) {
+        // A batch this big gains nothing by waiting longer (see kMaxHeldBytes).
+        handOverHeld();
+        return false;
+    }
+    m_holding = true;
+    // Held frames go together, when the first of the windows they wait in ends: a
+    // message held behind joined events goes within the short window, not the long one.
+    list(coalescer);
+    return true;
 }
 
 void WebSocketTransport::list(WriteCoalescer *coalescer)
@@ -192,7 +207,8 @@ void WebSocketTransport::flushHeld()
 {
     // A coalescer's call for one of our listings, which it has let go of.
     --m_listings;
-    handOverHeld();
+    if (handOverHeld() && m_session)
+        m_session->handleOutputQueued(); // the held frames count from now on
 }
 
 void WebSocketTransport::flushHeldNow()
@@ -202,22 +218,25 @@ void WebSocketTransport::flushHeldNow()
     handOverHeld();
 }
 
-void WebSocketTransport::handOverHeld()
+bool WebSocketTransport::handOverHeld()
 {
     // The next frame held starts a new hold, listed anew.
     m_holding = false;
     m_listedPrompt = false;
     m_listedPresence = false;
     if (m_held.isEmpty())
-        return;
+        return false;
+    bool wrote = false;
     if (m_tcpSocket && m_tcpSocket->state() == QAbstractSocket::ConnectedState &&
         m_socket->state() == QAbstractSocket::ConnectedState) {
         // One piece: Qt's buffer takes it as one block, written with one write().
         m_tcpSocket->write(m_held);
         m_lastWriteMs = WriteCoalescer::nowMs();
         m_wroteSinceSweep = true;
+        wrote = true;
     }
     m_held.clear(); // an idle connection keeps no buffer
+    return wrote;
 }
 
 qint64 WebSocketTransport::queuedBytes() const

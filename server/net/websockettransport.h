@@ -48,7 +48,8 @@ public:
     // follows the last write within the coalescer's window is held, and goes with the others
     // held when the window ends; anything else sent (sendText, a close) first hands the held
     // frames over, so the order on the wire is the order sent.
-    void sendEncoded(const QString &frame, const QByteArray &utf8,
+    // Returns false when it held the frame (see SessionTransport).
+    bool sendEncoded(const QString &frame, const QByteArray &utf8,
                      rooms::DeliveryPace pace) override;
     // Writes the header of an unmasked, final text frame with a payload of this size into
     // out (room for kMaxFrameHeader bytes); returns its length.
@@ -81,7 +82,10 @@ private:
     void catchUpReading();
     void flushHeld() override; // WriteCoalescer::Client: the window has passed
     void flushHeldNow();        // before anything else is written, or the end
-    void handOverHeld();
+    // Adds a frame to the hold; false if that made the hold reach its bound and go.
+    bool holdFrame(const char *header, int headerBytes, const QByteArray &utf8,
+                   WriteCoalescer *coalescer);
+    bool handOverHeld(); // true if it wrote
     void list(WriteCoalescer *coalescer);
 
     QWebSocket *m_socket;

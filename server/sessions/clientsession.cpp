@@ -125,6 +125,13 @@ void ClientSession::handleInputProcessed()
     m_backlog.check();
 }
 
+void ClientSession::handleOutputQueued()
+{
+    if (m_state == State::Closed)
+        return;
+    m_backlog.check();
+}
+
 void ClientSession::handleDisconnected()
 {
     if (m_state == State::Closed)
@@ -172,8 +179,10 @@ void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8,
 {
     if (m_state == State::Closing || m_state == State::Closed)
         return;
-    m_transport->sendEncoded(frame, utf8, pace);
-    m_backlog.check();
+    // A frame the transport holds is counted when it is handed over (handleOutputQueued): in a
+    // storm of joins, a member held to a long window costs an append, not a look at its socket.
+    if (m_transport->sendEncoded(frame, utf8, pace))
+        m_backlog.check();
 }
 
 void ClientSession::deliverState(const QString &frame)

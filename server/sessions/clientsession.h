@@ -52,6 +52,9 @@ public:
     // The transport handed over a batch of input: what it made us queue (pongs to pings
     // too) counts against the connection's backlog.
     void handleInputProcessed();
+    // The transport handed frames it had held to the connection (see
+    // SessionTransport::sendEncoded): they count against the backlog from now on.
+    void handleOutputQueued();
 
     // With a signer (--signed-user-ids), an authenticate may reclaim only an id it issued;
     // any other gets a fresh one. Borrowed: it outlives the session.

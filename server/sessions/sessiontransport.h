@@ -15,12 +15,15 @@ public:
     virtual ~SessionTransport() = default;
     virtual void sendText(const QString &frame) = 0;
     // The same text, given as its UTF-8 bytes too: a transport may frame those directly, and
-    // hold them for as long as pace allows to share a write with what follows.
-    virtual void sendEncoded(const QString &frame, const QByteArray &utf8, rooms::DeliveryPace pace)
+    // hold them for as long as pace allows to share a write with what follows. Returns false
+    // if it held the frame: the connection's queue grows only when the transport hands what it
+    // held over, and it calls the session's handleOutputQueued() then.
+    virtual bool sendEncoded(const QString &frame, const QByteArray &utf8, rooms::DeliveryPace pace)
     {
         Q_UNUSED(utf8);
         Q_UNUSED(pace);
         sendText(frame);
+        return true;
     }
     // Every byte queued for the connection but not yet written to the kernel: frames from
     // sendText(), and what the websocket layer sends by itself (pongs, the close frame).

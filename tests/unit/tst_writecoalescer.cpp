@@ -3,10 +3,13 @@
 // held; a quiet connection writes at once; anything else sent (a text through the websocket
 // layer, a close) hands the held frames over first, so the wire keeps the order sent; what is
 // held counts as queued, and goes early once it reaches a bound; a window of 0 holds nothing;
-// a client removed mid-flush isn't called.
+// a client removed mid-flush isn't called; held frames count against the reader's queue once
+// handed over.
 
 #include "server/net/websockettransport.h"
 #include "server/net/writecoalescer.h"
+#include "server/rooms/roomdirectory.h"
+#include "server/sessions/clientsession.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -309,6 +312,30 @@ private Q_SLOTS:
             coalescer.add(&client);
         QTRY_COMPARE_WITH_TIMEOUT(clients[299].calls, 1, kDeadlineMs);
         QCOMPARE(coalescer.windowMs(), 5);
+    }
+
+    // The session looks at the reader's queue when held frames reach the socket, not when
+    // they are held: here one held frame is over the hard limit, and the reader goes once it
+    // is handed over.
+    void aHeldFrameCountsAgainstTheQueueOnceHandedOver()
+    {
+        using flack::server::sessions::ClientSession;
+        flack::server::rooms::RoomDirectory directory;
+        WriteCoalescer coalescer(20);
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        flack::server::sessions::SessionLimits limits;
+        limits.maxQueuedBytes = 16; // the hard limit is twice that
+        auto *session = new ClientSession(pair->transport.get(), &directory, limits);
+        pair->transport->attach(session); // the transport owns it
+        QVERIFY(pair->transport->sendEncoded(u"a"_s, "a", DeliveryPace::Prompt)); // 3 bytes, written
+        const QString big(100, u'x');
+        QVERIFY(!pair->transport->sendEncoded(big, big.toUtf8(), DeliveryPace::Prompt)); // held
+        QCOMPARE(session->state(), ClientSession::State::AwaitingHello);
+        QTRY_VERIFY_WITH_TIMEOUT(session->state() == ClientSession::State::Closing ||
+                                     session->state() == ClientSession::State::Closed,
+                                 kDeadlineMs);
     }
 
     // A most below the base window (a misread setting) never shortens the window.
