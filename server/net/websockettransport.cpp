@@ -169,11 +169,29 @@ bool WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     } else if (coalescer && (m_holding || coalescer->shouldHold(m_lastWriteMs, now))) {
         return !holdFrame(header, headerBytes, utf8, coalescer);
     }
+    writeFrame(header, headerBytes, utf8);
+    m_lastWriteMs = now;
+    return true;
+}
+
+void WebSocketTransport::sendUtf8(const QByteArray &utf8)
+{
+    if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return sendText(QString::fromUtf8(utf8)); // see sendEncoded
+    m_wroteSinceSweep = true;
+    flushHeldNow();
+    char header[kMaxFrameHeader];
+    const int headerBytes = textFrameHeader(utf8.size(), header);
+    // Not dated as a room's write, like sendText: the joiner's own joined right behind its
+    // chat_state must not wait a window (a storm of joins would wait for it, one by one).
+    writeFrame(header, headerBytes, utf8);
+}
+
+void WebSocketTransport::writeFrame(const char *header, int headerBytes, const QByteArray &utf8)
+{
     // Two appends to the socket's buffer, no allocation per member.
     m_tcpSocket->write(header, headerBytes);
     m_tcpSocket->write(utf8);
-    m_lastWriteMs = now;
-    return true;
 }
 
 bool WebSocketTransport::holdFrame(const char *header, int headerBytes, const QByteArray &utf8,

@@ -51,6 +51,9 @@ public:
     // Returns false when it held the frame (see SessionTransport).
     bool sendEncoded(const QString &frame, const QByteArray &utf8,
                      rooms::DeliveryPace pace) override;
+    // A chat_state, framed here from the owner's bytes (QWebSocket would take it as a QString
+    // and convert it back to UTF-8, a line per member of the chat); after what is held.
+    void sendUtf8(const QByteArray &utf8) override;
     // Writes the header of an unmasked, final text frame with a payload of this size into
     // out (room for kMaxFrameHeader bytes); returns its length.
     static constexpr int kMaxFrameHeader = 10;
@@ -86,6 +89,7 @@ private:
     bool holdFrame(const char *header, int headerBytes, const QByteArray &utf8,
                    WriteCoalescer *coalescer);
     bool handOverHeld(); // true if it wrote
+    void writeFrame(const char *header, int headerBytes, const QByteArray &utf8);
     void list(WriteCoalescer *coalescer);
 
     QWebSocket *m_socket;

@@ -128,7 +128,7 @@ void ChatReplica::deliverState(const QString &chatName, const QString &connectio
         return relay->deliverState(chatName, connectionId, json, roster); // counted there
     if (m_metrics)
         m_metrics->eventDelivered(1, json.size(), false);
-    member->deliverState(QString::fromUtf8(json));
+    member->deliverState(json);
 }
 
 void ChatReplica::deliverEvent(const ChatEvent &event)

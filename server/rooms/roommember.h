@@ -47,7 +47,8 @@ public:
     }
     // The member's chat_state, its entry to a chat: however big the chat, it must arrive, so a
     // member may let it pass the limits that deliver() applies.
-    virtual void deliverState(const QString &frame) { deliver(frame); }
+    // Given as the owner encoded it (UTF-8): the one frame of a chat's size a join costs.
+    virtual void deliverState(const QByteArray &json) { deliver(QString::fromUtf8(json)); }
     // The chat's owner refused this member's join (a limit, with the code a single node would
     // have sent). The member is no longer in that chat when this is called.
     virtual void joinRefused(const QString &chatName, protocol::ErrorCode code,

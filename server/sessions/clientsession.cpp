@@ -185,12 +185,12 @@ void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8,
         m_backlog.check();
 }
 
-void ClientSession::deliverState(const QString &frame)
+void ClientSession::deliverState(const QByteArray &json)
 {
     if (m_state == State::Closing || m_state == State::Closed)
         return;
     const qint64 before = m_transport->queuedBytes();
-    m_transport->sendText(frame);
+    m_transport->sendUtf8(json);
     m_backlog.queuedState(m_transport->queuedBytes() - before);
 }
 

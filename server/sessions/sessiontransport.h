@@ -25,6 +25,9 @@ public:
         sendText(frame);
         return true;
     }
+    // A frame known only as its UTF-8 bytes (a chat_state, encoded once by the chat's owner),
+    // sent now, after anything held.
+    virtual void sendUtf8(const QByteArray &utf8) { sendText(QString::fromUtf8(utf8)); }
     // Every byte queued for the connection but not yet written to the kernel: frames from
     // sendText(), and what the websocket layer sends by itself (pongs, the close frame).
     virtual qint64 queuedBytes() const = 0;

@@ -91,6 +91,14 @@ void sendEncoded(WebSocketTransport &transport, const QString &text,
     transport.sendEncoded(text, text.toUtf8(), pace);
 }
 
+// "written" goes at once (the connection was quiet), "held" right behind it is held; true if so.
+bool writeOneHoldOne(WebSocketTransport &transport)
+{
+    sendEncoded(transport, u"written"_s);
+    sendEncoded(transport, u"held"_s);
+    return transport.heldBytes() > 0;
+}
+
 // A coalescer client that only counts its calls.
 class CountingClient : public WriteCoalescer::Client
 {
@@ -137,9 +145,7 @@ private Q_SLOTS:
         auto pair = harness.connectPair();
         QVERIFY(pair);
         WebSocketTransport &transport = *pair->transport;
-        sendEncoded(transport, u"written"_s);
-        sendEncoded(transport, u"held"_s);
-        QVERIFY(transport.heldBytes() > 0);
+        QVERIFY(writeOneHoldOne(transport));
         transport.sendText(u"through the websocket layer"_s); // hands "held" over first
         QCOMPARE(transport.heldBytes(), 0);
         sendEncoded(transport, u"held again"_s);
@@ -150,6 +156,37 @@ private Q_SLOTS:
         QCOMPARE(pair->received, QStringList({u"written"_s, u"held"_s,
                                               u"through the websocket layer"_s, u"held again"_s}));
         QCOMPARE(int(pair->client->closeCode()), 4000);
+    }
+
+    // A chat_state, given as UTF-8, goes at once and after what was held.
+    void aFrameGivenAsUtf8GoesAtOnceAfterWhatIsHeld()
+    {
+        WriteCoalescer coalescer(60000); // a window no test waits for
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        QVERIFY(writeOneHoldOne(transport));
+        const QString state = u"chat_state: Ann, Zoë, 李"_s + QString(70'000, u'x'); // a 64-bit length
+        transport.sendUtf8(state.toUtf8());
+        QCOMPARE(transport.heldBytes(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), 3, kDeadlineMs);
+        QCOMPARE(pair->received, QStringList({u"written"_s, u"held"_s, state}));
+    }
+
+    // Like a text through the websocket layer, a chat_state doesn't count as a room's write:
+    // the joiner's own joined right behind it goes at once.
+    void theFrameAfterAChatStateIsNotHeld()
+    {
+        WriteCoalescer coalescer(60000);
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        pair->transport->sendUtf8("chat_state");
+        QVERIFY(pair->transport->sendEncoded(u"joined"_s, "joined", DeliveryPace::Presence));
+        QCOMPARE(pair->transport->heldBytes(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received, QStringList({u"chat_state"_s, u"joined"_s}),
+                                  kDeadlineMs);
     }
 
     // joined/left wait in the longer window; a message held behind them goes in the short one.
