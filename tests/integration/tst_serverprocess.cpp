@@ -69,6 +69,7 @@ private Q_SLOTS:
     void adminTokenNeverPrinted();
     void signalClosesWebsocketsAndExits0_data();
     void signalClosesWebsocketsAndExits0();
+    void aFailedStopLogsTheEndOfTheOutput();
 
 private:
     QTemporaryDir m_dir;
@@ -393,6 +394,25 @@ void TestServerProcess::signalClosesWebsocketsAndExits0()
     const QByteArray output = server.output();
     QVERIFY2(!output.contains("ERROR: AddressSanitizer") && !output.contains("runtime error"),
              output.constData());
+}
+
+// A server that doesn't exit 0 at SIGTERM fails its test, and the end of what it printed (where
+// a sanitizer's report at exit is) goes to the test's log. A launcher plays such a server here:
+// it stops the real one, prints a last line and exits 3.
+void TestServerProcess::aFailedStopLogsTheEndOfTheOutput()
+{
+    ServerProcess server;
+    server.setEnvironment(cleanEnvironment());
+    server.setLauncher({u"sh"_s, u"-c"_s,
+                        u"\"$@\" & child=$!; "
+                        "trap 'kill $child; wait $child; echo report-at-exit; exit 3' TERM; "
+                        "wait $child"_s,
+                        u"sh"_s});
+    QVERIFY2(server.start(), server.output().constData());
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"ended with 3 after SIGTERM.*report-at-exit"_s,
+                                            QRegularExpression::DotMatchesEverythingOption));
+    QCOMPARE(server.terminate(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestServerProcess)

@@ -63,13 +63,21 @@ int ServerProcess::terminate(int timeoutMs)
     if (m_process.state() == QProcess::NotRunning)
         return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
     m_process.terminate();
-    if (!m_process.waitForFinished(timeoutMs)) {
+    int code = -1;
+    if (m_process.waitForFinished(timeoutMs)) {
+        if (m_process.exitStatus() == QProcess::NormalExit)
+            code = m_process.exitCode();
+    } else {
         m_process.kill();
         m_process.waitForFinished(timeoutMs);
-        return -1;
     }
-    output();
-    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    if (code != 0) {
+        // The end is where a report at exit is; bounded, so a chatty server can't flood the log.
+        constexpr qsizetype kTailBytes = 16 * 1024;
+        qWarning("flack-server ended with %d after SIGTERM; the end of its output:\n%s", code,
+                 output().right(kTailBytes).constData());
+    }
+    return code;
 }
 
 int ServerProcess::waitForExit(int timeoutMs)

@@ -40,6 +40,8 @@ public:
     int waitForExit(int timeoutMs = 15000);
 
     // Sends SIGTERM and waits for exit; returns the exit code, or -1 if it had to be killed.
+    // Anything but 0 is a failure the test reports, so the end of the server's output (a
+    // sanitizer's report, say) goes to the test's log then.
     int terminate(int timeoutMs = 15000);
 
     quint16 port() const { return m_port; }
