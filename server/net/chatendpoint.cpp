@@ -103,6 +103,7 @@ void ChatEndpoint::onNewConnection()
             m_handshaking.erase(handshake);
         }
         releaseFromWebSocketServer(m_server, tcpSocket); // the transport frees it
+        dropUnusedWebSocketForwards(*socket, tcpSocket);
         auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer,
                                                  &m_presenceCoalescer, this);
         auto *session =

@@ -2,6 +2,7 @@
 
 #include <QSslSocket>
 #include <QTimer>
+#include <QWebSocket>
 #include <QWebSocketServer>
 
 #include <sys/socket.h>
@@ -97,6 +98,32 @@ void releaseFromWebSocketServer(QWebSocketServer &server, QTcpSocket *socket)
 {
     if (socket)
         QObject::disconnect(socket, nullptr, &server, nullptr);
+}
+
+void dropUnusedWebSocketForwards(QWebSocket &websocket, QTcpSocket *socket)
+{
+    if (!socket)
+        return;
+    // Signal-to-signal connections made by QWebSocketPrivate::makeConnections (Qt 6); one that
+    // a Qt version doesn't make is simply not found.
+    QObject::disconnect(socket, &QAbstractSocket::bytesWritten, &websocket,
+                        &QWebSocket::bytesWritten);
+    if (const auto *tls = qobject_cast<const QSslSocket *>(socket))
+        QObject::disconnect(tls, &QSslSocket::encryptedBytesWritten, &websocket,
+                            &QWebSocket::bytesWritten);
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    // From 6.5 QWebSocket handles the error itself (and this signal is deprecated).
+    QObject::disconnect(socket, &QAbstractSocket::errorOccurred, &websocket,
+                        QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error));
+#endif
+    QObject::disconnect(socket, &QAbstractSocket::readChannelFinished, &websocket,
+                        &QWebSocket::readChannelFinished);
+    QObject::disconnect(socket, &QAbstractSocket::aboutToClose, &websocket,
+                        &QWebSocket::aboutToClose);
+#ifndef QT_NO_NETWORKPROXY
+    QObject::disconnect(socket, &QAbstractSocket::proxyAuthenticationRequired, &websocket,
+                        &QWebSocket::proxyAuthenticationRequired);
+#endif
 }
 
 } // namespace flack::server::net

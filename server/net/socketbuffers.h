@@ -10,6 +10,7 @@
 #include <QtGlobal>
 
 class QTcpSocket;
+class QWebSocket;
 class QWebSocketServer;
 
 namespace flack::server::net {
@@ -58,5 +59,12 @@ void releaseUpgradedSocket(QTcpSocket *socket);
 // connection. The transports free their sockets themselves (releaseUpgradedSocket above), so
 // an endpoint lets go as soon as the upgrade is done. Null socket: nothing to do.
 void releaseFromWebSocketServer(QWebSocketServer &server, QTcpSocket *socket);
+
+// Drops the signals QWebSocket passes through from its TCP socket that the chat's sessions
+// never listen to (bytesWritten, errorOccurred, readChannelFinished, aboutToClose,
+// proxyAuthenticationRequired): five signal connections less per connection, and no signal
+// emitted on the websocket for each write() to a member's socket. What QWebSocket itself needs
+// (its own slots for readyRead, stateChanged, destroyed) stays. Null socket: nothing to do.
+void dropUnusedWebSocketForwards(QWebSocket &websocket, QTcpSocket *socket);
 
 } // namespace flack::server::net

@@ -1,6 +1,7 @@
 // socketbuffers: releasing an idle socket's write chunk keeps every byte, queued or not, and
 // the socket writes on afterwards; an upgraded socket let go of by QWebSocketServer is left to
-// its owner. Over real loopback connections.
+// its owner, and one whose unused forwards were dropped still sends. Over real loopback
+// connections.
 
 #include "server/net/socketbuffers.h"
 
@@ -54,16 +55,14 @@ private:
         return got;
     }
 
-    // A websocket upgraded by server from a connection accepted by listener; the client then
-    // drops the connection, and the upgraded socket has seen it. Returns the TCP socket (owned
-    // by listener) as a guard, null when something failed; upgraded gets the websocket.
-    static QPointer<QTcpSocket> upgradeThenDrop(QTcpServer &listener, QWebSocketServer &server,
-                                                std::unique_ptr<QWebSocket> &upgraded,
-                                                bool releaseFromServer)
+    // A websocket upgraded by server from client's connection, accepted by listener. Returns
+    // the TCP socket (owned by listener) as a guard, null when something failed; upgraded
+    // gets the websocket.
+    static QPointer<QTcpSocket> upgrade(QTcpServer &listener, QWebSocketServer &server,
+                                        QWebSocket &client, std::unique_ptr<QWebSocket> &upgraded)
     {
         if (!listener.listen(QHostAddress::LocalHost, 0))
             return {};
-        QWebSocket client;
         client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(listener.serverPort())));
         if (!listener.waitForNewConnection(5000))
             return {};
@@ -73,6 +72,18 @@ private:
         if (!newConnection.wait(5000))
             return {};
         upgraded.reset(server.nextPendingConnection());
+        return upgraded ? tcp : QPointer<QTcpSocket>();
+    }
+
+    // The same, then the client drops the connection and the upgraded socket has seen it.
+    static QPointer<QTcpSocket> upgradeThenDrop(QTcpServer &listener, QWebSocketServer &server,
+                                                std::unique_ptr<QWebSocket> &upgraded,
+                                                bool releaseFromServer)
+    {
+        QWebSocket client;
+        const QPointer<QTcpSocket> tcp = upgrade(listener, server, client, upgraded);
+        if (!tcp)
+            return {};
         if (releaseFromServer)
             releaseFromWebSocketServer(server, tcp);
         QSignalSpy ended(upgraded.get(), &QWebSocket::disconnected);
@@ -108,6 +119,37 @@ private Q_SLOTS:
         QVERIFY(tcp); // still there: its owner frees it
         QCOMPARE(tcp->state(), QAbstractSocket::UnconnectedState);
         releaseFromWebSocketServer(server, nullptr); // harmless
+    }
+
+    // QWebSocket passes its TCP socket's bytesWritten on, unless the forwards were dropped;
+    // either way the websocket still sends.
+    void droppedForwardsNoLongerReachTheWebSocket_data()
+    {
+        QTest::addColumn<bool>("drop");
+        QTest::newRow("kept") << false;
+        QTest::newRow("dropped") << true;
+    }
+
+    void droppedForwardsNoLongerReachTheWebSocket()
+    {
+        QFETCH(bool, drop);
+        QTcpServer listener;
+        QWebSocketServer server(QStringLiteral("t"), QWebSocketServer::NonSecureMode);
+        QWebSocket client;
+        std::unique_ptr<QWebSocket> upgraded;
+        const QPointer<QTcpSocket> tcp = upgrade(listener, server, client, upgraded);
+        QVERIFY(tcp);
+        if (drop)
+            dropUnusedWebSocketForwards(*upgraded, tcp);
+        QSignalSpy forwarded(upgraded.get(), &QWebSocket::bytesWritten);
+        QSignalSpy written(tcp.data(), &QAbstractSocket::bytesWritten);
+        QSignalSpy received(&client, &QWebSocket::textMessageReceived);
+        upgraded->sendTextMessage(QStringLiteral("still sent"));
+        QVERIFY(written.wait(5000));
+        QCOMPARE(forwarded.count(), drop ? 0 : written.count());
+        QVERIFY(received.wait(5000) || !received.isEmpty());
+        QCOMPARE(received.first().first().toString(), QStringLiteral("still sent"));
+        dropUnusedWebSocketForwards(*upgraded, nullptr); // harmless
     }
 
     void nullSocketIsNotReleased() { QVERIFY(!releaseIdleWriteBuffer(nullptr)); }
