@@ -146,19 +146,15 @@ bool WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
                                      rooms::DeliveryPace pace)
 {
     m_wroteSinceSweep = true;
-    char header[kMaxFrameHeader];
-    const int headerBytes = textFrameHeader(utf8.size(), header);
     WriteCoalescer *coalescer =
         pace == rooms::DeliveryPace::Presence ? m_presenceCoalescer.data() : m_coalescer.data();
     if (m_holding && coalescer && coalescer->windowMs() > 0) {
         // Joins the hold without a look at the sockets: whether they are still open is asked
         // when the hold is handed over. In a storm of joins most deliveries come here, and the
         // sockets' objects are the memory a member's delivery would otherwise touch.
-        return !holdFrame(header, headerBytes, utf8, coalescer);
+        return !holdFrame(utf8, coalescer);
     }
-    // Only while the websocket is open: after its close frame nothing else may follow, and
-    // without the TCP socket there is nothing to write to.
-    if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState) {
+    if (!canWriteFrames()) {
         sendText(frame);
         return true;
     }
@@ -167,37 +163,45 @@ bool WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     if (m_holding && coalescer && coalescer->windowMs() == 0) {
         handOverHeld(); // this pace waits for nothing: what is held goes first, then it
     } else if (coalescer && (m_holding || coalescer->shouldHold(m_lastWriteMs, now))) {
-        return !holdFrame(header, headerBytes, utf8, coalescer);
+        return !holdFrame(utf8, coalescer);
     }
-    writeFrame(header, headerBytes, utf8);
+    writeFrame(utf8);
     m_lastWriteMs = now;
     return true;
 }
 
 void WebSocketTransport::sendUtf8(const QByteArray &utf8)
 {
-    if (!m_tcpSocket || m_socket->state() != QAbstractSocket::ConnectedState)
-        return sendText(QString::fromUtf8(utf8)); // see sendEncoded
+    if (!canWriteFrames())
+        return sendText(QString::fromUtf8(utf8));
     m_wroteSinceSweep = true;
     flushHeldNow();
-    char header[kMaxFrameHeader];
-    const int headerBytes = textFrameHeader(utf8.size(), header);
     // Not dated as a room's write, like sendText: the joiner's own joined right behind its
     // chat_state must not wait a window (a storm of joins would wait for it, one by one).
-    writeFrame(header, headerBytes, utf8);
+    writeFrame(utf8);
 }
 
-void WebSocketTransport::writeFrame(const char *header, int headerBytes, const QByteArray &utf8)
+bool WebSocketTransport::canWriteFrames() const
 {
+    // Only while the websocket is open: after its close frame nothing else may follow, and
+    // without the TCP socket there is nothing to write to.
+    return m_tcpSocket && m_tcpSocket->state() == QAbstractSocket::ConnectedState &&
+           m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void WebSocketTransport::writeFrame(const QByteArray &utf8)
+{
+    char header[kMaxFrameHeader];
+    const int headerBytes = textFrameHeader(utf8.size(), header);
     // Two appends to the socket's buffer, no allocation per member.
     m_tcpSocket->write(header, headerBytes);
     m_tcpSocket->write(utf8);
 }
 
-bool WebSocketTransport::holdFrame(const char *header, int headerBytes, const QByteArray &utf8,
-                                   WriteCoalescer *coalescer)
+bool WebSocketTransport::holdFrame(const QByteArray &utf8, WriteCoalescer *coalescer)
 {
-    m_held.append(header, headerBytes);
+    char header[kMaxFrameHeader];
+    m_held.append(header, textFrameHeader(utf8.size(), header));
     m_held.append(utf8);
     if (m_held.size() >= kMaxHeldBytes) {
         // A batch this big gains nothing by waiting longer (see kMaxHeldBytes).
@@ -245,8 +249,7 @@ bool WebSocketTransport::handOverHeld()
     if (m_held.isEmpty())
         return false;
     bool wrote = false;
-    if (m_tcpSocket && m_tcpSocket->state() == QAbstractSocket::ConnectedState &&
-        m_socket->state() == QAbstractSocket::ConnectedState) {
+    if (canWriteFrames()) {
         // One piece: Qt's buffer takes it as one block, written with one write().
         m_tcpSocket->write(m_held);
         m_lastWriteMs = WriteCoalescer::nowMs();

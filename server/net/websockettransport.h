@@ -86,10 +86,10 @@ private:
     void flushHeld() override; // WriteCoalescer::Client: the window has passed
     void flushHeldNow();        // before anything else is written, or the end
     // Adds a frame to the hold; false if that made the hold reach its bound and go.
-    bool holdFrame(const char *header, int headerBytes, const QByteArray &utf8,
-                   WriteCoalescer *coalescer);
+    bool holdFrame(const QByteArray &utf8, WriteCoalescer *coalescer);
     bool handOverHeld(); // true if it wrote
-    void writeFrame(const char *header, int headerBytes, const QByteArray &utf8);
+    bool canWriteFrames() const;
+    void writeFrame(const QByteArray &utf8); // header and payload, to the TCP socket
     void list(WriteCoalescer *coalescer);
 
     QWebSocket *m_socket;

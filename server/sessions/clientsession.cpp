@@ -120,12 +120,15 @@ void ClientSession::handleBinaryMessage()
 
 void ClientSession::handleInputProcessed()
 {
-    if (m_state == State::Closed)
-        return;
-    m_backlog.check();
+    checkBacklog();
 }
 
 void ClientSession::handleOutputQueued()
+{
+    checkBacklog();
+}
+
+void ClientSession::checkBacklog()
 {
     if (m_state == State::Closed)
         return;

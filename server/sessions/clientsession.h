@@ -101,6 +101,7 @@ Q_SIGNALS:
     void finished();
 
 private:
+    void checkBacklog(); // what is queued now, against the limit (unless closed)
     // One text frame the throttle let through.
     void handleFrame(const QString &text);
     void handleRecord(const protocol::ClientRecord &record);
