@@ -3,6 +3,7 @@
 #include "server/admin/adminsession.h"
 #include "server/net/connectionadmission.h"
 #include "server/net/earlybytes.h"
+#include "server/net/gracefulclose.h"
 #include "server/net/httpresponse.h"
 #include "server/net/socketbuffers.h"
 
@@ -42,8 +43,8 @@ void AdminEndpoint::refuse(QTcpSocket *socket, int status)
 {
     socket->setParent(this);
     socket->write(net::buildHttpError(status, false));
-    socket->disconnectFromHost();
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    net::closeAfterSending(socket);
 }
 
 void AdminEndpoint::accept(QTcpSocket *socket)

@@ -1,5 +1,6 @@
 #include "server/cluster/peerlink.h"
 
+#include "server/net/gracefulclose.h"
 #include "server/net/socketbuffers.h"
 
 #include <QHostAddress>
@@ -155,9 +156,9 @@ PeerLink *PeerLink::dial(const QString &host, quint16 port, const PeerLinkSettin
 PeerLink::~PeerLink()
 {
     disconnect(m_socket, nullptr, this, nullptr);
-    if (m_socket->state() == QAbstractSocket::ClosingState) {
-        // A graceful close (Leaving, Refused) is still flushing: the socket outlives us and
-        // deletes itself once it's done, or when the grace timer started in finish() resets it.
+    if (net::isClosingAfterSending(m_socket)) {
+        // A graceful close (Leaving, Refused) is still under way: the socket outlives us and
+        // deletes itself once it's done, or when the grace timer of its close resets it.
         // It stays with our owner, so a node that quits meanwhile still frees it.
         m_socket->setParent(parent());
         connect(m_socket, &QAbstractSocket::disconnected, m_socket, &QObject::deleteLater);
@@ -405,15 +406,9 @@ void PeerLink::finish(const QString &reason, Ending ending, bool failure)
         qCInfo(lcPeerLink).noquote() << "peer link" << describePeer() << "closed:" << reason;
 
     if (ending == Ending::Graceful && m_socket->state() == QAbstractSocket::ConnectedState) {
-        // Hand the last frames to the kernel now: the owner may delete us (and the socket with
-        // us, see the destructor) before the event loop would have written them.
-        m_socket->flush();
-        m_socket->disconnectFromHost();
-        if (m_socket->state() != QAbstractSocket::UnconnectedState) {
-            // A peer that doesn't read would hold a closing socket forever.
-            QTimer::singleShot(net::kCloseGraceMs, m_socket,
-                               [socket = m_socket] { net::resetConnection(socket); });
-        }
+        // Not disconnectFromHost(): a heartbeat of the peer's arriving meanwhile would make
+        // the kernel reset the connection and drop our last frames (see gracefulclose.h).
+        net::closeAfterSending(m_socket);
     } else if (m_socket->state() != QAbstractSocket::UnconnectedState) {
         net::resetConnection(m_socket);
     }

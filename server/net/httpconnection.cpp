@@ -1,6 +1,7 @@
 #include "server/net/httpconnection.h"
 
 #include "server/net/earlybytes.h"
+#include "server/net/gracefulclose.h"
 #include "server/net/httprequestparser.h"
 #include "server/net/httpresponse.h"
 #include "server/net/originpolicy.h"
@@ -110,8 +111,9 @@ void HttpConnection::finish(const QByteArray &response)
     m_deadline.stop();
     m_socket->write(response);
     // One request per connection (Connection: close); the listener deletes the socket
-    // once it has disconnected.
-    m_socket->disconnectFromHost();
+    // once it has disconnected. A client still sending (a header over the limit) gets the
+    // answer rather than a reset (see gracefulclose.h).
+    closeAfterSending(m_socket);
 }
 
 } // namespace flack::server::net

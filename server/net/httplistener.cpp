@@ -1,12 +1,12 @@
 #include "server/net/httplistener.h"
 
+#include "server/net/gracefulclose.h"
 #include "server/net/httpconnection.h"
 #include "server/net/httpresponse.h"
 #include "server/net/socketbuffers.h"
 #include "server/net/websocketendpoint.h"
 
 #include <QSslSocket>
-#include <QTimer>
 
 namespace flack::server::net {
 
@@ -72,14 +72,8 @@ void HttpListener::onNewConnection()
         // handoff to an endpoint removes them all.
         connect(socket, &QObject::destroyed, this, [this] { --m_httpConnections; });
         connect(socket, &QTcpSocket::disconnected, this, [socket] { socket->deleteLater(); });
-        // A close waits until our answer is written; a client that never reads it would keep
-        // the socket (its slot and its buffers) forever. Give it a grace period.
-        connect(socket, &QAbstractSocket::stateChanged, this,
-                [socket](QAbstractSocket::SocketState state) {
-                    if (state == QAbstractSocket::ClosingState)
-                        QTimer::singleShot(kCloseGraceMs, socket,
-                                           [socket] { resetConnection(socket); });
-                });
+        // Every close before the handoff is closeAfterSending's, which resets a client that
+        // never reads our answer after a grace period: none keeps its socket forever.
         if (addressFull) {
             // Counted all the same while it lingers: an address over its cap stays over it.
             m_admission.track(socket, false);
@@ -140,7 +134,9 @@ void HttpListener::refuse(QTcpSocket *socket, int status, const QByteArray &body
     // is just closed.
     if (!qobject_cast<QSslSocket *>(socket))
         socket->write(buildHttpResponse(status, "text/plain; charset=utf-8", body, false));
-    socket->disconnectFromHost();
+    // Its request is likely unread: a plain close would reset the connection over it and the
+    // answer would be lost (see gracefulclose.h).
+    closeAfterSending(socket);
 }
 
 } // namespace flack::server::net

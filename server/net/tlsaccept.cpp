@@ -1,5 +1,6 @@
 #include "server/net/tlsaccept.h"
 
+#include "server/net/gracefulclose.h"
 #include "server/net/httpresponse.h"
 #include "server/net/socketbuffers.h"
 
@@ -97,12 +98,12 @@ void TlsHandshake::fail(const QString &reason, bool reset)
     m_timer.stop();
     disconnect(m_socket, nullptr, this, nullptr);
     Q_EMIT failed(reason);
-    // A reset frees the socket at once; a close first hands over the answer written (the
-    // listener resets a close that takes longer than its grace period).
+    // A reset frees the socket at once; a close first hands over the answer written, even
+    // with the client's request still unread (see gracefulclose.h).
     if (reset)
         resetConnection(m_socket);
     else
-        m_socket->disconnectFromHost();
+        closeAfterSending(m_socket);
     deleteLater();
 }
 

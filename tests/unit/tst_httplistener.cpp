@@ -70,6 +70,7 @@ private slots:
     void fullServerEvictsTheOldestPending();
     void fullPendingPoolEvictsTheOldest();
     void addressCapCountsUntilTheSocketIsGone();
+    void aRefusalReachesAClientWhoseRequestIsUnread();
 };
 
 std::unique_ptr<HttpListener> TestHttpListener::start(qsizetype maxConnections,
@@ -244,6 +245,26 @@ void TestHttpListener::fullPendingPoolEvictsTheOldest()
     QCOMPARE(m_clients[1]->state(), QAbstractSocket::ConnectedState);
     QCOMPARE(m_clients[2]->state(), QAbstractSocket::ConnectedState);
     QCOMPARE(statusOf(kPing), 200);
+}
+
+// The request is in the server's kernel before the listener even accepts, and is never read:
+// the refusal still arrives, and the connection ends once both sides are done (the close that
+// keeps a reset from dropping an answer is tested in tst_gracefulclose).
+void TestHttpListener::aRefusalReachesAClientWhoseRequestIsUnread()
+{
+    const auto listener = start(4);
+    QVERIFY(listener);
+    m_a.connections = 4; // full, and nothing pending to evict: every newcomer is refused
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(5000)); // the kernel completes it without the listener
+    socket.write(kPing);
+    QVERIFY(socket.waitForBytesWritten(5000));
+    QByteArray raw;
+    connect(&socket, &QIODevice::readyRead, this, [&] { raw += socket.readAll(); });
+    QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
+    raw += socket.readAll();
+    QCOMPARE(parseRawHttp(raw).status, 503);
 }
 
 void TestHttpListener::addressCapCountsUntilTheSocketIsGone()

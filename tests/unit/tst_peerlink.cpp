@@ -647,7 +647,7 @@ void TestPeerLink::aClosingSocketDiesWithTheLinksOwner()
     QPointer<QTcpSocket> socket = link->findChild<QTcpSocket *>();
     QVERIFY(socket);
     link->close(u"done here"_s);
-    QCOMPARE(socket->state(), QAbstractSocket::ClosingState);
+    QCOMPARE(socket->state(), QAbstractSocket::ConnectedState); // still sending
     delete link;
     QVERIFY2(socket, "the closing socket should outlive its link");
     owner.reset();
