@@ -10,14 +10,6 @@
 
 namespace flack::server::net {
 
-namespace {
-// Measured (docs/benchmarks.md): 8 KiB keeps the batching that carries 627k deliveries/s at
-// p99 ~22 ms, and saves ~5 KB per idle connection against Qt's 32 KiB. 4 KiB saved 3 KB
-// more but splits bursts into more write()s and chunk allocations: at the same load p99
-// went past 100 ms.
-constexpr int kWriteChunkBytes = 8192;
-} // namespace
-
 HttpListener::HttpListener(const HttpListenerSettings &settings, HttpRoutes routes, QObject *parent)
     : QObject(parent), m_settings(settings), m_routes(std::move(routes)), m_files(settings.webRoot),
       m_origins(settings.allowedOrigins),
@@ -62,7 +54,7 @@ void HttpListener::onNewConnection()
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
         // Nagle + delayed ACK put a ~40 ms floor under every small frame: turn it off.
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        setSocketWriteChunkSize(socket, kWriteChunkBytes);
+        setSocketWriteChunkSize(socket, kSocketWriteChunkBytes);
         // Connections held = sockets still in their HTTP phase + every endpoint's connections.
         const bool full =
             m_httpConnections + m_routes.endpointConnectionCount() >= m_settings.maxConnections;
