@@ -106,6 +106,7 @@ void ChatEndpoint::onNewConnection()
         dropUnusedWebSocketForwards(*socket, tcpSocket);
         auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer,
                                                  &m_presenceCoalescer, this);
+        transport->setWriteFlusher(&m_writeFlusher);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         session->setUserIdSigner(m_settings.userIds.get());

@@ -9,6 +9,7 @@
 // ServerApplication or ChatWorker.
 
 #include "server/net/memorytrimpolicy.h"
+#include "server/net/passwriteflusher.h"
 #include "server/net/websocketendpoint.h"
 #include "server/net/writecoalescer.h"
 // Complete, not forward-declared: QPointer needs to know it is a QObject.
@@ -146,6 +147,8 @@ private:
     static constexpr std::size_t kPresenceStormListings = 256;
     static constexpr int kPresenceStretch = 4;
     WriteCoalescer m_presenceCoalescer;
+    // The sessions' writes go to the kernel at the end of each pass (see PassWriteFlusher).
+    PassWriteFlusher m_writeFlusher;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
     // Once a second: idle sockets' write chunks are released, and after a connect burst the

@@ -119,6 +119,7 @@ void WebSocketTransport::sendText(const QString &frame)
     m_wroteSinceSweep = true;
     flushHeldNow();
     m_socket->sendTextMessage(frame);
+    noteWritten();
 }
 
 int WebSocketTransport::textFrameHeader(qint64 payloadBytes, char *out)
@@ -196,6 +197,13 @@ void WebSocketTransport::writeFrame(const QByteArray &utf8)
     // Two appends to the socket's buffer, no allocation per member.
     m_tcpSocket->write(header, headerBytes);
     m_tcpSocket->write(utf8);
+    noteWritten();
+}
+
+void WebSocketTransport::noteWritten()
+{
+    if (m_flusher && m_tcpSocket)
+        m_flusher->add(m_tcpSocket.data(), &m_flushListedPass);
 }
 
 bool WebSocketTransport::holdFrame(const QByteArray &utf8, WriteCoalescer *coalescer)
@@ -252,6 +260,7 @@ bool WebSocketTransport::handOverHeld()
     if (canWriteFrames()) {
         // One piece: Qt's buffer takes it as one block, written with one write().
         m_tcpSocket->write(m_held);
+        noteWritten();
         m_lastWriteMs = WriteCoalescer::nowMs();
         m_wroteSinceSweep = true;
         wrote = true;

@@ -3,6 +3,7 @@
 // session, and the session's frames, closes and aborts to the socket. Owns the socket.
 // Lives on the connection's thread; created by ChatEndpoint.
 
+#include "server/net/passwriteflusher.h"
 #include "server/net/writecoalescer.h"
 #include "server/sessions/sessiontransport.h"
 
@@ -36,6 +37,10 @@ public:
                        WriteCoalescer *coalescer = nullptr,
                        WriteCoalescer *presenceCoalescer = nullptr, QObject *parent = nullptr);
     ~WebSocketTransport() override;
+
+    // What this transport writes to its TCP socket goes to the kernel before the event loop
+    // next waits, not a pass later (see PassWriteFlusher). Null: Qt writes it as usual.
+    void setWriteFlusher(PassWriteFlusher *flusher) { m_flusher = flusher; }
 
     // Routes the socket's input to session from now on.
     void attach(sessions::ClientSession *session);
@@ -91,6 +96,7 @@ private:
     bool canWriteFrames() const;
     void writeFrame(const QByteArray &utf8); // header and payload, to the TCP socket
     void list(WriteCoalescer *coalescer);
+    void noteWritten(); // the TCP socket was given bytes: list it with the flusher
 
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcpSocket;
@@ -101,6 +107,8 @@ private:
     bool m_readingPaused = false;
     QPointer<WriteCoalescer> m_coalescer;
     QPointer<WriteCoalescer> m_presenceCoalescer;
+    QPointer<PassWriteFlusher> m_flusher;
+    quint64 m_flushListedPass = 0; // see PassWriteFlusher::add
     QByteArray m_held;
     qint64 m_lastWriteMs = std::numeric_limits<qint64>::min() / 2; // long ago
     bool m_holding = false; // frames held; they go when a coalescer calls

@@ -6,11 +6,13 @@
 // a client removed mid-flush isn't called; held frames count against the reader's queue once
 // handed over.
 
+#include "server/net/passwriteflusher.h"
 #include "server/net/websockettransport.h"
 #include "server/net/writecoalescer.h"
 #include "server/rooms/roomdirectory.h"
 #include "server/sessions/clientsession.h"
 
+#include <QAbstractEventDispatcher>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -74,6 +76,8 @@ public:
         }
         return pair;
     }
+
+    QTcpSocket *lastTcpSocket() const { return m_lastTcp; }
 
 private:
     WriteCoalescer *m_coalescer;
@@ -265,6 +269,30 @@ private Q_SLOTS:
             QCOMPARE(pair->transport->heldBytes(), 0);
         }
         QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), 10, kDeadlineMs);
+    }
+
+    // With a flusher, what a pass wrote is in the kernel when the loop is about to wait: the
+    // frame written at once, the held ones once handed over, and a text through QWebSocket.
+    void aFlusherTakesEveryWriteToTheKernelBeforeTheLoopWaits()
+    {
+        WriteCoalescer coalescer(60000); // never on its own within the test
+        flack::server::net::PassWriteFlusher flusher;
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        transport.setWriteFlusher(&flusher);
+        QTcpSocket *tcp = harness.lastTcpSocket();
+        QVERIFY(writeOneHoldOne(transport));
+        QVERIFY(tcp->bytesToWrite() > 0);
+        Q_EMIT QAbstractEventDispatcher::instance()->aboutToBlock();
+        QCOMPARE(tcp->bytesToWrite(), 0);
+        transport.sendText(u"text"_s); // hands "held" over first, then the text
+        QVERIFY(tcp->bytesToWrite() > 0);
+        Q_EMIT QAbstractEventDispatcher::instance()->aboutToBlock();
+        QCOMPARE(tcp->bytesToWrite(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), 3, kDeadlineMs);
+        QCOMPARE(pair->received, (QStringList{u"written"_s, u"held"_s, u"text"_s}));
     }
 
     void aTransportDeletedWhileHoldingIsForgotten()
