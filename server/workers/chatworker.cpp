@@ -1,5 +1,6 @@
 #include "server/workers/chatworker.h"
 
+#include "server/workers/tlsthreadstate.h"
 #include "server/workers/workerrooms.h"
 
 #include <QAbstractEventDispatcher>
@@ -122,6 +123,8 @@ void ChatWorker::stop()
             m_rooms = nullptr;
         },
         Qt::BlockingQueuedConnection);
+    // The thread's last act, after its event loop (and any deletion it still ran) is done.
+    connect(&m_thread, &QThread::finished, &m_anchor, &releaseTlsThreadState, Qt::DirectConnection);
     m_thread.quit();
     m_thread.wait();
 }
