@@ -122,27 +122,6 @@ void WebSocketTransport::sendText(const QString &frame)
     noteWritten();
 }
 
-int WebSocketTransport::textFrameHeader(qint64 payloadBytes, char *out)
-{
-    // RFC 6455 5.2: FIN + text opcode, then the length in 7 bits, or 126 + 16 bits, or
-    // 127 + 64 bits, big-endian; no mask bit from a server.
-    out[0] = char(0x81);
-    if (payloadBytes < 126) {
-        out[1] = char(payloadBytes);
-        return 2;
-    }
-    if (payloadBytes <= 0xFFFF) {
-        out[1] = char(126);
-        out[2] = char(payloadBytes >> 8);
-        out[3] = char(payloadBytes & 0xFF);
-        return 4;
-    }
-    out[1] = char(127);
-    for (int i = 0; i < 8; ++i)
-        out[2 + i] = char((quint64(payloadBytes) >> (56 - 8 * i)) & 0xFF);
-    return kMaxFrameHeader;
-}
-
 bool WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf8,
                                      rooms::DeliveryPace pace)
 {
@@ -190,13 +169,17 @@ bool WebSocketTransport::canWriteFrames() const
            m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
+const QByteArray &WebSocketTransport::framed(const QByteArray &utf8)
+{
+    // Without the endpoint's cache (a transport made on its own, as in tests): the thread's.
+    static thread_local FrameCache threadFrames;
+    return (m_frames ? m_frames : &threadFrames)->framed(utf8);
+}
+
 void WebSocketTransport::writeFrame(const QByteArray &utf8)
 {
-    char header[kMaxFrameHeader];
-    const int headerBytes = textFrameHeader(utf8.size(), header);
-    // Two appends to the socket's buffer, no allocation per member.
-    m_tcpSocket->write(header, headerBytes);
-    m_tcpSocket->write(utf8);
+    // One append to the socket's buffer, framed once for the whole room.
+    m_tcpSocket->write(framed(utf8));
     noteWritten();
 }
 
@@ -208,9 +191,7 @@ void WebSocketTransport::noteWritten()
 
 bool WebSocketTransport::holdFrame(const QByteArray &utf8, WriteCoalescer *coalescer)
 {
-    char header[kMaxFrameHeader];
-    m_held.append(header, textFrameHeader(utf8.size(), header));
-    m_held.append(utf8);
+    m_held.append(framed(utf8));
     if (m_held.size() >= kMaxHeldBytes) {
         // A batch this big gains nothing by waiting longer (see kMaxHeldBytes).
         handOverHeld();

@@ -3,6 +3,7 @@
 // session, and the session's frames, closes and aborts to the socket. Owns the socket.
 // Lives on the connection's thread; created by ChatEndpoint.
 
+#include "server/net/framecache.h"
 #include "server/net/passwriteflusher.h"
 #include "server/net/writecoalescer.h"
 #include "server/sessions/sessiontransport.h"
@@ -41,6 +42,9 @@ public:
     // What this transport writes to its TCP socket goes to the kernel before the event loop
     // next waits, not a pass later (see PassWriteFlusher). Null: Qt writes it as usual.
     void setWriteFlusher(PassWriteFlusher *flusher) { m_flusher = flusher; }
+    // Room events are framed once for all members through frames (see FrameCache); null: a
+    // cache of the thread's own. frames must outlive the transport.
+    void setFrameCache(FrameCache *frames) { m_frames = frames; }
 
     // Routes the socket's input to session from now on.
     void attach(sessions::ClientSession *session);
@@ -59,10 +63,6 @@ public:
     // A chat_state, framed here from the owner's bytes (QWebSocket would take it as a QString
     // and convert it back to UTF-8, a line per member of the chat); after what is held.
     void sendUtf8(const QByteArray &utf8) override;
-    // Writes the header of an unmasked, final text frame with a payload of this size into
-    // out (room for kMaxFrameHeader bytes); returns its length.
-    static constexpr int kMaxFrameHeader = 10;
-    static int textFrameHeader(qint64 payloadBytes, char *out);
     qint64 queuedBytes() const override;
     void setReadingPaused(bool paused) override;
     void close(quint16 closeCode, const QString &reason) override;
@@ -95,6 +95,7 @@ private:
     bool handOverHeld(); // true if it wrote
     bool canWriteFrames() const;
     void writeFrame(const QByteArray &utf8); // header and payload, to the TCP socket
+    const QByteArray &framed(const QByteArray &utf8); // through m_frames, or the thread's
     void list(WriteCoalescer *coalescer);
     void noteWritten(); // the TCP socket was given bytes: list it with the flusher
 
@@ -108,6 +109,7 @@ private:
     QPointer<WriteCoalescer> m_coalescer;
     QPointer<WriteCoalescer> m_presenceCoalescer;
     QPointer<PassWriteFlusher> m_flusher;
+    FrameCache *m_frames = nullptr;
     quint64 m_flushListedPass = 0; // see PassWriteFlusher::add
     QByteArray m_held;
     qint64 m_lastWriteMs = std::numeric_limits<qint64>::min() / 2; // long ago
