@@ -5,6 +5,7 @@
 
 #include "server/net/gracefulclose.h"
 #include "server/net/socketbuffers.h"
+#include "tests/support/loopbackpair.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -29,33 +30,18 @@ class TestGracefulClose : public QObject
 {
     Q_OBJECT
 private:
-    // A connected pair: closing (the side closed after sending) and peer.
-    struct Pair
-    {
-        QTcpServer server;
-        QTcpSocket peer;
-        std::unique_ptr<QTcpSocket> closing;
-    };
-
-    static bool connectPair(Pair &pair)
-    {
-        if (!pair.server.listen(QHostAddress::LocalHost, 0))
-            return false;
-        pair.peer.connectToHost(QHostAddress::LocalHost, pair.server.serverPort());
-        if (!pair.server.waitForNewConnection(5000) || !pair.peer.waitForConnected(5000))
-            return false;
-        pair.closing.reset(pair.server.nextPendingConnection());
-        return pair.closing != nullptr;
-    }
+    // accepted is the side closed after sending, dialed its peer.
+    using Pair = flack::tests::LoopbackPair;
+    static bool connectPair(Pair &pair) { return pair.connect(); }
 
     // Bytes from the peer that reach the closing side's kernel and stay unread there (no
     // event loop has run for it since). Returns whether they arrived.
     static bool leaveUnreadInput(Pair &pair)
     {
-        pair.peer.write("unread");
-        if (!pair.peer.waitForBytesWritten(5000))
+        pair.dialed.write("unread");
+        if (!pair.dialed.waitForBytesWritten(5000))
             return false;
-        pollfd readable{int(pair.closing->socketDescriptor()), POLLIN, 0};
+        pollfd readable{int(pair.accepted->socketDescriptor()), POLLIN, 0};
         return ::poll(&readable, 1, 5000) == 1;
     }
 
@@ -68,22 +54,23 @@ private Q_SLOTS:
         Pair pair;
         QVERIFY(connectPair(pair));
         QVERIFY(leaveUnreadInput(pair));
-        pair.peer.setReadBufferSize(1); // the peer takes one byte, then nothing for now
+        pair.dialed.setReadBufferSize(1); // the peer takes one byte, then nothing for now
         QByteArray data(kDataBytes, Qt::Uninitialized);
         for (qsizetype i = 0; i < data.size(); ++i)
             data[i] = char('a' + i % 23);
-        pair.closing->write(data);
-        closeAfterSending(pair.closing.get());
-        QVERIFY(isClosingAfterSending(pair.closing.get()));
-        QTRY_COMPARE_WITH_TIMEOUT(unsentBytes(pair.closing.get()), 0, kDeadlineMs);
+        pair.accepted->write(data);
+        closeAfterSending(pair.accepted.get());
+        QVERIFY(isClosingAfterSending(pair.accepted.get()));
+        QTRY_COMPARE_WITH_TIMEOUT(unsentBytes(pair.accepted.get()), 0, kDeadlineMs);
 
         // More from the peer while the close is under way: read and dropped, no reset either.
-        pair.peer.write("more unread");
-        pair.peer.setReadBufferSize(0);
+        pair.dialed.write("more unread");
+        pair.dialed.setReadBufferSize(0);
         QByteArray received;
-        connect(&pair.peer, &QIODevice::readyRead, this, [&] { received += pair.peer.readAll(); });
-        received += pair.peer.readAll();
-        QTRY_VERIFY_WITH_TIMEOUT(pair.peer.state() != QAbstractSocket::ConnectedState ||
+        connect(&pair.dialed, &QIODevice::readyRead, this,
+                [&] { received += pair.dialed.readAll(); });
+        received += pair.dialed.readAll();
+        QTRY_VERIFY_WITH_TIMEOUT(pair.dialed.state() != QAbstractSocket::ConnectedState ||
                                      received.size() == data.size(),
                                  kDeadlineMs);
         QCOMPARE(received.size(), data.size());
@@ -94,16 +81,16 @@ private Q_SLOTS:
     {
         Pair pair;
         QVERIFY(connectPair(pair));
-        QSignalSpy closed(pair.closing.get(), &QAbstractSocket::disconnected);
-        pair.closing->write("last words");
-        closeAfterSending(pair.closing.get());
-        QTRY_COMPARE_WITH_TIMEOUT(pair.peer.state(), QAbstractSocket::UnconnectedState,
+        QSignalSpy closed(pair.accepted.get(), &QAbstractSocket::disconnected);
+        pair.accepted->write("last words");
+        closeAfterSending(pair.accepted.get());
+        QTRY_COMPARE_WITH_TIMEOUT(pair.dialed.state(), QAbstractSocket::UnconnectedState,
                                   kDeadlineMs);
-        QCOMPARE(pair.peer.readAll(), QByteArray("last words"));
-        QCOMPARE(pair.peer.error(), QAbstractSocket::RemoteHostClosedError);
+        QCOMPARE(pair.dialed.readAll(), QByteArray("last words"));
+        QCOMPARE(pair.dialed.error(), QAbstractSocket::RemoteHostClosedError);
         // Seeing our end, the peer's QTcpSocket closed its side too: so does ours now.
         QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, kDeadlineMs);
-        QVERIFY(!isClosingAfterSending(pair.closing.get()));
+        QVERIFY(!isClosingAfterSending(pair.accepted.get()));
     }
 
     void aPeerThatNeverClosesIsResetAfterTheGracePeriod()
@@ -111,16 +98,16 @@ private Q_SLOTS:
         Pair pair;
         QVERIFY(connectPair(pair));
         // The peer stops reading after one byte, so it never sees our end and never closes.
-        pair.peer.setReadBufferSize(1);
-        pair.closing->write("xy");
-        QSignalSpy closed(pair.closing.get(), &QAbstractSocket::disconnected);
+        pair.dialed.setReadBufferSize(1);
+        pair.accepted->write("xy");
+        QSignalSpy closed(pair.accepted.get(), &QAbstractSocket::disconnected);
         QElapsedTimer waited;
         waited.start();
-        closeAfterSending(pair.closing.get());
+        closeAfterSending(pair.accepted.get());
         QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, kCloseGraceMs + kDeadlineMs);
         // Qt's coarse timers may fire up to 5% early.
         QVERIFY2(waited.elapsed() >= kCloseGraceMs * 9 / 10, "reset before the grace period");
-        QVERIFY(!isClosingAfterSending(pair.closing.get()));
+        QVERIFY(!isClosingAfterSending(pair.accepted.get()));
     }
 
     void anUnconnectedSocketIsAbortedAndANullOneIgnored()

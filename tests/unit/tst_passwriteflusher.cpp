@@ -5,6 +5,7 @@
 // for the next pass. Over real loopback connections.
 
 #include "server/net/passwriteflusher.h"
+#include "tests/support/loopbackpair.h"
 
 #include <QAbstractEventDispatcher>
 #include <QTcpServer>
@@ -18,24 +19,16 @@ using flack::server::net::PassWriteFlusher;
 namespace {
 constexpr int kDeadlineMs = 10000;
 
-// A connected pair: written (the side the flusher flushes) and reader.
-struct Pair
+// accepted is the side the flusher flushes, dialed reads; mark is its PassWriteFlusher::add
+// mark.
+struct Pair : flack::tests::LoopbackPair
 {
-    QTcpServer server;
-    QTcpSocket reader;
-    std::unique_ptr<QTcpSocket> written;
-    quint64 mark = 0; // its PassWriteFlusher::add mark
+    quint64 mark = 0;
 };
 
 bool connectPair(Pair &pair)
 {
-    if (!pair.server.listen(QHostAddress::LocalHost, 0))
-        return false;
-    pair.reader.connectToHost(QHostAddress::LocalHost, pair.server.serverPort());
-    if (!pair.server.waitForNewConnection(5000) || !pair.reader.waitForConnected(5000))
-        return false;
-    pair.written.reset(pair.server.nextPendingConnection());
-    return pair.written != nullptr;
+    return pair.connect();
 }
 } // namespace
 
@@ -48,14 +41,14 @@ private Q_SLOTS:
         Pair pair;
         QVERIFY(connectPair(pair));
         PassWriteFlusher flusher;
-        pair.written->write("one pass");
-        flusher.add(pair.written.get(), &pair.mark);
-        QCOMPARE(pair.written->bytesToWrite(), 8); // Qt alone would write it a pass later
+        pair.accepted->write("one pass");
+        flusher.add(pair.accepted.get(), &pair.mark);
+        QCOMPARE(pair.accepted->bytesToWrite(), 8); // Qt alone would write it a pass later
         Q_EMIT QAbstractEventDispatcher::instance()->aboutToBlock();
-        QCOMPARE(pair.written->bytesToWrite(), 0); // in the kernel now
+        QCOMPARE(pair.accepted->bytesToWrite(), 0); // in the kernel now
         QCOMPARE(flusher.pendingCount(), 0u);
         QByteArray got;
-        QTRY_VERIFY_WITH_TIMEOUT((got += pair.reader.readAll()) == "one pass", kDeadlineMs);
+        QTRY_VERIFY_WITH_TIMEOUT((got += pair.dialed.readAll()) == "one pass", kDeadlineMs);
     }
 
     void aSocketIsListedOncePerPass()
@@ -64,19 +57,19 @@ private Q_SLOTS:
         QVERIFY(connectPair(pair));
         PassWriteFlusher flusher;
         for (int i = 0; i < 100; ++i) {
-            pair.written->write("x");
-            flusher.add(pair.written.get(), &pair.mark);
+            pair.accepted->write("x");
+            flusher.add(pair.accepted.get(), &pair.mark);
         }
         QCOMPARE(flusher.pendingCount(), 1u);
         flusher.flushAll();
-        QCOMPARE(pair.written->bytesToWrite(), 0);
-        pair.written->write("y");
-        flusher.add(pair.written.get(), &pair.mark); // a new pass lists it again
+        QCOMPARE(pair.accepted->bytesToWrite(), 0);
+        pair.accepted->write("y");
+        flusher.add(pair.accepted.get(), &pair.mark); // a new pass lists it again
         QCOMPARE(flusher.pendingCount(), 1u);
         flusher.flushAll();
-        QCOMPARE(pair.written->bytesToWrite(), 0);
+        QCOMPARE(pair.accepted->bytesToWrite(), 0);
         QByteArray got;
-        QTRY_VERIFY_WITH_TIMEOUT((got += pair.reader.readAll()).size() == 101, kDeadlineMs);
+        QTRY_VERIFY_WITH_TIMEOUT((got += pair.dialed.readAll()).size() == 101, kDeadlineMs);
         QCOMPARE(got, QByteArray(100, 'x') + 'y');
     }
 
@@ -87,13 +80,13 @@ private Q_SLOTS:
         Pair pair;
         QVERIFY(connectPair(pair));
         PassWriteFlusher flusher(16);
-        pair.written->write(QByteArray(17, 'b'));
-        flusher.add(pair.written.get(), &pair.mark);
+        pair.accepted->write(QByteArray(17, 'b'));
+        flusher.add(pair.accepted.get(), &pair.mark);
         flusher.flushAll();
-        QCOMPARE(pair.written->bytesToWrite(), 17);
+        QCOMPARE(pair.accepted->bytesToWrite(), 17);
         QCOMPARE(flusher.pendingCount(), 0u);
         QByteArray got;
-        QTRY_VERIFY_WITH_TIMEOUT((got += pair.reader.readAll()).size() == 17, kDeadlineMs);
+        QTRY_VERIFY_WITH_TIMEOUT((got += pair.dialed.readAll()).size() == 17, kDeadlineMs);
     }
 
     void aSocketDeletedMeanwhileIsSkipped()
@@ -101,9 +94,9 @@ private Q_SLOTS:
         Pair pair;
         QVERIFY(connectPair(pair));
         PassWriteFlusher flusher;
-        pair.written->write("gone");
-        flusher.add(pair.written.get(), &pair.mark);
-        pair.written.reset();
+        pair.accepted->write("gone");
+        flusher.add(pair.accepted.get(), &pair.mark);
+        pair.accepted.reset();
         flusher.flushAll();
         QCOMPARE(flusher.pendingCount(), 0u);
     }
@@ -116,20 +109,20 @@ private Q_SLOTS:
         QVERIFY(connectPair(second));
         PassWriteFlusher flusher;
         // What a flush sets off (here: its bytesWritten) writes to another connection.
-        connect(first.written.get(), &QIODevice::bytesWritten, this, [&] {
-            second.written->write("next");
-            flusher.add(second.written.get(), &second.mark);
+        connect(first.accepted.get(), &QIODevice::bytesWritten, this, [&] {
+            second.accepted->write("next");
+            flusher.add(second.accepted.get(), &second.mark);
         });
-        first.written->write("first");
-        flusher.add(first.written.get(), &first.mark);
+        first.accepted->write("first");
+        flusher.add(first.accepted.get(), &first.mark);
         flusher.flushAll();
-        QCOMPARE(first.written->bytesToWrite(), 0);
+        QCOMPARE(first.accepted->bytesToWrite(), 0);
         QCOMPARE(flusher.pendingCount(), 1u);
-        QCOMPARE(second.written->bytesToWrite(), 4);
+        QCOMPARE(second.accepted->bytesToWrite(), 4);
         flusher.flushAll();
-        QCOMPARE(second.written->bytesToWrite(), 0);
+        QCOMPARE(second.accepted->bytesToWrite(), 0);
         QByteArray got;
-        QTRY_VERIFY_WITH_TIMEOUT((got += second.reader.readAll()) == "next", kDeadlineMs);
+        QTRY_VERIFY_WITH_TIMEOUT((got += second.dialed.readAll()) == "next", kDeadlineMs);
     }
 };
 

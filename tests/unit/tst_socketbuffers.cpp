@@ -4,6 +4,7 @@
 // connections.
 
 #include "server/net/socketbuffers.h"
+#include "tests/support/loopbackpair.h"
 
 #include <QCoreApplication>
 #include <QPointer>
@@ -22,24 +23,8 @@ class TestSocketBuffers : public QObject
 {
     Q_OBJECT
 private:
-    // A connected pair: accepted (the server's side, written to) and client (reads).
-    struct Pair
-    {
-        QTcpServer server;
-        QTcpSocket client;
-        std::unique_ptr<QTcpSocket> accepted;
-    };
-
-    static bool connectPair(Pair &pair)
-    {
-        if (!pair.server.listen(QHostAddress::LocalHost, 0))
-            return false;
-        pair.client.connectToHost(QHostAddress::LocalHost, pair.server.serverPort());
-        if (!pair.server.waitForNewConnection(5000) || !pair.client.waitForConnected(5000))
-            return false;
-        pair.accepted.reset(pair.server.nextPendingConnection());
-        return pair.accepted != nullptr;
-    }
+    using Pair = flack::tests::LoopbackPair; // accepted is written to, dialed reads
+    static bool connectPair(Pair &pair) { return pair.connect(); }
 
     // Both sockets are driven by their blocking calls (no event loop runs): the writer hands
     // its buffer to the kernel, the reader takes what arrived, until bytes came or time ran out.
@@ -165,7 +150,7 @@ private Q_SLOTS:
         QCOMPARE(pair.accepted->bytesToWrite(), data.size());
         QVERIFY(!releaseIdleWriteBuffer(pair.accepted.get()));
         QCOMPARE(pair.accepted->bytesToWrite(), data.size());
-        QCOMPARE(readExactly(*pair.accepted, pair.client, data.size()), data);
+        QCOMPARE(readExactly(*pair.accepted, pair.dialed, data.size()), data);
     }
 
     void idleBufferIsReleasedAndWritingGoesOn()
@@ -183,7 +168,7 @@ private Q_SLOTS:
         QVERIFY(releaseIdleWriteBuffer(pair.accepted.get()));
         const QByteArray more(30'000, 'm');
         pair.accepted->write(more);
-        QCOMPARE(readExactly(*pair.accepted, pair.client, 5 + more.size()),
+        QCOMPARE(readExactly(*pair.accepted, pair.dialed, 5 + more.size()),
                  QByteArray("first") + more);
     }
 };
