@@ -156,7 +156,11 @@ PeerLink *PeerLink::dial(const QString &host, quint16 port, const PeerLinkSettin
 PeerLink::~PeerLink()
 {
     disconnect(m_socket, nullptr, this, nullptr);
-    if (net::isClosingAfterSending(m_socket)) {
+    if (net::isClosingAfterSending(m_socket) && !parent()) {
+        // Nobody would free a socket left behind by a link without an owner (one a test made):
+        // the close is cut short, and the socket goes with us.
+        net::resetConnection(m_socket);
+    } else if (net::isClosingAfterSending(m_socket)) {
         // A graceful close (Leaving, Refused) is still under way: the socket outlives us and
         // deletes itself once it's done, or when the grace timer of its close resets it.
         // It stays with our owner, so a node that quits meanwhile still frees it.
