@@ -107,7 +107,6 @@ void ChatEndpoint::onNewConnection()
         auto *transport = new WebSocketTransport(socket, tcpSocket, frameBound, &m_coalescer,
                                                  &m_presenceCoalescer, this);
         transport->setWriteFlusher(&m_writeFlusher);
-        transport->setFrameCache(&m_frames);
         auto *session =
             new sessions::ClientSession(transport, m_directory, m_settings.limits, transport);
         session->setUserIdSigner(m_settings.userIds.get());

@@ -8,7 +8,6 @@
 // Lives on its thread (the main one, or a worker thread: ChatWorker); owned by
 // ServerApplication or ChatWorker.
 
-#include "server/net/framecache.h"
 #include "server/net/memorytrimpolicy.h"
 #include "server/net/passwriteflusher.h"
 #include "server/net/websocketendpoint.h"
@@ -150,8 +149,6 @@ private:
     WriteCoalescer m_presenceCoalescer;
     // The sessions' writes go to the kernel at the end of each pass (see PassWriteFlusher).
     PassWriteFlusher m_writeFlusher;
-    // Each room event framed once for all its members here (see FrameCache).
-    FrameCache m_frames;
     // TCP sockets between handoff and finished handshake, by peer address and port.
     std::unordered_map<QString, QPointer<QTcpSocket>> m_handshaking;
     // Once a second: idle sockets' write chunks are released, and after a connect burst the

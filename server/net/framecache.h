@@ -4,7 +4,7 @@
 // frames it (header + payload, one allocation), the others find it here and hand their socket
 // one block — one QIODevice::write() per delivery instead of two (header, then payload).
 // Keyed by the payload's buffer: the cache keeps a reference to it, so while it is cached no
-// other payload can take its address. Lives on its transports' thread; one per ChatEndpoint.
+// other payload can take its address. One per thread (WebSocketTransport::framed).
 
 #include <QByteArray>
 

@@ -171,9 +171,10 @@ bool WebSocketTransport::canWriteFrames() const
 
 const QByteArray &WebSocketTransport::framed(const QByteArray &utf8)
 {
-    // Without the endpoint's cache (a transport made on its own, as in tests): the thread's.
+    // One per thread: a thread's members are delivered one after another, so the first one
+    // frames an event and the rest of its room find it.
     static thread_local FrameCache threadFrames;
-    return (m_frames ? m_frames : &threadFrames)->framed(utf8);
+    return threadFrames.framed(utf8);
 }
 
 void WebSocketTransport::writeFrame(const QByteArray &utf8)

@@ -42,9 +42,6 @@ public:
     // What this transport writes to its TCP socket goes to the kernel before the event loop
     // next waits, not a pass later (see PassWriteFlusher). Null: Qt writes it as usual.
     void setWriteFlusher(PassWriteFlusher *flusher) { m_flusher = flusher; }
-    // Room events are framed once for all members through frames (see FrameCache); null: a
-    // cache of the thread's own. frames must outlive the transport.
-    void setFrameCache(FrameCache *frames) { m_frames = frames; }
 
     // Routes the socket's input to session from now on.
     void attach(sessions::ClientSession *session);
@@ -95,7 +92,8 @@ private:
     bool handOverHeld(); // true if it wrote
     bool canWriteFrames() const;
     void writeFrame(const QByteArray &utf8); // header and payload, to the TCP socket
-    const QByteArray &framed(const QByteArray &utf8); // through m_frames, or the thread's
+    // Room events are framed once for all members of a thread (see FrameCache).
+    static const QByteArray &framed(const QByteArray &utf8);
     void list(WriteCoalescer *coalescer);
     void noteWritten(); // the TCP socket was given bytes: list it with the flusher
 
@@ -109,7 +107,6 @@ private:
     QPointer<WriteCoalescer> m_coalescer;
     QPointer<WriteCoalescer> m_presenceCoalescer;
     QPointer<PassWriteFlusher> m_flusher;
-    FrameCache *m_frames = nullptr;
     quint64 m_flushListedPass = 0; // see PassWriteFlusher::add
     QByteArray m_held;
     qint64 m_lastWriteMs = std::numeric_limits<qint64>::min() / 2; // long ago
