@@ -13,9 +13,10 @@ namespace flack::protocol {
 class JsonWriter
 {
 public:
-    JsonWriter()
+    // reserve: the bytes the record is expected to take (it grows past them if need be).
+    explicit JsonWriter(qsizetype reserve = 128)
     {
-        m_buffer.reserve(128);
+        m_buffer.reserve(reserve);
         m_buffer.append('{');
     }
 

@@ -28,6 +28,15 @@ QByteArray encodeAuthenticated(QStringView userId)
     return JsonWriter().fieldUtf8("record", "authenticated").field("user_id", userId).finish();
 }
 
+QByteArray encodeChatUser(QStringView userName, QStringView userId)
+{
+    return JsonWriter()
+        .fieldUtf8("record", "chat_user")
+        .field("user_name", userName)
+        .field("user_id", userId)
+        .finish();
+}
+
 QByteArray encodeChatState(QStringView chatName, const QList<ChatUser> &users)
 {
     QByteArray list;
@@ -35,17 +44,19 @@ QByteArray encodeChatState(QStringView chatName, const QList<ChatUser> &users)
     for (qsizetype i = 0; i < users.size(); ++i) {
         if (i > 0)
             list.append(',');
-        list.append(JsonWriter()
-                        .fieldUtf8("record", "chat_user")
-                        .field("user_name", users[i].userName)
-                        .field("user_id", users[i].userId)
-                        .finish());
+        list.append(encodeChatUser(users[i].userName, users[i].userId));
     }
     list.append(']');
-    return JsonWriter()
+    return encodeChatStateWithEncodedUsers(chatName, list);
+}
+
+QByteArray encodeChatStateWithEncodedUsers(QStringView chatName, QByteArrayView usersArray)
+{
+    // Sized for the whole record up front: a big chat's users are kilobytes.
+    return JsonWriter(64 + 3 * chatName.size() + usersArray.size())
         .fieldUtf8("record", "chat_state")
         .field("chat_name", chatName)
-        .rawField("users", list)
+        .rawField("users", usersArray)
         .finish();
 }
 

@@ -24,6 +24,11 @@ QByteArray encodeServerHello();
 QByteArray encodeProtocolError(ErrorCode code, QStringView reason);
 QByteArray encodeAuthenticated(QStringView userId);
 QByteArray encodeChatState(QStringView chatName, const QList<ChatUser> &users);
+// One entry of a chat_state's users, and a chat_state around entries already joined into a JSON
+// array ("[{...},{...}]"): a chat's owner keeps its roster encoded that way, so a joiner's
+// chat_state is a copy instead of every member encoded again (server/rooms/rosterlisting.h).
+QByteArray encodeChatUser(QStringView userName, QStringView userId);
+QByteArray encodeChatStateWithEncodedUsers(QStringView chatName, QByteArrayView usersArray);
 QByteArray encodeJoined(QStringView chatName, QStringView userName, QStringView userId,
                         QByteArrayView timestamp, qint64 sequence);
 QByteArray encodeChatMessage(QStringView chatName, QStringView userId, QStringView mimeType,

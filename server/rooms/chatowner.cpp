@@ -35,15 +35,13 @@ void ChatOwner::join(const MemberInfo &member)
 {
     if (hasMember(member.connectionId))
         return;
-    QList<ChatUser> users;
-    users.reserve(qsizetype(m_roster.size()));
-    for (const MemberInfo &existing : m_roster)
-        users.append({existing.userName, existing.userId});
+    // Everyone before the joiner.
+    const QByteArray state = encodeChatStateWithEncodedUsers(m_name, m_listing.usersArray());
     addMember(member);
     // The state goes to the joiner's node before the joined event, on the same path, so the
     // joiner sees its chat_state first.
     if (ReplicaSink *sink = m_sinks(member.node))
-        sink->deliverState(m_name, member.connectionId, encodeChatState(m_name, users), m_roster);
+        sink->deliverState(m_name, member.connectionId, state, m_roster);
     ChatEvent event{m_name, ChatEvent::Kind::Joined, ++m_sequence, member, {}, {}};
     event.json =
         encodeJoined(m_name, member.userName, member.userId, currentTimestamp(), event.sequence);
@@ -147,6 +145,7 @@ void ChatOwner::announceTo(const MemberInfo &member, const QString &node)
 void ChatOwner::addMember(const MemberInfo &member)
 {
     m_roster.push_back(member);
+    m_listing.append(member.userName, member.userId);
     const auto node = std::find_if(m_nodes.begin(), m_nodes.end(),
                                    [&](const auto &entry) { return entry.first == member.node; });
     if (node != m_nodes.end())
@@ -162,6 +161,7 @@ bool ChatOwner::removeMember(const QString &connectionId, MemberInfo *removed)
                      [&](const MemberInfo &member) { return member.connectionId == connectionId; });
     if (found == m_roster.end())
         return false;
+    m_listing.removeAt(found - m_roster.begin());
     *removed = std::move(*found);
     m_roster.erase(found);
     const auto node = std::find_if(m_nodes.begin(), m_nodes.end(),

@@ -6,6 +6,7 @@
 
 #include "server/rooms/memberinfo.h"
 #include "server/rooms/ownerlink.h"
+#include "server/rooms/rosterlisting.h"
 
 #include <QObject>
 
@@ -78,6 +79,7 @@ private:
     qint64 m_posts = 0;
     SinkResolver m_sinks;
     std::vector<MemberInfo> m_roster; // in join order, as chat_state lists them
+    RosterListing m_listing;          // the same, encoded (kept in step by add/removeMember)
     // Members per node. A handful of nodes: a vector beats a hash.
     std::vector<std::pair<QString, qsizetype>> m_nodes;
 };

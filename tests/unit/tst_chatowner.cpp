@@ -115,6 +115,30 @@ private Q_SLOTS:
         QCOMPARE(nodes[u"n2"_s].events[0].subject.connectionId, u"c2"_s);
     }
 
+    // The roster's encoded listing follows leaves and drops: a later joiner's chat_state names
+    // exactly who is still there, in the order they joined.
+    void chatStateAfterLeavesListsWhoIsLeftInJoinOrder()
+    {
+        ChatOwner owner(u"o"_s, 0, resolver());
+        for (int i = 1; i <= 5; ++i)
+            owner.join(member(i, i % 2 ? u"n1"_s : u"n2"_s));
+        owner.leave(u"c1"_s); // the first
+        owner.drop(u"c3"_s);  // one in the middle
+        owner.leave(u"c5"_s); // the last
+        owner.join(member(6, u"n3"_s));
+        const auto &[connection, state] = nodes[u"n3"_s].states.last();
+        QCOMPARE(connection, u"c6"_s);
+        QStringList ids;
+        QStringList names;
+        for (const QJsonValue &user : state.value(u"users"_s).toArray()) {
+            ids.append(user.toObject().value(u"user_id"_s).toString());
+            names.append(user.toObject().value(u"user_name"_s).toString());
+        }
+        QCOMPARE(ids, QStringList({u"u2"_s, u"u4"_s}));
+        QCOMPARE(names, QStringList({u"User 2"_s, u"User 4"_s}));
+        QCOMPARE(owner.memberCount(), 3);
+    }
+
     void leaveReachesTheLeaversNodeEvenWhenItWasTheLast()
     {
         ChatOwner owner(u"l"_s, 0, resolver());

@@ -197,6 +197,22 @@ private slots:
         }
     }
 
+    // The owner's way (entries encoded one by one, kept as an array) writes the same bytes.
+    void chatStateFromEncodedUsersIsTheSameRecord_data() { chatState_data(); }
+    void chatStateFromEncodedUsersIsTheSameRecord()
+    {
+        QFETCH(QString, chatName);
+        QFETCH(QList<ChatUser>, users);
+        QByteArray array = "[";
+        for (const ChatUser &user : users) {
+            if (array.size() > 1)
+                array.append(',');
+            array.append(encodeChatUser(user.userName, user.userId));
+        }
+        array.append(']');
+        QCOMPARE(encodeChatStateWithEncodedUsers(chatName, array), encodeChatState(chatName, users));
+    }
+
     void joined_data()
     {
         QTest::addColumn<QString>("chatName");
