@@ -193,7 +193,7 @@ void WebSocketTransport::noteWritten()
 bool WebSocketTransport::holdFrame(const QByteArray &utf8, WriteCoalescer *coalescer)
 {
     m_held.append(framed(utf8));
-    if (m_held.size() >= kMaxHeldBytes) {
+    if (m_held.bytes() >= kMaxHeldBytes) {
         // A batch this big gains nothing by waiting longer (see kMaxHeldBytes).
         handOverHeld();
         return false;
@@ -241,7 +241,7 @@ bool WebSocketTransport::handOverHeld()
     bool wrote = false;
     if (canWriteFrames()) {
         // One piece: Qt's buffer takes it as one block, written with one write().
-        m_tcpSocket->write(m_held);
+        m_tcpSocket->write(m_held.take());
         noteWritten();
         m_lastWriteMs = WriteCoalescer::nowMs();
         m_wroteSinceSweep = true;
@@ -255,8 +255,8 @@ qint64 WebSocketTransport::queuedBytes() const
 {
     // The TCP socket's count where it is known: under TLS only it sees the encrypted bytes.
     if (!m_tcpSocket)
-        return m_held.size() + m_socket->bytesToWrite();
-    return m_held.size() + unsentBytes(m_tcpSocket.data(), m_tls);
+        return m_held.bytes() + m_socket->bytesToWrite();
+    return m_held.bytes() + unsentBytes(m_tcpSocket.data(), m_tls);
 }
 
 void WebSocketTransport::close(quint16 closeCode, const QString &reason)

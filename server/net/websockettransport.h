@@ -4,6 +4,7 @@
 // Lives on the connection's thread; created by ChatEndpoint.
 
 #include "server/net/framecache.h"
+#include "server/net/heldframes.h"
 #include "server/net/passwriteflusher.h"
 #include "server/net/writecoalescer.h"
 #include "server/sessions/sessiontransport.h"
@@ -81,7 +82,7 @@ public:
     // rule counts it; within one long presence window a room filling fast would pass it).
     static constexpr qint64 kMaxHeldBytes = 16 * 1024;
     // Frames held for the coalescer's window, not yet given to the socket.
-    qint64 heldBytes() const { return m_held.size(); }
+    qint64 heldBytes() const { return m_held.bytes(); }
 
 private:
     void catchUpReading();
@@ -108,7 +109,7 @@ private:
     QPointer<WriteCoalescer> m_presenceCoalescer;
     QPointer<PassWriteFlusher> m_flusher;
     quint64 m_flushListedPass = 0; // see PassWriteFlusher::add
-    QByteArray m_held;
+    HeldFrames m_held;
     qint64 m_lastWriteMs = std::numeric_limits<qint64>::min() / 2; // long ago
     bool m_holding = false; // frames held; they go when a coalescer calls
     bool m_listedPrompt = false;   // in this hold, listed with m_coalescer
