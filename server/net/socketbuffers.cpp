@@ -53,6 +53,19 @@ bool releaseIdleWriteBuffer(QTcpSocket *socket)
 #endif
 }
 
+qint64 sendDirectly(QTcpSocket *socket, const char *data, qint64 size)
+{
+    if (!socket || size <= 0 || socket->bytesToWrite() > 0 ||
+        socket->state() != QAbstractSocket::ConnectedState)
+        return 0;
+    const qintptr descriptor = socket->socketDescriptor();
+    if (descriptor < 0)
+        return 0;
+    // MSG_NOSIGNAL: a peer that is gone is an error here, not SIGPIPE.
+    const ssize_t sent = ::send(int(descriptor), data, std::size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
+    return sent > 0 ? qint64(sent) : 0;
+}
+
 qint64 unsentBytes(const QTcpSocket *socket)
 {
     return unsentBytes(socket, qobject_cast<const QSslSocket *>(socket) != nullptr);

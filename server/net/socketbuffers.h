@@ -35,6 +35,14 @@ bool socketBuffersTunable();
 // released); false, and nothing changed, if data is queued or without Qt's private headers.
 bool releaseIdleWriteBuffer(QTcpSocket *socket);
 
+// Writes bytes to the socket's descriptor at once, around Qt's buffer, and returns how many the
+// kernel took (0 on any error, which Qt then meets itself when given the rest). Only when Qt's
+// buffer is empty, else the bytes would pass what waits there: then it takes nothing. For a
+// connection idle long enough for its write chunk to be released, this is a write without
+// allocating a new 8 KiB chunk for a few bytes (a pong, a message now and then). Plain TCP
+// only: a QSslSocket's descriptor carries the encrypted stream.
+qint64 sendDirectly(QTcpSocket *socket, const char *data, qint64 size);
+
 // What is written to socket but not yet handed to the kernel. For a QSslSocket that includes
 // the encrypted bytes waiting in its TCP socket: its bytesToWrite() counts only the plaintext
 // not yet encrypted, which it encrypts as soon as it is written, so that alone stays near 0

@@ -179,8 +179,24 @@ const QByteArray &WebSocketTransport::framed(const QByteArray &utf8)
 
 void WebSocketTransport::writeFrame(const QByteArray &utf8)
 {
-    // One append to the socket's buffer, framed once for the whole room.
-    m_tcpSocket->write(framed(utf8));
+    // Framed once for the whole room.
+    writeToSocket(framed(utf8));
+}
+
+void WebSocketTransport::writeToSocket(const QByteArray &bytes)
+{
+    // The first write after an idle spell (the sweep released the write chunk) goes straight to
+    // the kernel: Qt would allocate a new 8 KiB chunk for it, to be released again a sweep later
+    // if the connection stays as quiet as it was. Only the first: from then on the connection
+    // is busy, and its writes wait in Qt's buffer to go together at the end of the pass.
+    qint64 taken = 0;
+    if (!m_holdsWriteBuffer && !m_tls) {
+        taken = sendDirectly(m_tcpSocket.data(), bytes.constData(), bytes.size());
+        m_holdsWriteBuffer = true;
+    }
+    if (taken == bytes.size())
+        return;
+    m_tcpSocket->write(taken == 0 ? bytes : bytes.sliced(taken));
     noteWritten();
 }
 
@@ -241,8 +257,7 @@ bool WebSocketTransport::handOverHeld()
     bool wrote = false;
     if (canWriteFrames()) {
         // One piece: Qt's buffer takes it as one block, written with one write().
-        m_tcpSocket->write(m_held.take());
-        noteWritten();
+        writeToSocket(m_held.take());
         m_lastWriteMs = WriteCoalescer::nowMs();
         m_wroteSinceSweep = true;
         wrote = true;

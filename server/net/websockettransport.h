@@ -93,6 +93,7 @@ private:
     bool handOverHeld(); // true if it wrote
     bool canWriteFrames() const;
     void writeFrame(const QByteArray &utf8); // header and payload, to the TCP socket
+    void writeToSocket(const QByteArray &bytes);
     // Room events are framed once for all members of a thread (see FrameCache).
     static const QByteArray &framed(const QByteArray &utf8);
     void list(WriteCoalescer *coalescer);
@@ -117,8 +118,10 @@ private:
     int m_listings = 0; // our entries in the coalescers' lists (see flushHeldNow)
     // Set by every write (the handshake's answer counts), cleared by each sweep.
     bool m_wroteSinceSweep = true;
-    // Written to since the buffer was last released, so Qt keeps a chunk for it.
-    bool m_holdsWriteBuffer = false;
+    // Written to since the buffer was last released, so Qt keeps a chunk for it (or would for
+    // its next write: see writeToSocket). False: idle, the next write goes to the kernel.
+    // The handshake's answer took a chunk.
+    bool m_holdsWriteBuffer = true;
 };
 
 } // namespace flack::server::net

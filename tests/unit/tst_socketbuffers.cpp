@@ -1,5 +1,6 @@
 // socketbuffers: releasing an idle socket's write chunk keeps every byte, queued or not, and
-// the socket writes on afterwards; an upgraded socket let go of by QWebSocketServer is left to
+// the socket writes on afterwards; a direct send reaches the peer without Qt's buffer and never
+// passes what that buffer holds; an upgraded socket let go of by QWebSocketServer is left to
 // its owner, and one whose unused forwards were dropped still sends. Over real loopback
 // connections.
 
@@ -170,6 +171,37 @@ private Q_SLOTS:
         pair.accepted->write(more);
         QCOMPARE(readExactly(*pair.accepted, pair.dialed, 5 + more.size()),
                  QByteArray("first") + more);
+    }
+
+    void sendDirectlyHandsTheBytesToTheKernelAtOnce()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        const QByteArray data(3000, 'd');
+        QCOMPARE(sendDirectly(pair.accepted.get(), data.constData(), data.size()), data.size());
+        QCOMPARE(pair.accepted->bytesToWrite(), 0); // nothing waits in Qt's buffer
+        QCOMPARE(readExactly(*pair.accepted, pair.dialed, data.size()), data);
+    }
+
+    void sendDirectlyNeverPassesWhatQtHolds()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        pair.accepted->write("queued first;");
+        QCOMPARE(sendDirectly(pair.accepted.get(), "then", 4), 0);
+        pair.accepted->write("then");
+        QCOMPARE(readExactly(*pair.accepted, pair.dialed, 17), QByteArray("queued first;then"));
+        // Nothing to do for a socket that isn't one, or nothing to send.
+        QCOMPARE(sendDirectly(nullptr, "x", 1), 0);
+        QCOMPARE(sendDirectly(pair.accepted.get(), "", 0), 0);
+    }
+
+    void sendDirectlyTakesNothingOnceTheConnectionIsClosed()
+    {
+        Pair pair;
+        QVERIFY(connectPair(pair));
+        pair.accepted->abort();
+        QCOMPARE(sendDirectly(pair.accepted.get(), "late", 4), 0);
     }
 };
 

@@ -295,6 +295,34 @@ private Q_SLOTS:
         QCOMPARE(pair->received, (QStringList{u"written"_s, u"held"_s, u"text"_s}));
     }
 
+    // A connection quiet long enough for the sweep to release its write chunk writes its next
+    // frame straight to the kernel (no new chunk for it); the frames after that, with the
+    // connection busy again, wait in Qt's buffer for the end of the pass as before.
+    void anIdleConnectionsFirstFrameGoesStraightToTheKernel()
+    {
+        if (!flack::server::net::socketBuffersTunable())
+            QSKIP("built without Qt's private headers: no write chunk is ever released");
+        WriteCoalescer coalescer(0);
+        flack::server::net::PassWriteFlusher flusher;
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        transport.setWriteFlusher(&flusher);
+        QTcpSocket *tcp = harness.lastTcpSocket();
+        QTRY_COMPARE_WITH_TIMEOUT(tcp->bytesToWrite(), 0, kDeadlineMs); // the handshake's answer
+        QVERIFY(!transport.releaseIdleWriteBuffer()); // the handshake counts as a write
+        QVERIFY(transport.releaseIdleWriteBuffer());  // a whole sweep without one: released
+        sendEncoded(transport, u"after a quiet spell"_s);
+        QCOMPARE(tcp->bytesToWrite(), 0); // in the kernel already, no pass needed
+        sendEncoded(transport, u"busy again"_s);
+        QVERIFY(tcp->bytesToWrite() > 0); // in Qt's buffer, for the pass's flush
+        Q_EMIT QAbstractEventDispatcher::instance()->aboutToBlock();
+        QCOMPARE(tcp->bytesToWrite(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), 2, kDeadlineMs);
+        QCOMPARE(pair->received, (QStringList{u"after a quiet spell"_s, u"busy again"_s}));
+    }
+
     void aTransportDeletedWhileHoldingIsForgotten()
     {
         WriteCoalescer coalescer(50);
