@@ -18,9 +18,7 @@ ChatOwner::ChatOwner(QString name, qint64 firstSequence, SinkResolver sinks, QOb
 
 bool ChatOwner::hasMember(const QString &connectionId) const
 {
-    return std::any_of(m_roster.begin(), m_roster.end(), [&](const MemberInfo &member) {
-        return member.connectionId == connectionId;
-    });
+    return m_rosterIndex.contains(connectionId);
 }
 
 QStringList ChatOwner::memberNodes() const
@@ -81,14 +79,13 @@ void ChatOwner::post(const QString &connectionId, const QString &mimeType, const
 void ChatOwner::post(const QString &connectionId, const QString &mimeType, const QString &message,
                      const QString &originId)
 {
-    const auto found =
-        std::find_if(m_roster.begin(), m_roster.end(),
-                     [&](const MemberInfo &member) { return member.connectionId == connectionId; });
-    if (found == m_roster.end())
+    const auto found = m_rosterIndex.constFind(connectionId);
+    if (found == m_rosterIndex.cend())
         return;
+    const MemberInfo &poster = m_roster[std::size_t(*found)];
     ++m_posts;
-    ChatEvent event{m_name, ChatEvent::Kind::Message, ++m_sequence, *found, originId, {}};
-    event.json = encodeChatMessage(m_name, found->userId, mimeType, message, currentTimestamp(),
+    ChatEvent event{m_name, ChatEvent::Kind::Message, ++m_sequence, poster, originId, {}};
+    event.json = encodeChatMessage(m_name, poster.userId, mimeType, message, currentTimestamp(),
                                    event.sequence);
     broadcast(event);
 }
@@ -144,6 +141,7 @@ void ChatOwner::announceTo(const MemberInfo &member, const QString &node)
 
 void ChatOwner::addMember(const MemberInfo &member)
 {
+    m_rosterIndex.insert(member.connectionId, qsizetype(m_roster.size()));
     m_roster.push_back(member);
     m_listing.append(member.userName, member.userId);
     const auto node = std::find_if(m_nodes.begin(), m_nodes.end(),
@@ -156,14 +154,17 @@ void ChatOwner::addMember(const MemberInfo &member)
 
 bool ChatOwner::removeMember(const QString &connectionId, MemberInfo *removed)
 {
-    const auto found =
-        std::find_if(m_roster.begin(), m_roster.end(),
-                     [&](const MemberInfo &member) { return member.connectionId == connectionId; });
-    if (found == m_roster.end())
+    const auto indexed = m_rosterIndex.constFind(connectionId);
+    if (indexed == m_rosterIndex.cend())
         return false;
-    m_listing.removeAt(found - m_roster.begin());
-    *removed = std::move(*found);
-    m_roster.erase(found);
+    const qsizetype at = *indexed;
+    m_rosterIndex.erase(indexed);
+    m_listing.removeAt(at);
+    *removed = std::move(m_roster[std::size_t(at)]);
+    m_roster.erase(m_roster.begin() + at);
+    // Those after it moved up one.
+    for (auto i = std::size_t(at); i < m_roster.size(); ++i)
+        m_rosterIndex[m_roster[i].connectionId] = qsizetype(i);
     const auto node = std::find_if(m_nodes.begin(), m_nodes.end(),
                                    [&](const auto &entry) { return entry.first == removed->node; });
     if (node != m_nodes.end() && --node->second == 0)

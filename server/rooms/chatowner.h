@@ -8,6 +8,7 @@
 #include "server/rooms/ownerlink.h"
 #include "server/rooms/rosterlisting.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <functional>
@@ -80,6 +81,10 @@ private:
     SinkResolver m_sinks;
     std::vector<MemberInfo> m_roster; // in join order, as chat_state lists them
     RosterListing m_listing;          // the same, encoded (kept in step by add/removeMember)
+    // Each member's place in m_roster, by connection id. Every join and every post looks a
+    // member up; scanning the roster's strings for it was 3 % of the server's CPU while a storm
+    // of connections filled rooms of 150 (perf, docs/benchmarks.md), and rooms get bigger.
+    QHash<QString, qsizetype> m_rosterIndex;
     // Members per node. A handful of nodes: a vector beats a hash.
     std::vector<std::pair<QString, qsizetype>> m_nodes;
 };

@@ -139,6 +139,42 @@ private Q_SLOTS:
         QCOMPARE(owner.memberCount(), 3);
     }
 
+    // Members are found by connection id whatever left before them: posts name the poster, a
+    // member who left posts nothing and may join again, a second join of a member is ignored.
+    void membersAreFoundByIdAfterOthersLeft()
+    {
+        ChatOwner owner(u"f"_s, 0, resolver());
+        for (int i = 1; i <= 6; ++i)
+            owner.join(member(i, u"n1"_s));
+        owner.leave(u"c2"_s);
+        owner.drop(u"c4"_s);
+        FakeNode &n1 = nodes[u"n1"_s];
+        owner.post(u"c6"_s, u"text/plain"_s, u"from six"_s);
+        QCOMPARE(n1.events.last().kind, ChatEvent::Kind::Message);
+        QCOMPARE(n1.events.last().subject.connectionId, u"c6"_s);
+        QCOMPARE(n1.events.last().subject.userId, u"u6"_s);
+        owner.post(u"c5"_s, u"text/plain"_s, u"from five"_s);
+        QCOMPARE(n1.events.last().subject.userName, u"User 5"_s);
+        const qsizetype before = n1.events.size();
+        owner.post(u"c2"_s, u"text/plain"_s, u"gone"_s); // left: not a member
+        owner.join(member(3, u"n1"_s));                   // already one
+        QCOMPARE(n1.events.size(), before);
+        QVERIFY(!owner.hasMember(u"c2"_s));
+        QVERIFY(owner.hasMember(u"c3"_s));
+        owner.join(member(2, u"n1"_s)); // back again, last in the roster now
+        QVERIFY(owner.hasMember(u"c2"_s));
+        QCOMPARE(n1.events.last().kind, ChatEvent::Kind::Joined);
+        QCOMPARE(owner.memberCount(), 5);
+        owner.leave(u"c1"_s); // the first: everyone after it moves up
+        owner.post(u"c2"_s, u"text/plain"_s, u"returned"_s);
+        QCOMPARE(n1.events.last().subject.connectionId, u"c2"_s);
+        QCOMPARE(n1.events.last().kind, ChatEvent::Kind::Message);
+        QStringList ids;
+        for (const MemberInfo &info : owner.roster())
+            ids.append(info.connectionId);
+        QCOMPARE(ids, QStringList({u"c3"_s, u"c5"_s, u"c6"_s, u"c2"_s}));
+    }
+
     void leaveReachesTheLeaversNodeEvenWhenItWasTheLast()
     {
         ChatOwner owner(u"l"_s, 0, resolver());
