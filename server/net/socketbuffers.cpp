@@ -62,7 +62,8 @@ qint64 sendDirectly(QTcpSocket *socket, const char *data, qint64 size)
     if (descriptor < 0)
         return 0;
     // MSG_NOSIGNAL: a peer that is gone is an error here, not SIGPIPE.
-    const ssize_t sent = ::send(int(descriptor), data, std::size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t sent =
+        ::send(int(descriptor), data, std::size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
     return sent > 0 ? qint64(sent) : 0;
 }
 

@@ -157,7 +157,7 @@ private Q_SLOTS:
         QCOMPARE(n1.events.last().subject.userName, u"User 5"_s);
         const qsizetype before = n1.events.size();
         owner.post(u"c2"_s, u"text/plain"_s, u"gone"_s); // left: not a member
-        owner.join(member(3, u"n1"_s));                   // already one
+        owner.join(member(3, u"n1"_s));                  // already one
         QCOMPARE(n1.events.size(), before);
         QVERIFY(!owner.hasMember(u"c2"_s));
         QVERIFY(owner.hasMember(u"c3"_s));

@@ -210,7 +210,8 @@ private slots:
             array.append(encodeChatUser(user.userName, user.userId));
         }
         array.append(']');
-        QCOMPARE(encodeChatStateWithEncodedUsers(chatName, array), encodeChatState(chatName, users));
+        QCOMPARE(encodeChatStateWithEncodedUsers(chatName, array),
+                 encodeChatState(chatName, users));
     }
 
     void joined_data()

@@ -117,6 +117,20 @@ public:
     std::function<void()> onFlush;
 };
 
+// A connected transport whose writes go through a PassWriteFlusher, as the chat endpoint's do.
+struct FlushedPair
+{
+    explicit FlushedPair(int windowMs) : coalescer(windowMs), harness(&coalescer)
+    {
+        pair = harness.connectPair();
+        if (pair)
+            pair->transport->setWriteFlusher(&flusher);
+    }
+    WriteCoalescer coalescer;
+    flack::server::net::PassWriteFlusher flusher;
+    Harness harness;
+    std::unique_ptr<Pair> pair;
+};
 } // namespace
 
 class TestWriteCoalescer : public QObject
@@ -275,14 +289,11 @@ private Q_SLOTS:
     // frame written at once, the held ones once handed over, and a text through QWebSocket.
     void aFlusherTakesEveryWriteToTheKernelBeforeTheLoopWaits()
     {
-        WriteCoalescer coalescer(60000); // never on its own within the test
-        flack::server::net::PassWriteFlusher flusher;
-        Harness harness(&coalescer);
-        auto pair = harness.connectPair();
-        QVERIFY(pair);
+        FlushedPair flushed(60000); // the window never ends on its own within the test
+        QVERIFY(flushed.pair);
+        auto &pair = flushed.pair;
         WebSocketTransport &transport = *pair->transport;
-        transport.setWriteFlusher(&flusher);
-        QTcpSocket *tcp = harness.lastTcpSocket();
+        QTcpSocket *tcp = flushed.harness.lastTcpSocket();
         QVERIFY(writeOneHoldOne(transport));
         QVERIFY(tcp->bytesToWrite() > 0);
         Q_EMIT QAbstractEventDispatcher::instance()->aboutToBlock();
@@ -302,14 +313,11 @@ private Q_SLOTS:
     {
         if (!flack::server::net::socketBuffersTunable())
             QSKIP("built without Qt's private headers: no write chunk is ever released");
-        WriteCoalescer coalescer(0);
-        flack::server::net::PassWriteFlusher flusher;
-        Harness harness(&coalescer);
-        auto pair = harness.connectPair();
-        QVERIFY(pair);
+        FlushedPair flushed(0);
+        QVERIFY(flushed.pair);
+        auto &pair = flushed.pair;
         WebSocketTransport &transport = *pair->transport;
-        transport.setWriteFlusher(&flusher);
-        QTcpSocket *tcp = harness.lastTcpSocket();
+        QTcpSocket *tcp = flushed.harness.lastTcpSocket();
         QTRY_COMPARE_WITH_TIMEOUT(tcp->bytesToWrite(), 0, kDeadlineMs); // the handshake's answer
         QVERIFY(!transport.releaseIdleWriteBuffer()); // the handshake counts as a write
         QVERIFY(transport.releaseIdleWriteBuffer());  // a whole sweep without one: released
