@@ -4,7 +4,8 @@
 // before it; encoding the whole roster for each join was 46 % of the server's instructions
 // while a storm of connections filled rooms of 150 (callgrind, docs/benchmarks.md). Now a join
 // encodes one entry and a leave cuts one out; a chat_state copies the array.
-// Costs its owner about 70 bytes per member.
+// Costs its owner ~100 bytes per member and the spare room of a buffer that grows by doubling
+// (with ChatOwner's index, +0.4 KB per idle connection in scenario (b), docs/benchmarks.md).
 
 #include <QByteArray>
 #include <QStringView>
