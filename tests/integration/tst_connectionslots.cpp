@@ -3,6 +3,7 @@
 // connections the endpoint holds and plain HTTP sockets share one budget.
 
 #include "shared/clientrecordencoder.h"
+#include "tests/support/polling.h"
 #include "tests/support/protocolchecks.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
@@ -37,8 +38,9 @@ private Q_SLOTS:
                 user.socket().abort();
             QVERIFY(user.waitForDisconnected());
             // The slot is free once the server has seen the user go: wait for that.
-            QTRY_COMPARE_WITH_TIMEOUT(flack::test::rawHttp(server.port(), health).status, 200,
-                                      10000);
+            QCOMPARE(flack::test::probeUntil(
+                         [&] { return flack::test::rawHttp(server.port(), health).status; }, 200),
+                     200);
         }
 
         // Two present users fill the cap; a third connection is refused with 503.
@@ -76,7 +78,9 @@ private Q_SLOTS:
 
         // One leaves: its slot serves HTTP again, and then another websocket.
         users[0].socket().abort();
-        QTRY_COMPARE_WITH_TIMEOUT(flack::test::rawHttp(server.port(), health).status, 200, 10000);
+        QCOMPARE(flack::test::probeUntil(
+                     [&] { return flack::test::rawHttp(server.port(), health).status; }, 200),
+                 200);
         WsTestClient newcomer;
         QVERIFY(newcomer.open(server.chatUrl()));
         QVERIFY(!newcomer.login(u"newcomer"_s).isEmpty());

@@ -3,6 +3,7 @@
 // check, upgrades at the wrong path, the request timeout and the connection cap.
 
 #include "shared/clientrecordencoder.h"
+#include "tests/support/polling.h"
 #include "tests/support/protocolchecks.h"
 #include "tests/support/serverprocess.h"
 #include "tests/support/wstestclient.h"
@@ -438,7 +439,7 @@ void TestHttpServing::connectionCapRefusesNewcomers()
 
     // A freed slot is usable again.
     others[0].socket().abort();
-    QTRY_COMPARE_WITH_TIMEOUT(rawHttp(server.port(), get("/healthz")).status, 200, 5000);
+    QCOMPARE(probeUntil([&] { return rawHttp(server.port(), get("/healthz")).status; }, 200), 200);
     QCOMPARE(server.terminate(), 0);
 }
 

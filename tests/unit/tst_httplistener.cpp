@@ -7,6 +7,7 @@
 #include "server/net/httplistener.h"
 #include "server/net/httproutes.h"
 #include "server/net/websocketendpoint.h"
+#include "tests/support/polling.h"
 #include "tests/support/protocolchecks.h"
 
 #include <QSignalSpy>
@@ -19,6 +20,7 @@
 
 using namespace flack::server::net;
 using flack::test::parseRawHttp;
+using flack::test::probeUntil;
 
 namespace {
 
@@ -184,7 +186,7 @@ void TestHttpListener::budgetCountsEveryEndpoint()
     // Endpoint connections alone fill it, too.
     m_a.connections = 3;
     m_b.connections = 0;
-    QTRY_COMPARE_WITH_TIMEOUT(statusOf(kPing), 200, 5000);
+    QCOMPARE(probeUntil([this] { return statusOf(kPing); }, 200, 5000), 200);
     m_a.connections = 4;
     QCOMPARE(statusOf(kPing), 503);
 }
@@ -230,7 +232,7 @@ void TestHttpListener::fullServerEvictsTheOldestPending()
     // newcomers would evict are gone).
     m_clients.clear();
     m_a.connections = 3;
-    QTRY_COMPARE_WITH_TIMEOUT(statusOf(kPing), 503, 5000);
+    QCOMPARE(probeUntil([this] { return statusOf(kPing); }, 503, 5000), 503);
 }
 
 void TestHttpListener::fullPendingPoolEvictsTheOldest()
@@ -305,7 +307,7 @@ void TestHttpListener::addressCapCountsUntilTheSocketIsGone()
                    5000) &&
                !m_a.accepted.isEmpty();
     };
-    QTRY_VERIFY_WITH_TIMEOUT(upgraded(), 10000);
+    QVERIFY(probeUntil(upgraded, true));
     QCOMPARE(statusOf(kPing), 429);
     // Once it is really gone, its slot is back.
     delete m_a.accepted.takeFirst();
