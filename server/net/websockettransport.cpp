@@ -150,6 +150,29 @@ bool WebSocketTransport::sendEncoded(const QString &frame, const QByteArray &utf
     return true;
 }
 
+bool WebSocketTransport::sendBatch(const rooms::PresenceBatch &batch, qsizetype from)
+{
+    if (from >= batch.size())
+        return true;
+    if (!canWriteFrames())
+        return SessionTransport::sendBatch(batch, from); // one sendText each
+    m_wroteSinceSweep = true;
+    const QByteArray wire = batch.wire(from, &WebSocketTransport::frameText);
+    if (m_holding) {
+        // Behind frames this connection holds (another room's, a message in the short
+        // window): they go first, this with them.
+        m_held.append(wire);
+        if (m_held.bytes() < kMaxHeldBytes)
+            return false;
+        handOverHeld();
+        return true;
+    }
+    // The room held these for a window already: they go now.
+    writeToSocket(wire);
+    m_lastWriteMs = WriteCoalescer::nowMs();
+    return true;
+}
+
 void WebSocketTransport::sendUtf8(const QByteArray &utf8)
 {
     if (!canWriteFrames())
@@ -175,6 +198,14 @@ const QByteArray &WebSocketTransport::framed(const QByteArray &utf8)
     // frames an event and the rest of its room find it.
     static thread_local FrameCache threadFrames;
     return threadFrames.framed(utf8);
+}
+
+void WebSocketTransport::frameText(const QByteArray &utf8, QByteArray &out)
+{
+    char header[FrameCache::kMaxFrameHeader];
+    const int headerBytes = FrameCache::textFrameHeader(utf8.size(), header);
+    out.append(header, headerBytes);
+    out.append(utf8);
 }
 
 void WebSocketTransport::writeFrame(const QByteArray &utf8)

@@ -58,6 +58,10 @@ public:
     // Returns false when it held the frame (see SessionTransport).
     bool sendEncoded(const QString &frame, const QByteArray &utf8,
                      rooms::DeliveryPace pace) override;
+    // A room's held joined/left (see RoomMember::deliverBatch): framed once for the room
+    // (PresenceBatch::wire) and written in one piece, or held behind what this connection
+    // holds already, so the order on the wire stays the order sent.
+    bool sendBatch(const rooms::PresenceBatch &batch, qsizetype from) override;
     // A chat_state, framed here from the owner's bytes (QWebSocket would take it as a QString
     // and convert it back to UTF-8, a line per member of the chat); after what is held.
     void sendUtf8(const QByteArray &utf8) override;
@@ -96,6 +100,7 @@ private:
     void writeToSocket(const QByteArray &bytes);
     // Room events are framed once for all members of a thread (see FrameCache).
     static const QByteArray &framed(const QByteArray &utf8);
+    static void frameText(const QByteArray &utf8, QByteArray &out); // a PresenceBatch::WireEncoder
     void list(WriteCoalescer *coalescer);
     void noteWritten(); // the TCP socket was given bytes: list it with the flusher
 

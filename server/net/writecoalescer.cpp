@@ -1,6 +1,7 @@
 #include "server/net/writecoalescer.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace flack::server::net {
 
@@ -19,9 +20,10 @@ WriteCoalescer::WriteCoalescer(int windowMs, Stretch stretch, QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &WriteCoalescer::flushAll);
 }
 
-void WriteCoalescer::add(Client *client)
+void WriteCoalescer::add(Client *client, std::size_t connections)
 {
     m_holding.push_back(client);
+    m_holdingConnections += connections;
     if (!m_timer.isActive())
         m_timer.start(m_windowMs);
 }
@@ -40,8 +42,9 @@ void WriteCoalescer::flushAll()
     // take the list first. What registers meanwhile starts a new window.
     std::vector<Client *> holding;
     holding.swap(m_holding);
+    const std::size_t connections = std::exchange(m_holdingConnections, 0);
     // Decided before the calls, so what they list again waits in the window decided here.
-    const bool busy = m_stretch.busyListings > 0 && holding.size() >= m_stretch.busyListings;
+    const bool busy = m_stretch.busyListings > 0 && connections >= m_stretch.busyListings;
     m_windowMs = busy ? std::min(2 * m_windowMs, m_stretch.maxWindowMs)
                       : m_baseWindowMs;
     m_flushing = &holding;

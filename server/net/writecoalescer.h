@@ -9,6 +9,8 @@
 // 1,000 a held frame went out a pass late, which cost more latency than the saved writes
 // gained, see docs/benchmarks.md), and joined/left, whose window stretches under a storm of
 // joins (see Stretch): there a frame may wait up to the stretched window, not the base one.
+// The joined/left window is shared by the transports and their rooms' replicas, which hold a
+// room's joined/left for all its members as one listing (ChatReplica).
 // Lives on the connections' thread; owned by ChatEndpoint, which outlives its transports.
 
 #include <QObject>
@@ -33,7 +35,7 @@ public:
         ~Client() = default;
     };
 
-    // A window that grows under a storm: after a flush of at least busyListings listings the
+    // A window that grows under a storm: after a flush of at least busyListings connections the
     // next window is twice the last, up to maxWindowMs; after a quieter flush it is the base
     // window again. For joined/left: a burst of joins across the server then costs each member
     // one write per long window, while a join in a quiet time waits only the base window.
@@ -64,8 +66,11 @@ public:
     }
     // client holds frames now: flushHeld() is called once for this listing, within a window.
     // A client may be listed more than once (it handed its frames over early and held again).
-    void add(Client *client);
-    // client goes away: every listing of it is dropped, uncalled.
+    // connections: how many connections' frames the listing holds, for the storm rule of
+    // Stretch (a room's replica holds its whole membership's in one listing).
+    void add(Client *client, std::size_t connections = 1);
+    // client goes away: every listing of it is dropped, uncalled (the connections they counted
+    // still count for this window's storm rule: a window at most).
     void remove(Client *client);
 
 private:
@@ -76,6 +81,7 @@ private:
     int m_windowMs;
     QTimer m_timer;
     std::vector<Client *> m_holding;
+    std::size_t m_holdingConnections = 0; // what this window's listings hold, added up
     // While flushAll() runs: the list it works through (a client removed meanwhile is nulled).
     std::vector<Client *> *m_flushing = nullptr;
 };

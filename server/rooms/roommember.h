@@ -2,6 +2,7 @@
 // What a room knows of a member: who it is and where its events go. ClientSession implements
 // it; tests use fakes. Owned by whoever created the member, never by the room.
 
+#include "server/rooms/presencebatch.h"
 #include "shared/errorcode.h"
 
 #include <QString>
@@ -44,6 +45,16 @@ public:
         Q_UNUSED(utf8);
         Q_UNUSED(pace);
         deliver(frame);
+    }
+    // The joined/left events a room held back for a presence window, from the event at from
+    // on (the ones before are from before this member joined), to go now and in order. The
+    // batch is the room's, shared by all its members: a member that writes them in one piece
+    // asks it for their wire form (PresenceBatch::wire), made once for all. The same rule as
+    // deliver(): no leaving the room from inside this call.
+    virtual void deliverBatch(const PresenceBatch &batch, qsizetype from)
+    {
+        for (qsizetype i = from; i < batch.size(); ++i)
+            deliverEncoded(batch.frame(i), batch.utf8(i), DeliveryPace::Prompt);
     }
     // The member's chat_state, its entry to a chat: however big the chat, it must arrive, so a
     // member may let it pass the limits that deliver() applies.

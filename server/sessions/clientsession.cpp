@@ -188,6 +188,14 @@ void ClientSession::deliverEncoded(const QString &frame, const QByteArray &utf8,
         m_backlog.check();
 }
 
+void ClientSession::deliverBatch(const rooms::PresenceBatch &batch, qsizetype from)
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    if (m_transport->sendBatch(batch, from))
+        m_backlog.check();
+}
+
 void ClientSession::deliverState(const QByteArray &json)
 {
     if (m_state == State::Closing || m_state == State::Closed)

@@ -88,6 +88,7 @@ public:
     void deliver(const QString &frame) override;
     void deliverEncoded(const QString &frame, const QByteArray &utf8,
                         rooms::DeliveryPace pace) override;
+    void deliverBatch(const rooms::PresenceBatch &batch, qsizetype from) override;
     void deliverState(const QByteArray &json) override;
     void joinRefused(const QString &chatName, protocol::ErrorCode code,
                      const QString &reason) override;

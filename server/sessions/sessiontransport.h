@@ -25,6 +25,14 @@ public:
         sendText(frame);
         return true;
     }
+    // A room's held joined/left events from from on (see RoomMember::deliverBatch), sent now
+    // after anything held. Returns false if it held them instead, as sendEncoded.
+    virtual bool sendBatch(const rooms::PresenceBatch &batch, qsizetype from)
+    {
+        for (qsizetype i = from; i < batch.size(); ++i)
+            sendText(batch.frame(i));
+        return true;
+    }
     // A frame known only as its UTF-8 bytes (a chat_state, encoded once by the chat's owner),
     // sent now, after anything held.
     virtual void sendUtf8(const QByteArray &utf8) { sendText(QString::fromUtf8(utf8)); }

@@ -227,6 +227,43 @@ private Q_SLOTS:
                                   kDeadlineMs);
     }
 
+    // A room's batch of held joined/left goes in one piece at once on a quiet connection, from
+    // the member's own place in it.
+    void aRoomsBatchGoesAtOnceOnAQuietConnection()
+    {
+        WriteCoalescer coalescer(60000);
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        flack::server::rooms::PresenceBatch batch;
+        for (const QString &text : {u"before my join"_s, u"joined Zoë"_s, u"left 李"_s})
+            batch.append(text.toUtf8(), text);
+        QVERIFY(pair->transport->sendBatch(batch, 1));
+        QCOMPARE(pair->transport->heldBytes(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received, QStringList({u"joined Zoë"_s, u"left 李"_s}),
+                                  kDeadlineMs);
+    }
+
+    // Behind frames the connection holds, a batch waits with them: the order sent is kept.
+    void aRoomsBatchWaitsBehindWhatIsHeld()
+    {
+        WriteCoalescer coalescer(60000);
+        Harness harness(&coalescer);
+        auto pair = harness.connectPair();
+        QVERIFY(pair);
+        WebSocketTransport &transport = *pair->transport;
+        QVERIFY(writeOneHoldOne(transport));
+        flack::server::rooms::PresenceBatch batch;
+        for (const QString &text : {u"b1"_s, u"b2"_s})
+            batch.append(text.toUtf8(), text);
+        QVERIFY(!transport.sendBatch(batch, 0)); // held
+        QCOMPARE(transport.heldBytes(), 2 + 4 + 2 * (2 + 2));
+        transport.sendText(u"after"_s); // hands all of it over first
+        QTRY_COMPARE_WITH_TIMEOUT(
+            pair->received, QStringList({u"written"_s, u"held"_s, u"b1"_s, u"b2"_s, u"after"_s}),
+            kDeadlineMs);
+    }
+
     // A room filling fast sends more joined than a reader may have queued within one window:
     // what is held goes to the socket once it reaches kMaxHeldBytes, not at the window's end.
     void heldFramesGoOnceTheyReachTheBound()
@@ -403,6 +440,22 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(a.calls, 4, kDeadlineMs);
         QCOMPARE(coalescer.windowMs(), 5);
         QVERIFY(!coalescer.shouldHold(coalescer.nowMs() - 7));
+    }
+
+    // A room's replica holds frames for all its members in one listing: the storm rule counts
+    // the connections a listing holds, not the listings.
+    void aListingForManyConnectionsCountsAsThatMany()
+    {
+        WriteCoalescer coalescer(5, WriteCoalescer::Stretch{20, 3});
+        CountingClient room, member;
+        coalescer.add(&room, 2);
+        QTRY_COMPARE_WITH_TIMEOUT(room.calls, 1, kDeadlineMs);
+        QCOMPARE(coalescer.windowMs(), 5); // 2 of 3: quiet
+        coalescer.add(&room, 2);
+        coalescer.add(&member);
+        QTRY_COMPARE_WITH_TIMEOUT(member.calls, 1, kDeadlineMs);
+        QCOMPARE(room.calls, 2);
+        QCOMPARE(coalescer.windowMs(), 10); // 3 of 3: a storm
     }
 
     void aCoalescerWithoutStretchKeepsItsWindow()
