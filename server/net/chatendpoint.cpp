@@ -5,6 +5,7 @@
 #include "server/net/freedmemory.h"
 #include "server/net/socketbuffers.h"
 #include "server/net/websockettransport.h"
+#include "server/rooms/roomdirectory.h"
 #include "server/sessions/clientsession.h"
 
 #include <QTcpSocket>
@@ -41,6 +42,9 @@ ChatEndpoint::ChatEndpoint(const ChatEndpointSettings &settings, rooms::RoomDire
     // against bursts; Qt's default of 30 would refuse busy moments.
     m_server.setMaxPendingConnections(4096);
     connect(&m_server, &QWebSocketServer::newConnection, this, &ChatEndpoint::onNewConnection);
+    // The rooms of this thread hold joined/left back in the same window as its transports.
+    if (m_directory)
+        m_directory->setPresenceWindow(&m_presenceCoalescer);
 
     m_clock.start();
     m_authTimer.setSingleShot(true);

@@ -7,6 +7,7 @@
 #include "server/rooms/roommember.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace flack::server::rooms {
 
@@ -43,6 +44,12 @@ ChatReplica::ChatReplica(QString name, const ConnectionRegistry *connections, QO
 {
 }
 
+ChatReplica::~ChatReplica()
+{
+    if (m_listed && m_presenceWindow)
+        m_presenceWindow->remove(this);
+}
+
 bool ChatReplica::hasMember(const RoomMember *member) const
 {
     return contains(m_members, member);
@@ -63,6 +70,9 @@ void ChatReplica::admit(RoomMember *member)
     ReplicaSink *relay = member->relay();
     if (!relay) {
         m_direct.push_back(member);
+        // What is held from before its join is not for it: its chat_state has it all.
+        if (!m_batch.isEmpty())
+            m_batchFrom.insert(member, m_batch.size());
         return;
     }
     const auto found = std::find_if(m_relays.begin(), m_relays.end(),
@@ -91,6 +101,11 @@ bool ChatReplica::removeMember(RoomMember *member)
 
 void ChatReplica::leave(RoomMember *member)
 {
+    if (!m_batch.isEmpty() && !member->relay() && contains(m_direct, member)) {
+        // It was a member for what is held: that goes to it now, its own left after it.
+        member->deliverBatch(m_batch, m_batchFrom.value(member, 0));
+        m_batchFrom.remove(member);
+    }
     if (!removeMember(member) && !eraseOne(m_joining, member))
         return;
     m_leaving.insert(member->connectionId());
@@ -101,6 +116,7 @@ void ChatReplica::drop(RoomMember *member)
 {
     const bool held = removeMember(member) || eraseOne(m_joining, member);
     const bool leaving = m_leaving.remove(member->connectionId());
+    m_batchFrom.remove(member);
     if (!held && !leaving)
         return;
     // A leaver that went away before its left came back: the owner has the leave already.
@@ -147,10 +163,18 @@ void ChatReplica::deliverEvent(const ChatEvent &event)
     if (m_metrics)
         m_metrics->eventDelivered(qsizetype(m_direct.size()), event.json.size(),
                                   event.kind == ChatEvent::Kind::Message);
-    const DeliveryPace pace =
-        event.kind == ChatEvent::Kind::Message ? DeliveryPace::Prompt : DeliveryPace::Presence;
-    for (RoomMember *member : m_direct)
-        member->deliverEncoded(frame, event.json, pace);
+    const bool presence = event.kind != ChatEvent::Kind::Message;
+    const qint64 now = presence ? net::WriteCoalescer::nowMs() : 0;
+    if (presence && batching(now)) {
+        holdPresence(event, frame);
+    } else {
+        flushBatch(); // what the room held goes first: the order is the chat's sequence
+        const DeliveryPace pace = presence ? DeliveryPace::Presence : DeliveryPace::Prompt;
+        for (RoomMember *member : m_direct)
+            member->deliverEncoded(frame, event.json, pace);
+        if (presence)
+            m_lastPresenceMs = now;
+    }
     // Copied: a delivery on this thread may end a session, which leaves (and may drop a relay).
     ReplicaSink *leaverRelay = leaver ? leaver->relay() : nullptr;
     const auto relays = m_relays;
@@ -169,6 +193,58 @@ void ChatReplica::deliverEvent(const ChatEvent &event)
     }
     if (leaverHere)
         checkEmpty();
+}
+
+bool ChatReplica::batching(qint64 now) const
+{
+    // Once one went out, those that follow within the window wait for its end together; a
+    // joined/left in a quiet room goes at once.
+    return m_presenceWindow && !m_direct.empty() &&
+           (!m_batch.isEmpty() || m_presenceWindow->shouldHold(m_lastPresenceMs, now));
+}
+
+void ChatReplica::holdPresence(const ChatEvent &event, const QString &frame)
+{
+    m_batch.append(event.json, frame);
+    if (event.kind == ChatEvent::Kind::Joined) {
+        // The joiner waits for its own joined (a client's join is complete with it): that one
+        // goes at once, and the joiner takes the batch from after it.
+        RoomMember *joiner = m_connections->find(event.subject.connectionId);
+        if (joiner && !joiner->relay() && contains(m_direct, joiner)) {
+            joiner->deliverEncoded(frame, event.json, DeliveryPace::Presence);
+            m_batchFrom.insert(joiner, m_batch.size());
+        }
+    }
+    if (m_batch.bytes() >= kMaxBatchBytes) {
+        flushBatch(); // a batch this big gains nothing by waiting longer
+        return;
+    }
+    if (!m_listed) {
+        m_listed = true;
+        // Counted as the connections it holds for, for the window's storm rule.
+        m_presenceWindow->add(this, m_direct.size());
+    }
+}
+
+void ChatReplica::flushHeld()
+{
+    m_listed = false;
+    flushBatch();
+}
+
+void ChatReplica::flushBatch()
+{
+    if (m_batch.isEmpty())
+        return;
+    // Taken first: what arrives during the deliveries starts a batch of its own.
+    const PresenceBatch batch = std::exchange(m_batch, {});
+    const QHash<const RoomMember *, qsizetype> from = std::exchange(m_batchFrom, {});
+    m_lastPresenceMs = net::WriteCoalescer::nowMs();
+    for (RoomMember *member : m_direct) {
+        const qsizetype start = from.isEmpty() ? 0 : from.value(member, 0);
+        if (start < batch.size())
+            member->deliverBatch(batch, start);
+    }
 }
 
 void ChatReplica::refuseJoin(const QString &, const QString &connectionId, protocol::ErrorCode code,

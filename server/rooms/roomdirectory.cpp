@@ -32,6 +32,7 @@ ChatRoom *RoomDirectory::open(const QString &chatName)
     auto *replica = new ChatReplica(chatName, &m_connections, this);
     replica->setOwner(owner);
     replica->setMetrics(m_metrics);
+    replica->setPresenceWindow(m_presenceWindow);
     connect(replica, &ChatReplica::emptied, this, &RoomDirectory::forgetReplica);
     m_replicas.insert(chatName, replica);
     updateChatGauges();

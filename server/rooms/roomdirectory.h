@@ -16,6 +16,10 @@ namespace flack::server::admin {
 class ServerMetrics;
 }
 
+namespace flack::server::net {
+class WriteCoalescer;
+}
+
 namespace flack::server::rooms {
 
 class ChatOwner;
@@ -48,6 +52,9 @@ public:
     // and session (null: nothing is counted).
     void setMetrics(admin::ServerMetrics *metrics) { m_metrics = metrics; }
     admin::ServerMetrics *metrics() const { return m_metrics; }
+    // The presence window of this directory's thread, for the replicas it opens from now on
+    // (see ChatReplica::setPresenceWindow); set by the thread's ChatEndpoint.
+    void setPresenceWindow(net::WriteCoalescer *window) { m_presenceWindow = window; }
     ConnectionRegistry &connections() { return m_connections; }
     const ConnectionRegistry &connections() const { return m_connections; }
     QString localNode() const { return m_connections.node(); }
@@ -86,6 +93,7 @@ private:
     qsizetype m_maxRooms;
     OwnerRouter *m_router = nullptr;
     admin::ServerMetrics *m_metrics = nullptr;
+    net::WriteCoalescer *m_presenceWindow = nullptr;
     ConnectionRegistry m_connections;
     QHash<QString, ChatReplica *> m_replicas;
     QHash<QString, ChatOwner *> m_owners;

@@ -43,6 +43,12 @@ public:
         paces.append(pace);
         deliver(frame);
     }
+    // A room's held joined/left: how many came in one piece noted, then recorded one by one.
+    void deliverBatch(const server::rooms::PresenceBatch &batch, qsizetype from) override
+    {
+        batches.append(batch.size() - from);
+        RoomMember::deliverBatch(batch, from);
+    }
     void joinRefused(const QString &chatName, protocol::ErrorCode code,
                      const QString &reason) override
     {
@@ -76,6 +82,7 @@ public:
     QList<QString> frames;
     QList<QJsonObject> records;
     QList<server::rooms::DeliveryPace> paces; // of the room events among them, in order
+    QList<qsizetype> batches; // the size of each batch of held joined/left, in order
     QList<Refusal> refusals;
     QStringList kicks;
 

@@ -1,7 +1,9 @@
 // ChatReplica with a local ChatOwner (a node alone): membership, per-chat sequence,
 // encode-once fan-out, the emptied signal, and a refused join; members on other threads
-// reached once per thread through their relay.
+// reached once per thread through their relay; joined/left held back as one batch for all
+// members while they come faster than the presence window.
 
+#include "server/net/writecoalescer.h"
 #include "server/rooms/chatevent.h"
 #include "server/rooms/chatowner.h"
 #include "server/rooms/chatreplica.h"
@@ -79,6 +81,27 @@ void joinAll(ChatReplica &replica, std::initializer_list<FakeMember *> members)
                              {});
     }
 }
+
+// The sequences of the room events a member received, in order.
+QList<qint64> sequencesOf(const FakeMember &member)
+{
+    QList<qint64> sequences;
+    for (const QJsonObject &record : member.records) {
+        if (record.contains(QLatin1StringView("sequence")))
+            sequences.append(record.value(QLatin1StringView("sequence")).toInteger());
+    }
+    return sequences;
+}
+
+// A remote chat whose replica holds joined/left in a window (no test waits for the long one).
+struct BatchingSetup : RemoteSetup
+{
+    explicit BatchingSetup(int windowMs = 60000) : window(windowMs)
+    {
+        replica.setPresenceWindow(&window);
+    }
+    flack::server::net::WriteCoalescer window;
+};
 
 ChatEvent makeEvent(ChatEvent::Kind kind, qint64 sequence, const FakeMember &subject)
 {
@@ -356,6 +379,121 @@ private Q_SLOTS:
         QCOMPARE(ann.refusals[0].code, protocol::ErrorCode::TooManyRooms);
         QCOMPARE(emptied.count(), 1);
         QVERIFY(ann.frames.isEmpty());
+    }
+
+    // The first joined of a quiet room goes at once; those within the window after it wait,
+    // held once for the room, and reach each member as one batch before the next message.
+    void presenceWithinTheWindowReachesEachMemberAsOneBatch()
+    {
+        BatchingSetup setup;
+        FakeMember ann(u"Ann"_s, u"a1"_s, &setup.connections);
+        FakeMember bo(u"Bo"_s, u"b2"_s, &setup.connections);
+        RecordingSink thread;
+        FakeMember cy(u"Cy"_s, u"c3"_s, &setup.connections);
+        cy.setRelay(&thread);
+        joinAll(setup.replica, {&ann, &bo, &cy});
+        FakeMember x(u"X"_s, u"x9"_s), y(u"Y"_s, u"y9"_s);
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 1, x));
+        QCOMPARE(sequencesOf(ann), QList<qint64>({1}));
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 2, y));
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 3, x));
+        QCOMPARE(sequencesOf(ann), QList<qint64>({1})); // held
+        QCOMPARE(setup.replica.heldPresence().size(), 2);
+        // Another thread's replica holds for its own members: it is handed each event at once.
+        QCOMPARE(thread.calls.mid(1), QStringList({u"event 1"_s, u"event 2"_s, u"event 3"_s}));
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Message, 4, y));
+        for (const FakeMember *member : {&ann, &bo}) {
+            QCOMPARE(sequencesOf(*member), QList<qint64>({1, 2, 3, 4}));
+            QCOMPARE(member->batches, QList<qsizetype>({2}));
+            QCOMPARE(member->recordNames().mid(1),
+                     QStringList({u"joined"_s, u"joined"_s, u"left"_s, u"chat_message"_s}));
+        }
+        QVERIFY(setup.replica.heldPresence().isEmpty());
+        QVERIFY(cy.frames.isEmpty());
+    }
+
+    // A joiner waits for its own joined: it goes at once; of the batch the joiner gets only
+    // what follows it (what came before is in its chat_state).
+    void aJoinerGetsItsOwnJoinedAtOnceAndOnlyWhatFollowsIt()
+    {
+        BatchingSetup setup;
+        FakeMember ann(u"Ann"_s, u"a1"_s, &setup.connections);
+        FakeMember bo(u"Bo"_s, u"b2"_s, &setup.connections);
+        joinAll(setup.replica, {&ann});
+        FakeMember x(u"X"_s, u"x9"_s), y(u"Y"_s, u"y9"_s);
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 1, x)); // at once
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 2, y)); // held
+        joinAll(setup.replica, {&bo});
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 3, bo));
+        QCOMPARE(bo.recordNames(), QStringList({u"chat_state"_s, u"joined"_s}));
+        QCOMPARE(sequencesOf(bo), QList<qint64>({3}));
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 4, x)); // held
+        QCOMPARE(sequencesOf(ann), QList<qint64>({1}));
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Message, 5, y));
+        QCOMPARE(sequencesOf(ann), QList<qint64>({1, 2, 3, 4, 5}));
+        QCOMPARE(sequencesOf(bo), QList<qint64>({3, 4, 5}));
+        QCOMPARE(bo.batches, QList<qsizetype>({1}));
+    }
+
+    // Whatever the owner sends, what was held before a member's chat_state is not for it: the
+    // chat_state has it all.
+    void nothingHeldFromBeforeAMembersChatStateReachesIt()
+    {
+        BatchingSetup setup;
+        FakeMember ann(u"Ann"_s, u"a1"_s, &setup.connections);
+        FakeMember bo(u"Bo"_s, u"b2"_s, &setup.connections);
+        joinAll(setup.replica, {&ann});
+        FakeMember x(u"X"_s, u"x9"_s);
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 1, x)); // at once
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 2, x));   // held
+        joinAll(setup.replica, {&bo});
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Message, 3, ann));
+        QCOMPARE(sequencesOf(ann), QList<qint64>({1, 2, 3}));
+        QCOMPARE(sequencesOf(bo), QList<qint64>({3}));
+    }
+
+    // A member leaving while joined/left are held was a member for them: it gets them with its
+    // leave, then its own left; the others get theirs when the window ends.
+    void aLeaverGetsWhatWasHeldBeforeItsLeft()
+    {
+        BatchingSetup setup(20);
+        FakeMember ann(u"Ann"_s, u"a1"_s, &setup.connections);
+        FakeMember bo(u"Bo"_s, u"b2"_s, &setup.connections);
+        joinAll(setup.replica, {&ann, &bo});
+        FakeMember x(u"X"_s, u"x9"_s);
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, 1, x));
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 2, x));
+        setup.replica.leave(&bo);
+        QCOMPARE(sequencesOf(bo), QList<qint64>({1, 2}));
+        setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Left, 3, bo));
+        QCOMPARE(sequencesOf(bo), QList<qint64>({1, 2, 3}));
+        QCOMPARE(sequencesOf(ann), QList<qint64>({1}));
+        // The window's end hands Ann the rest, as one batch.
+        QTRY_COMPARE_WITH_TIMEOUT(sequencesOf(ann), QList<qint64>({1, 2, 3}), 10000);
+        QCOMPARE(ann.batches, QList<qsizetype>({2}));
+        QCOMPARE(bo.batches, QList<qsizetype>({1}));
+    }
+
+    // A room filling within one window would hold more than a reader may have queued: the
+    // batch goes at once when it reaches its bound.
+    void aBatchGoesAtOnceWhenItReachesItsBound()
+    {
+        BatchingSetup setup;
+        FakeMember ann(u"Ann"_s, u"a1"_s, &setup.connections);
+        joinAll(setup.replica, {&ann});
+        FakeMember x(u"X"_s, u"x9"_s);
+        qint64 heldMost = 0;
+        for (qint64 sequence = 1; sequence <= 400; ++sequence) {
+            setup.replica.deliverEvent(makeEvent(ChatEvent::Kind::Joined, sequence, x));
+            heldMost = std::max(heldMost, setup.replica.heldPresence().bytes());
+        }
+        QVERIFY(heldMost < ChatReplica::kMaxBatchBytes);
+        QVERIFY(ann.batches.size() >= 2);
+        QCOMPARE(sequencesOf(ann).size() + setup.replica.heldPresence().size(), 400);
+        QList<qint64> expected;
+        for (qint64 sequence = 1; sequence <= sequencesOf(ann).size(); ++sequence)
+            expected.append(sequence);
+        QCOMPARE(sequencesOf(ann), expected);
     }
 
     // Members on other threads: each thread is handed each event once, however many of its
